@@ -1,0 +1,44 @@
+"""The `feedtool` command: parses arguments and hands each subcommand to its module."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from feedtool import __version__
+from feedtool.cli import build, serve, validate
+from feedtool.errors import FeedtoolError
+
+# Exit statuses shared by every subcommand (the convention of pytest and ruff).
+EXIT_OK = 0
+EXIT_INPUT = 1
+EXIT_USAGE = 2
+
+SUBCOMMANDS = (build, validate, serve)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="feedtool",
+        description="Regenerate clean, valid feeds from scraped items, validate any RSS or "
+        "Atom feed offline, and serve feeds to feed readers.",
+    )
+    parser.add_argument("--version", action="version", version=f"feedtool {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module in SUBCOMMANDS:
+        module.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except FeedtoolError as e:
+        print(f"feedtool: error: {e}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("feedtool: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,32 @@
+"""The exceptions feedtool raises for bad input, each naming where the problem is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class FeedtoolError(Exception):
+    """Root of every error feedtool reports to its users without a traceback."""
+
+
+class ItemError(FeedtoolError):
+    """An item file that cannot be read: names the file and, where known, the line."""
+
+    def __init__(self, path: Path | str, line: int | None, message: str) -> None:
+        self.path = str(path)
+        self.line = line
+        self.message = message
+        where = f"{self.path}:{line}" if line is not None else self.path
+        super().__init__(f"{where}: {message}")
+
+
+class ConfigError(FeedtoolError):
+    """A configuration file or flag with an unknown key or a bad value."""
+
+
+class FetchError(FeedtoolError):
+    """A URL that could not be fetched (unreachable, too large, bad status)."""
+
+
+class BuildError(FeedtoolError):
+    """A build that cannot produce valid output (its inputs are listed in the message)."""
