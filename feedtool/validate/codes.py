@@ -1,0 +1,262 @@
+"""The code registry: every problem code, its severity, its family and its explanation.
+
+Codes are the W3C Feed Validation Service's names and severities where it has a message for
+the same problem (so users can look them up); the message and explanation texts are ours.
+A code's parents are its families: an expectation of `MissingElement` is met by
+`MissingTitle`, and `--ignore InvalidValue` drops every kind of invalid value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from feedtool.validate.report import Problem, Report, Severity
+
+Kind = Literal["error", "warning", "info", "family"]
+
+ROOT_OF_SEVERITY = {"error": "Error", "warning": "Warning", "info": "Info"}
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """A problem code. `message` is a `str.format` template filled from the rule's fields."""
+
+    name: str
+    kind: Kind
+    parents: tuple[str, ...]
+    message: str
+    why: str = ""
+    fix: str = ""
+    bad: str = ""
+    good: str = ""
+
+    @property
+    def severity(self) -> Severity:
+        if self.kind == "family":
+            raise ValueError(f"{self.name} is a family of codes, never reported itself")
+        return self.kind
+
+
+CODES: dict[str, Code] = {}
+
+
+def define(
+    name: str,
+    kind: Kind,
+    message: str,
+    *,
+    parents: Iterable[str] = (),
+    why: str = "",
+    fix: str = "",
+    bad: str = "",
+    good: str = "",
+) -> Code:
+    """Register a code. Parents must be defined first; the severity root is implied."""
+    parents = tuple(parents)
+    for parent in parents:
+        if parent not in CODES:
+            raise ValueError(f"code {name}: parent {parent} is not defined")
+    if name in CODES:
+        raise ValueError(f"code {name} is defined twice")
+    code = Code(name, kind, parents, message, why, fix, bad, good)
+    CODES[name] = code
+    return code
+
+
+def ancestors(name: str) -> frozenset[str]:
+    """The code itself, all its families, and its severity root (`Error`, `Warning`, `Info`)."""
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        code = CODES.get(current)
+        if code is None:
+            continue
+        todo.extend(code.parents)
+        if code.kind in ROOT_OF_SEVERITY:
+            todo.append(ROOT_OF_SEVERITY[code.kind])
+    return frozenset(seen)
+
+
+def is_a(name: str, family: str) -> bool:
+    return family in ancestors(name)
+
+
+def render(name: str, fields: Mapping[str, object]) -> str:
+    """The message of `name` with its template filled; missing fields read as `?`."""
+    return CODES[name].message.format_map(_Fields(fields))
+
+
+class _Fields(dict[str, object]):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def without(report: Report, ignored: Iterable[str]) -> Report:
+    """`report` minus every problem whose code is (a kind of) one of `ignored`."""
+    ignored = frozenset(ignored)
+    kept = tuple(p for p in report.problems if not (ancestors(p.code) & ignored))
+    return Report(report.source, report.location, report.format, kept)
+
+
+def explain(name: str) -> str:
+    """The `--explain` text: meaning, why it matters, how to fix, bad and good examples."""
+    code = CODES[name]
+    lines = [f"{code.name} ({code.kind})", ""]
+    lines.append("Meaning: " + render(name, {}).replace("?", "…"))
+    families = [p for p in code.parents if p in CODES]
+    if families:
+        lines.append("Family: " + ", ".join(families))
+    children = sorted(c.name for c in CODES.values() if name in c.parents)
+    if children:
+        lines.append("Kinds: " + ", ".join(children))
+    if code.why:
+        lines += ["", "Why it matters: " + code.why]
+    if code.fix:
+        lines += ["", "How to fix: " + code.fix]
+    if code.bad:
+        lines += ["", "Bad:", _indent(code.bad)]
+    if code.good:
+        lines += ["", "Good:", _indent(code.good)]
+    return "\n".join(lines)
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + line for line in text.splitlines())
+
+
+def problem(
+    name: str, fields: Mapping[str, object], line: int | None, column: int | None
+) -> Problem:
+    return Problem(CODES[name].severity, name, render(name, fields), line, column)
+
+
+# The families and roots: used for matching and ignoring, never reported themselves.
+for _root in ("Error", "Warning", "Info"):
+    define(_root, "family", f"any {_root.lower()}")
+define(
+    "SAXError",
+    "error",
+    "the document is not well-formed XML: {detail}",
+    parents=["Error"],
+    why="A feed that is not well-formed XML is rejected by every XML parser, so readers "
+    "show nothing or an error.",
+    fix="Fix the markup at the given line and column (an unclosed tag, a bare `&`, a stray "
+    "`<`); escape text with &amp; &lt; or wrap it in CDATA.",
+    bad="<title>Fish & Chips</title>",
+    good="<title>Fish &amp; Chips</title>",
+)
+define(
+    "InvalidValue",
+    "error",
+    "{element} has an invalid value {value!r}",
+    parents=["Error"],
+    why="Readers cannot interpret a value that does not follow the element's syntax.",
+    fix="Use the value syntax the specification gives for this element.",
+)
+define(
+    "InvalidLink",
+    "error",
+    "{element} is not a valid link: {value!r}",
+    parents=["InvalidValue"],
+    why="A link that is not a valid URI cannot be followed by readers.",
+    fix="Percent-encode spaces and other characters not allowed in URIs.",
+    bad='<link href="http://example.com/a b"/>',
+    good='<link href="http://example.com/a%20b"/>',
+)
+define(
+    "MissingElement",
+    "error",
+    "{parent} must contain a {element} element",
+    parents=["Error"],
+    why="The specification requires this element; readers rely on it.",
+    fix="Add the element.",
+)
+define(
+    "MissingAttribute",
+    "error",
+    "{element} must have a {attribute} attribute",
+    parents=["Error"],
+    why="The specification requires this attribute; without it the element means nothing.",
+    fix="Add the attribute.",
+)
+define(
+    "DuplicateElement",
+    "error",
+    "{parent} contains more than one {element}",
+    parents=["Error"],
+    why="The specification allows this element at most once here; readers keep one of the "
+    "values and drop the others unpredictably.",
+    fix="Keep one element and remove the others.",
+)
+define(
+    "UndefinedElement",
+    "error",
+    "{element} is not defined in {parent}",
+    parents=["Error"],
+    why="Elements the format does not define in this place are ignored by readers, or "
+    "point to a misspelling or a wrong namespace.",
+    fix="Check the spelling and the namespace, or move the element where it is defined.",
+)
+define(
+    "MissingNamespace",
+    "error",
+    "{element} is not in the namespace its format requires",
+    parents=["SAXError"],
+    why="Readers recognize feed elements by name and namespace together.",
+    fix="Declare the format's namespace on the root element.",
+    bad="<feed>…</feed>",
+    good='<feed xmlns="http://www.w3.org/2005/Atom">…</feed>',
+)
+define(
+    "SecurityRisk",
+    "warning",
+    "{element} contains {detail}, which readers remove or which may run code in a reader",
+    parents=["Warning"],
+    why="Scripts, embedded objects, event handlers and style can attack readers, so reader "
+    "software strips them; the content then looks different from what you intended.",
+    fix="Remove scripts, event handler attributes (onclick, onload…), embedded objects and "
+    "style from the HTML you publish.",
+    bad='<content type="html">&lt;p onclick="steal()"&gt;Hi&lt;/p&gt;</content>',
+    good='<content type="html">&lt;p&gt;Hi&lt;/p&gt;</content>',
+)
+define(
+    "SecurityRiskAttr",
+    "warning",
+    "{element} contains the attribute {detail}, which readers remove",
+    parents=["SecurityRisk"],
+    why="Event handler and style attributes can run code or disguise content in a reader.",
+    fix="Remove the attribute.",
+    bad='&lt;img src="a.png" onerror="x()"&gt;',
+    good='&lt;img src="a.png"&gt;',
+)
+define(
+    "ContainsHTML",
+    "warning",
+    "{element} contains HTML markup",
+    parents=["Warning"],
+    why="This element is plain text: readers show the markup literally.",
+    fix="Remove the markup, or use an element (or a type) that carries HTML.",
+)
+define(
+    "InvalidISO8601Date",
+    "error",
+    "{element} is not a valid ISO 8601 date: {value!r}",
+    parents=["InvalidValue"],
+    why="Readers sort and display entries by date; a date they cannot parse is dropped.",
+    fix="Write the date as YYYY-MM-DDThh:mm:ssZ.",
+)
+define(
+    "MissingSelf",
+    "warning",
+    '{element} has no link with rel="self"',
+    parents=["Warning"],
+    why="A self link tells readers and hubs the feed's own address, so subscriptions "
+    "survive moves and copies.",
+    fix='Add a link with rel="self" and the address the feed is served at.',
+)
