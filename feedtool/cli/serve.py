@@ -1,15 +1,161 @@
-"""`feedtool serve`: argument parsing, printing and exit codes."""
+"""`feedtool serve`: builds the feeds for the address it listens on, then serves them."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
+
+from feedtool.errors import FeedtoolError
+from feedtool.serve import (
+    ATOM,
+    JSON_FEED,
+    RSS,
+    ServeError,
+    Site,
+    Watch,
+    base_url_of,
+    load_site,
+    open_socket,
+    serve,
+)
+
+EXIT_OK = 0
+EXIT_INPUT = 1
+EXIT_USAGE = 2
+
+_LABELS = {ATOM: "Atom", RSS: "RSS", JSON_FEED: "JSON Feed"}
+
+EPILOG = """\
+examples:
+  feedtool serve                      build seeds/ into dist/, serve it at http://127.0.0.1:8000/
+  feedtool serve --watch              ... and rebuild whenever an item file or feedtool.toml changes
+  feedtool serve --port 0 --dir /tmp/feeds   serve a built folder on a free port (printed)
+
+Point a feed reader at the printed addresses, e.g. `newsboat` with
+http://127.0.0.1:8000/atom.xml in its urls file.
+"""
 
 
 def register(commands: Any) -> None:
-    parser = commands.add_parser("serve", help="(not yet available)")
+    parser = commands.add_parser(
+        "serve",
+        help="serve the built feeds over HTTP to feed readers",
+        description="Build the feeds (when the seeds folder exists) for the address this server "
+        "listens on, then serve the output folder with the media types, validators (ETag, "
+        "Last-Modified, 304), gzip and keep-alive that feed readers expect.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    parser.add_argument(
+        "--port", type=int, default=8000, help="port to listen on; 0 picks a free one (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="folder to build into and serve (default: the config's build.out, dist)",
+    )
+    parser.add_argument(
+        "--watch",
+        action="store_true",
+        help="rebuild when an item file or the config changes; a failed rebuild keeps the last good feeds",
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="configuration file (default: ./feedtool.toml when it exists)",
+    )
+    parser.add_argument("--seeds", type=Path, default=None, metavar="DIR", help="item files to build from")
+    parser.add_argument(
+        "--base-url",
+        default=None,
+        metavar="URL",
+        help="the URL the feeds say they live at (default: the address served, e.g. http://127.0.0.1:8000/)",
+    )
     parser.set_defaults(handler=run)
 
 
+def _err(message: str) -> None:
+    print(f"feedtool serve: {message}", file=sys.stderr, flush=True)
+
+
+def _log(text: str) -> None:
+    sys.stderr.write(text)
+    sys.stderr.flush()
+
+
+def _build_lines(args: argparse.Namespace, base_url: str) -> list[str]:
+    """Loads the settings afresh (the config may have changed) and builds; raises FeedtoolError."""
+    from feedtool.build import build
+    from feedtool.config import load_settings
+
+    settings = load_settings(args.config, seeds=args.seeds, out=args.dir, base_url=base_url)
+    result = build(settings)
+    written = ", ".join(path.name for path in result.written) or "nothing changed"
+    lines = [f"built {len(result.items)} items into {settings.out_dir}: {written}"]
+    lines.extend(f"warning: {warning}" for warning in result.warnings)
+    return lines
+
+
+def _print_addresses(site: Site, base_url: str, watched: Sequence[Path]) -> None:
+    lines = [f"Serving {site.root} at {base_url}"]
+    if "index.html" in site.resources:
+        lines.append(f"  page       {base_url}")
+    for resource in sorted(site.feeds(), key=lambda r: r.name):
+        label = _LABELS[resource.media_type.split(";")[0]]
+        lines.append(f"  {label:<10} {base_url}{resource.name}")
+    if watched:
+        lines.append("Watching " + ", ".join(str(p) for p in watched) + " for changes.")
+    lines.append("Press Ctrl-C to stop.")
+    print("\n".join(lines), flush=True)
+
+
 def run(args: argparse.Namespace) -> int:
-    raise SystemExit("feedtool serve: not yet available")
+    from feedtool.config import load_settings
+
+    try:
+        listener = open_socket(args.host, args.port)
+    except ServeError as e:
+        _err(str(e))
+        return EXIT_USAGE
+    try:
+        base_url = args.base_url or base_url_of(listener)
+        settings = load_settings(args.config, seeds=args.seeds, out=args.dir, base_url=base_url)
+        args.dir = settings.out_dir
+        watched: list[Path] = []
+        if settings.seeds_dir.is_dir():
+            watched = [settings.seeds_dir]
+            if settings.config_path is not None:
+                watched.append(settings.config_path)
+            try:
+                for line in _build_lines(args, base_url):
+                    _log(f"{line}\n")
+            except FeedtoolError as e:
+                if not args.watch:
+                    raise
+                _err(f"build failed, serving the last good feeds in {settings.out_dir}: {e}")
+        elif args.watch:
+            _err(f"--watch needs item files to watch, and {settings.seeds_dir} is not a folder")
+            return EXIT_USAGE
+        try:
+            site = load_site(settings.out_dir)
+        except ServeError as e:
+            _err(str(e))
+            return EXIT_USAGE
+        watch = None
+        if args.watch:
+            watch = Watch(tuple(watched), lambda: _build_lines(args, base_url))
+        _print_addresses(site, base_url, watched if args.watch else ())
+        asyncio.run(serve(listener, site, _log, watch))
+    finally:
+        listener.close()
+    _err("stopped")
+    return EXIT_OK
