@@ -1,0 +1,217 @@
+"""Cleans items: strips aggregator footers, sanitizes HTML with bleach, fixes URLs."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+import bleach
+from bleach.html5lib_shim import BleachHTMLParser, Filter
+
+from feedtool.config import FooterRule, Settings
+from feedtool.model import Item
+
+# Article structure survives; everything that runs, styles, embeds or submits does not.
+ALLOWED_TAGS = frozenset(
+    {
+        "a", "abbr", "address", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code",
+        "col", "colgroup", "dd", "del", "dfn", "div", "dl", "dt", "em", "figcaption", "figure",
+        "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "i", "img", "ins", "kbd",
+        "li", "mark", "ol", "p", "pre", "q", "rp", "rt", "ruby", "s", "samp", "section", "small",
+        "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time",
+        "tr", "u", "ul", "var", "wbr",
+    }
+)  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "*": ["lang", "dir", "title"],
+    "a": ["href", "hreflang", "rel", "target"],
+    "img": ["src", "alt", "width", "height"],
+    "blockquote": ["cite"],
+    "q": ["cite"],
+    "del": ["cite", "datetime"],
+    "ins": ["cite", "datetime"],
+    "time": ["datetime"],
+    "ol": ["start", "reversed", "type"],
+    "td": ["colspan", "rowspan", "headers"],
+    "th": ["colspan", "rowspan", "headers", "scope", "abbr"],
+    "col": ["span"],
+    "colgroup": ["span"],
+}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+# Elements whose content is code or controls, not article text: dropped whole, content too.
+DROPPED_WITH_CONTENT = frozenset(
+    {"script", "style", "template", "iframe", "frame", "frameset", "object", "embed", "applet",
+     "noscript", "noembed", "noframes", "textarea", "select", "button", "form", "svg", "math",
+     "title", "head", "xmp", "plaintext"}
+)  # fmt: skip
+_URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
+_NEW_WINDOW_REL = ("noopener", "noreferrer")
+IMAGE_PROXIES = frozenset({"images.weserv.nl", "wsrv.nl"})
+# Only the end of a body is searched for a footer, so rules stay cheap on long articles.
+FOOTER_WINDOW = 4096
+
+# feedx.net's advert, in the shapes it has used: "<br><hr><div>获取更多RSS：<br><a href=
+# "https://feedx.net"…>…</div>" and "<hr/>获取更多RSS：<a href="https://feedx.net">…", on any of
+# its mirror domains.
+BUILTIN_FOOTER_RULES = (
+    FooterRule(
+        name="feedx",
+        pattern=r"(?:<br\s*/?>\s*)*<hr\s*/?>\s*(?:<div\b[^>]*>\s*)?获取更多\s*RSS\s*[：:]"
+        r"(?:(?!<hr\b|</section>|</footer>).)*?feedx\.(?:net|site|best|co|me|top)"
+        r"(?:(?!<hr\b|</section>|</footer>).)*",
+    ),
+)
+
+_IMAGE_TYPES = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".avif": "image/avif",
+    ".svg": "image/svg+xml",
+}
+
+
+def image_media_type(url: str) -> str | None:
+    path = urlsplit(url).path.lower()
+    return _IMAGE_TYPES.get(path[path.rfind(".") :]) if "." in path else None
+
+
+def unwrap_image_proxy(url: str) -> str:
+    """`https://images.weserv.nl/?url=host/path` -> `https://host/path`; other URLs unchanged."""
+    parts = urlsplit(url)
+    if (parts.hostname or "").lower() not in IMAGE_PROXIES:
+        return url
+    target = parse_qs(parts.query).get("url", [""])[0].strip()
+    if target.startswith("ssl:"):
+        target = "https://" + target[4:]
+    elif target.startswith("//"):
+        target = "https:" + target
+    elif not re.match(r"^https?://", target, re.I):
+        target = "https://" + target
+    inner = urlsplit(target)
+    return target if inner.netloc and " " not in target else url
+
+
+def strip_footer(html: str, rules: Iterable[re.Pattern[str]]) -> tuple[str, str | None]:
+    """The body without a trailing aggregator footer, and the name of the rule that matched."""
+    start = max(0, len(html) - FOOTER_WINDOW)
+    tail = html[start:]
+    for rule in rules:
+        match = rule.search(tail)
+        if match:
+            return html[: start + match.start()].rstrip(), rule.pattern
+    return html, None
+
+
+class _DropDangerousContent(Filter):  # type: ignore[misc]
+    """Removes script-like elements together with their text, before bleach sees them."""
+
+    def __iter__(self) -> Iterator[dict[str, object]]:
+        depth = 0
+        for token in super().__iter__():
+            kind = token["type"]
+            name = token.get("name")
+            if kind == "StartTag" and name in DROPPED_WITH_CONTENT:
+                depth += 1
+                continue
+            if kind == "EndTag" and name in DROPPED_WITH_CONTENT:
+                depth = max(0, depth - 1)
+                continue
+            if kind == "EmptyTag" and name in DROPPED_WITH_CONTENT:
+                continue
+            if depth == 0:
+                yield token
+
+
+class _FixUrls(Filter):  # type: ignore[misc]
+    """Resolves relative URLs, unwraps image proxies, and guards links opening a new window."""
+
+    def __init__(self, source: Iterable[dict[str, object]], base_url: str, unwrap: bool) -> None:
+        super().__init__(source)
+        self.base_url = base_url
+        self.unwrap = unwrap
+
+    def __iter__(self) -> Iterator[dict[str, object]]:
+        for token in super().__iter__():
+            if token["type"] in ("StartTag", "EmptyTag") and token["data"]:
+                attributes = token["data"]
+                for key in list(attributes):
+                    if key[1] in _URL_ATTRIBUTES:
+                        url = urljoin(self.base_url, attributes[key].strip())
+                        if self.unwrap and token["name"] == "img":
+                            url = unwrap_image_proxy(url)
+                        # bleach reads "javascript:123" as a relative host:port; a browser does not.
+                        if urlsplit(url).scheme.lower() in ALLOWED_PROTOCOLS:
+                            attributes[key] = url
+                        else:
+                            del attributes[key]
+                if token["name"] == "a" and (None, "target") in attributes:
+                    rel = attributes.get((None, "rel"), "").split()
+                    rel += [r for r in _NEW_WINDOW_REL if r not in rel]
+                    attributes[(None, "rel")] = " ".join(rel)
+            yield token
+
+
+@functools.lru_cache(maxsize=8)
+def _cleaner(base_url: str, unwrap: bool) -> bleach.Cleaner:
+    cleaner = bleach.Cleaner(
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+        filters=[functools.partial(_FixUrls, base_url=base_url, unwrap=unwrap)],
+    )
+    # bleach's parser turns tags it does not allow into text, which would leave a script's code
+    # in the article: let the parser keep them as elements so the walker can drop them whole.
+    cleaner.parser = BleachHTMLParser(
+        tags=ALLOWED_TAGS | DROPPED_WITH_CONTENT,
+        strip=True,
+        # Decoded entities are re-escaped by the serializer: one spelling, stable on re-cleaning.
+        consume_entities=True,
+        namespaceHTMLElements=False,
+    )
+    walk = cleaner.walker
+    cleaner.walker = lambda dom: _DropDangerousContent(walk(dom))
+    return cleaner
+
+
+# After one pass every entity is spelled as one of these; anything else is text bleach kept
+# verbatim from broken markup, which a second pass would read as an entity.
+_UNSETTLED_ENTITY = re.compile(r"&(?!(?:amp|lt|gt|quot|#39);)")
+# Inside <svg>/<math> the parser nests elements in ways it would not outside them: once those
+# are dropped, what was inside can parse into another tree.
+_FOREIGN_CONTENT = re.compile(r"<\s*/?\s*(?:svg|math)\b", re.I)
+
+
+def sanitize(html: str, base_url: str, *, unwrap_images: bool = True) -> str:
+    """Safe HTML for a feed reader; sanitizing its own output changes nothing."""
+    cleaner = _cleaner(base_url, unwrap_images)
+    clean = str(cleaner.clean(html)).strip()
+    if _UNSETTLED_ENTITY.search(clean) or _FOREIGN_CONTENT.search(html):
+        clean = str(cleaner.clean(clean)).strip()
+    return clean
+
+
+@functools.lru_cache(maxsize=8)
+def footer_patterns(settings: Settings) -> tuple[re.Pattern[str], ...]:
+    rules = (BUILTIN_FOOTER_RULES if settings.builtin_footer_rules else ()) + settings.footer_rules
+    return tuple(rule.compiled() for rule in rules)
+
+
+def clean_item(item: Item, settings: Settings) -> Item:
+    body, _ = strip_footer(item.content_html, footer_patterns(settings))
+    image = item.image
+    if image is not None:
+        url = unwrap_image_proxy(image.url) if settings.unwrap_image_proxy else image.url
+        image = replace(image, url=url, media_type=image_media_type(url) or image.media_type)
+    return replace(
+        item,
+        content_html=sanitize(body, item.url, unwrap_images=settings.unwrap_image_proxy),
+        image=image,
+    )

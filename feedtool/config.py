@@ -1,0 +1,256 @@
+"""Reads feedtool.toml and command-line overrides into one checked Settings value."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from feedtool import __version__
+from feedtool.errors import ConfigError
+
+CONFIG_NAME = "feedtool.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class FooterRule:
+    """An aggregator footer: `pattern` matched against the end of an item's body."""
+
+    name: str
+    pattern: str
+
+    def compiled(self) -> re.Pattern[str]:
+        return re.compile(f"(?:{self.pattern})\\s*\\Z", re.DOTALL | re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    config_path: Path | None
+    seeds_dir: Path
+    out_dir: Path
+    cache_dir: Path
+    title: str
+    subtitle: str
+    site_url: str
+    base_url: str
+    language: str
+    author: str
+    limit: int
+    timezone: str
+    timezones: tuple[tuple[str, str], ...] = ()
+    unwrap_image_proxy: bool = True
+    builtin_footer_rules: bool = True
+    footer_rules: tuple[FooterRule, ...] = ()
+    feed_id: str = field(default="")
+
+    def zone_for(self, url: str) -> ZoneInfo:
+        """The time zone a site writes its naive <time> values in."""
+        host = (urlsplit(url).hostname or "").lower()
+        for name, zone in self.timezones:
+            if host == name or host.endswith("." + name):
+                return ZoneInfo(zone)
+        return ZoneInfo(self.timezone)
+
+    def cleaning_fingerprint(self) -> str:
+        """Changes whenever reading or cleaning an unchanged file could give another Item."""
+        parts = [
+            __version__,
+            self.language,
+            self.timezone,
+            repr(self.timezones),
+            repr(self.unwrap_image_proxy),
+            repr(self.builtin_footer_rules),
+            repr(self.footer_rules),
+        ]
+        return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def _url(key: str, value: object, *, folder: bool = False) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(f"{key} must be a string URL, got {type(value).__name__}")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"{key} must be an absolute http(s) URL, got {value!r}")
+    if folder and not value.endswith("/"):
+        raise ConfigError(f"{key} must end with '/' (the folder the feeds are served from): {value!r}")
+    return value
+
+
+def _zone(key: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(f"{key} must be a time zone name such as 'Asia/Shanghai'")
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as e:
+        raise ConfigError(f"{key}: unknown time zone {value!r} (use an IANA name such as 'Asia/Shanghai')") from e
+    return value
+
+
+def _typed(key: str, value: object, kind: type) -> Any:
+    # bool is an int in Python; a limit of `true` is still a mistake.
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise ConfigError(f"{key} must be a {kind.__name__}, got {value!r}")
+    return value
+
+
+def _limit(key: str, value: object) -> int:
+    number = _typed(key, value, int)
+    if number < 0:
+        raise ConfigError(f"{key} must be 0 (all items) or a positive number, got {number}")
+    return int(number)
+
+
+def _footer_rules(key: str, value: object) -> tuple[FooterRule, ...]:
+    if not isinstance(value, list):
+        raise ConfigError(f"{key} must be a list of tables with 'name' and 'pattern'")
+    rules = []
+    for n, entry in enumerate(value, 1):
+        where = f"{key}[{n}]"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{where} must be a table with 'name' and 'pattern'")
+        unknown = sorted(set(entry) - {"name", "pattern"})
+        if unknown:
+            raise ConfigError(f"{where}: unknown key {unknown[0]!r} (expected 'name' and 'pattern')")
+        if "pattern" not in entry:
+            raise ConfigError(f"{where}: missing 'pattern'")
+        rule = FooterRule(
+            name=_typed(f"{where}.name", entry.get("name", f"rule {n}"), str),
+            pattern=_typed(f"{where}.pattern", entry["pattern"], str),
+        )
+        try:
+            rule.compiled()
+        except re.error as e:
+            raise ConfigError(f"{where}.pattern is not a valid regular expression: {e}") from e
+        rules.append(rule)
+    return tuple(rules)
+
+
+def _timezones(key: str, value: object) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{key} must be a table of host = time zone")
+    return tuple(sorted((str(host).lower(), _zone(f"{key}.{host}", zone)) for host, zone in value.items()))
+
+
+def _text(key: str, value: object) -> str:
+    return str(_typed(key, value, str))
+
+
+def _path(key: str, value: object) -> str:
+    return str(_typed(key, value, str))
+
+
+# Every key the file may hold: section -> key -> (settings field, checker).
+_SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
+    "feed": {
+        "title": ("title", _text),
+        "subtitle": ("subtitle", _text),
+        "site_url": ("site_url", _url),
+        "base_url": ("base_url", lambda k, v: _url(k, v, folder=True)),
+        "id": ("feed_id", _text),
+        "language": ("language", _text),
+        "author": ("author", _text),
+        "limit": ("limit", _limit),
+    },
+    "build": {
+        "seeds": ("seeds_dir", _path),
+        "out": ("out_dir", _path),
+        "cache": ("cache_dir", _path),
+    },
+    "read": {
+        "timezone": ("timezone", _zone),
+        "timezones": ("timezones", _timezones),
+    },
+    "clean": {
+        "unwrap_image_proxy": ("unwrap_image_proxy", lambda k, v: _typed(k, v, bool)),
+        "builtin_footer_rules": ("builtin_footer_rules", lambda k, v: _typed(k, v, bool)),
+        "footer_rules": ("footer_rules", _footer_rules),
+    },
+}
+
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+
+
+def _parse_file(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read: {e.strerror or e}") from e
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{path}: not UTF-8 at byte {e.start}") from e
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: {e}") from e
+
+
+def _from_table(path: Path, table: dict[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for section, entries in table.items():
+        if section not in _SCHEMA:
+            known = ", ".join(f"[{s}]" for s in _SCHEMA)
+            raise ConfigError(f"{path}: unknown section [{section}] (known: {known})")
+        if not isinstance(entries, dict):
+            raise ConfigError(f"{path}: {section} must be a table [{section}]")
+        for key, value in entries.items():
+            if key not in _SCHEMA[section]:
+                known = ", ".join(_SCHEMA[section])
+                raise ConfigError(f"{path}: unknown key {key!r} in [{section}] (known: {known})")
+            name, check = _SCHEMA[section][key]
+            try:
+                values[name] = check(f"{section}.{key}", value)
+            except ConfigError as e:
+                raise ConfigError(f"{path}: {e}") from e
+    return values
+
+
+def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings:
+    """Settings from `config_path` (default ./feedtool.toml, if there is one) and flags.
+
+    Overrides: seeds, out, cache (Path), base_url (str), limit (int); None means "not given".
+    """
+    explicit = config_path is not None
+    path = Path(config_path) if explicit else Path(CONFIG_NAME)
+    values: dict[str, Any] = {}
+    root = Path(".")
+    if path.exists() or explicit:
+        values = _from_table(path, _parse_file(path))
+        root = path.parent
+    flags = {k: v for k, v in overrides.items() if v is not None}
+    unknown = sorted(set(flags) - {"seeds", "out", "cache", "base_url", "limit"})
+    if unknown:
+        raise TypeError(f"load_settings() got unknown overrides {unknown}")
+    if "base_url" in flags:
+        values["base_url"] = _url("--base-url", flags["base_url"], folder=True)
+    if "limit" in flags:
+        values["limit"] = _limit("--limit", flags["limit"])
+    base_url = values.get("base_url", "http://127.0.0.1:8000/")
+    settings = Settings(
+        config_path=path if (path.exists() or explicit) else None,
+        seeds_dir=Path(flags["seeds"]) if "seeds" in flags else root / values.get("seeds_dir", "seeds"),
+        out_dir=Path(flags["out"]) if "out" in flags else root / values.get("out_dir", "dist"),
+        cache_dir=Path(flags["cache"]) if "cache" in flags
+        else root / values.get("cache_dir", ".feedtool-cache"),
+        title=values.get("title", "feedtool feed"),
+        subtitle=values.get("subtitle", ""),
+        site_url=values.get("site_url", base_url),
+        base_url=base_url,
+        language=values.get("language", "en"),
+        author=values.get("author", values.get("title", "feedtool feed")),
+        limit=values.get("limit", 50),
+        timezone=values.get("timezone", "UTC"),
+        timezones=values.get("timezones", ()),
+        unwrap_image_proxy=values.get("unwrap_image_proxy", True),
+        builtin_footer_rules=values.get("builtin_footer_rules", True),
+        footer_rules=values.get("footer_rules", ()),
+        feed_id=values.get("feed_id", ""),
+    )
+    if not _LANGUAGE.match(settings.language):
+        raise ConfigError(f"{path}: feed.language must be a language tag such as 'zh-CN', got {settings.language!r}")
+    if not settings.title.strip():
+        raise ConfigError(f"{path}: feed.title must not be empty")
+    return replace(settings, feed_id=settings.feed_id or settings.site_url)

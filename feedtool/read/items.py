@@ -1,0 +1,263 @@
+"""Reads scraped item files: a capture-time line, a [title](url) line, dashes, an HTML body.
+
+Reading happens in two steps so that a build touches every file cheaply but parses only the
+items it emits: `scan_item` checks the header and finds the publication time (enough to order,
+de-duplicate and cache), `read_item` parses the body into a full Item.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import lxml.etree
+import lxml.html
+from dateutil import parser as dateparser
+
+from feedtool.errors import ItemError
+from feedtool.model import Image, Item, Person
+
+BODY_FIRST_LINE = 4
+
+_CAPTURE = re.compile(r"<!--\s*(\d{1,15})\s*-->")
+_DASHES = re.compile(r"-{3,}")
+_FIRST_TIME = re.compile(r"<time\b[^>]*?\sdatetime\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.I)
+_MD_ESCAPE = re.compile(r"\\([\[\]()\\])")
+_AUTHOR_SEPARATORS = re.compile(r"\s*(?:[,，、;；&]|\band\b|和)\s*", re.I)
+_SENTENCE_END = re.compile(r"[。！？!?…]+[”’」』）)]*|\.(?=\s|$)[”’\"')]*")
+_WHITESPACE = re.compile(r"\s+")
+_DATE_SEGMENT = re.compile(r"^\d+$")
+
+SUMMARY_TARGET = 200
+SUMMARY_HARD_LIMIT = 300
+
+@dataclass(frozen=True, slots=True)
+class ItemFile:
+    """What a cheap look at an item file tells: enough to order, de-duplicate and cache it."""
+
+    path: Path
+    digest: str
+    url: str
+    captured: datetime
+    published: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    captured: datetime
+    title: str
+    url: str
+    body: str
+
+
+def _decode(path: Path, data: bytes) -> str:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        raise ItemError(
+            path, line, f"not UTF-8 (byte 0x{data[e.start]:02x} at column {column}); save the file as UTF-8"
+        ) from e
+    return text.removeprefix("\ufeff")
+
+
+def _http_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and not any(c.isspace() for c in url)
+
+
+def _title_and_url(line: str) -> tuple[str, str] | None:
+    """Split `[title](url)`; titles may hold brackets, URLs parentheses: try the last `](` first."""
+    if not (line.startswith("[") and line.endswith(")")):
+        return None
+    inner = line[1:-1]
+    cut = inner.rfind("](")
+    while cut > 0:
+        title, url = inner[:cut], inner[cut + 2 :]
+        if _http_url(url) and url.count("(") == url.count(")"):
+            return _MD_ESCAPE.sub(r"\1", title).strip(), url
+        cut = inner.rfind("](", 0, cut)
+    return None
+
+
+def _split(path: Path, data: bytes) -> _Parts:
+    text = _decode(path, data)
+    lines = text.split("\n", 3)
+    while len(lines) < 4:
+        lines.append("")
+    first, second, third, body = (line.rstrip("\r") for line in lines)
+    match = _CAPTURE.fullmatch(first.strip())
+    if not match:
+        shown = first.strip()[:60] or "an empty line"
+        raise ItemError(
+            path, 1, f"first line must be <!--EPOCH_MS--> (capture time, milliseconds since 1970 UTC), got {shown!r}"
+        )
+    try:
+        captured = datetime.fromtimestamp(int(match.group(1)) / 1000, UTC)
+    except (OverflowError, OSError, ValueError) as e:
+        raise ItemError(path, 1, f"capture time {match.group(1)} ms is out of range") from e
+    title_url = _title_and_url(second.strip())
+    if title_url is None:
+        raise ItemError(path, 2, "title line must look like [title](https://…)")
+    title, url = title_url
+    if not title:
+        raise ItemError(path, 2, "the title between [ and ] is empty")
+    if not _DASHES.fullmatch(third.strip()):
+        raise ItemError(path, 3, "third line must be a line of dashes (---) between the header and the body")
+    if not body.strip():
+        raise ItemError(path, BODY_FIRST_LINE, "the HTML body is empty")
+    return _Parts(captured, title, url, body)
+
+
+def _published(path: Path, body: str, url: str, zone: tzinfo) -> datetime:
+    """The first <time datetime> in the body; naive values are the source site's local time."""
+    match = _FIRST_TIME.search(body)
+    if not match:
+        raise ItemError(
+            path, BODY_FIRST_LINE, 'no <time datetime="…"> in the body: cannot tell when the item was published'
+        )
+    value = next(g for g in match.groups() if g is not None)
+    line = BODY_FIRST_LINE + body.count("\n", 0, match.start())
+    try:
+        when = dateparser.isoparse(value.strip())
+    except (ValueError, OverflowError) as e:
+        raise ItemError(
+            path, line, f'<time datetime="{value}"> is not a date and time (expected e.g. 2023-09-14 02:49:21)'
+        ) from e
+    return when.replace(tzinfo=zone) if when.tzinfo is None else when
+
+
+def scan_item(path: Path, data: bytes, zone_for: Callable[[str], tzinfo]) -> ItemFile:
+    """Check the header and find the publication time without parsing the body's HTML."""
+    parts = _split(path, data)
+    return ItemFile(
+        path=path,
+        digest=hashlib.blake2b(data, digest_size=16).hexdigest(),
+        url=parts.url,
+        captured=parts.captured,
+        published=_published(path, parts.body, parts.url, zone_for(parts.url)),
+    )
+
+
+def _text(element: lxml.html.HtmlElement | None) -> str:
+    if element is None:
+        return ""
+    return _WHITESPACE.sub(" ", element.text_content()).strip()
+
+
+def _authors(root: lxml.html.HtmlElement) -> tuple[Person, ...]:
+    """One Person per name in <address>; the spelling and profile link come from the bylines."""
+    address = root.find(".//address")
+    if address is None:
+        return ()
+    known: dict[str, tuple[str, str]] = {}
+    for link in root.iterfind(".//footer//a[@href]"):
+        name = _text(link)
+        if name and "/by/" in link.get("href", ""):
+            known.setdefault(name.casefold(), (name, link.get("href", "")))
+    people: list[Person] = []
+    seen: set[str] = set()
+    for raw in _AUTHOR_SEPARATORS.split(_text(address)):
+        name = raw.strip()
+        if not name or name.casefold() in seen:
+            continue
+        seen.add(name.casefold())
+        spelled, uri = known.get(name.casefold(), (name, ""))
+        people.append(Person(name=spelled, uri=uri if _http_url(uri) else None))
+    return tuple(people)
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 7 else None
+
+
+def _image(root: lxml.html.HtmlElement) -> Image | None:
+    figure = root.find(".//figure")
+    if figure is None:
+        return None
+    img = figure.find(".//img[@src]")
+    if img is None:
+        return None
+    src = img.get("src", "").strip()
+    if not _http_url(src):
+        return None
+    caption_element = figure.find(".//figcaption")
+    credit = ""
+    caption = ""
+    if caption_element is not None:
+        cite = caption_element.find(".//cite")
+        credit = _text(cite)
+        caption = _text(caption_element)
+        if credit and caption.endswith(credit):
+            caption = caption[: -len(credit)].strip()
+    return Image(
+        url=src,
+        caption=caption or None,
+        credit=credit or None,
+        width=_int(img.get("width")),
+        height=_int(img.get("height")),
+    )
+
+
+def summarize(text: str) -> str:
+    """Whole sentences from the start of `text`, about SUMMARY_TARGET characters."""
+    text = _WHITESPACE.sub(" ", text).strip()
+    if len(text) <= SUMMARY_TARGET:
+        return text
+    summary = ""
+    for match in _SENTENCE_END.finditer(text):
+        candidate = text[: match.end()].strip()
+        if summary and len(candidate) > SUMMARY_TARGET:
+            break
+        summary = candidate
+        if len(summary) >= SUMMARY_TARGET:
+            break
+    if summary and len(summary) <= SUMMARY_HARD_LIMIT:
+        return summary
+    return text[: SUMMARY_TARGET - 1].rstrip() + "…"
+
+
+def _summary(root: lxml.html.HtmlElement) -> str:
+    article = root.find(".//section")
+    for paragraph in (article if article is not None else root).iter("p"):
+        text = _text(paragraph)
+        if text:
+            return summarize(text)
+    return ""
+
+
+def _categories(url: str) -> tuple[str, ...]:
+    """The site's sections in the URL path: segments that are neither dates nor the slug."""
+    segments = [s for s in urlsplit(url).path.split("/") if s]
+    return tuple(s for s in segments[:-1] if not _DATE_SEGMENT.match(s))
+
+
+def read_item(path: Path, data: bytes, zone_for: Callable[[str], tzinfo], language: str | None) -> Item:
+    """Parse a whole item file; the body's HTML is kept as it is (cleaning comes next)."""
+    parts = _split(path, data)
+    published = _published(path, parts.body, parts.url, zone_for(parts.url))
+    try:
+        root = lxml.html.fragment_fromstring(parts.body, create_parent="div")
+    except (lxml.etree.ParserError, ValueError) as e:
+        raise ItemError(path, BODY_FIRST_LINE, f"the body is not HTML: {e}") from e
+    return Item(
+        id=parts.url,
+        url=parts.url,
+        title=parts.title,
+        published=published,
+        updated=published,
+        authors=_authors(root),
+        summary=_summary(root),
+        content_html=parts.body.strip(),
+        categories=_categories(parts.url),
+        image=_image(root),
+        language=language,
+        captured=parts.captured,
+        source=str(path),
+    )
