@@ -1,0 +1,329 @@
+"""feedtool's HTTP server over real loopback HTTP: media types, validators, gzip, errors, paths."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import socket
+import time
+import urllib.request
+from email.utils import formatdate, parsedate_to_datetime
+from pathlib import Path
+
+import feedparser
+import pytest
+from serve_support import raw_exchange, request, running_server, status_of, wait_for
+
+ENTRIES = "\n".join(
+    f"""<entry><id>urn:test:{n}</id><title>第{n}条：测试标题</title>
+<link rel="alternate" href="https://example.org/{n}"/><updated>2024-01-0{n}T08:00:00Z</updated>
+<author><name>王五</name></author>
+<summary>摘要 {n}，内容足够长以便压缩。{"重复的文字。" * 20}</summary></entry>"""
+    for n in range(1, 4)
+)
+ATOM_XML = f"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN"><id>urn:test:feed</id>
+<title>测试订阅</title><updated>2024-01-03T08:00:00Z</updated>
+<link rel="self" href="http://127.0.0.1:8000/atom.xml"/>
+{ENTRIES}</feed>
+"""
+RSS_XML = (
+    """<?xml version="1.0" encoding="utf-8"?>
+<!-- an RSS feed with a comment before its root element -->
+<rss version="2.0"><channel><title>测试订阅</title><link>https://example.org/</link>
+<description>说明</description>"""
+    + "".join(
+        f"<item><title>第{n}条</title><link>https://example.org/{n}</link>"
+        f"<guid>https://example.org/{n}</guid><description>{'内容。' * 30}</description></item>"
+        for n in range(1, 4)
+    )
+    + "</channel></rss>\n"
+)
+JSON_FEED = '{"version": "https://jsonfeed.org/version/1.1", "title": "测试订阅", "items": []}\n'
+INDEX_HTML = "<!DOCTYPE html>\n<html lang=zh-CN><title>测试</title><p>" + "你好。" * 100 + "</p>\n"
+SECRET = "top secret, outside the served folder\n"
+
+EXPECTED_TYPES = {
+    "/atom.xml": "application/atom+xml; charset=utf-8",
+    "/rss.xml": "application/rss+xml; charset=utf-8",
+    "/feed.json": "application/feed+json",
+    "/": "text/html; charset=utf-8",
+    "/index.html": "text/html; charset=utf-8",
+}
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    folder = tmp_path / "dist"
+    folder.mkdir()
+    (folder / "atom.xml").write_text(ATOM_XML, encoding="utf-8")
+    (folder / "rss.xml").write_text(RSS_XML, encoding="utf-8")
+    (folder / "feed.json").write_text(JSON_FEED, encoding="utf-8")
+    (folder / "index.html").write_text(INDEX_HTML, encoding="utf-8")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "index.html").write_text("<!DOCTYPE html><title>sub</title>\n")
+    (tmp_path / "secret.txt").write_text(SECRET)
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "secret.txt").write_text(SECRET)
+    (folder / "leak.txt").symlink_to(tmp_path / "secret.txt")
+    (folder / "leakdir").symlink_to(tmp_path / "outside")
+    (folder / "same-atom.xml").symlink_to(folder / "atom.xml")
+    return folder
+
+
+@pytest.fixture
+def server(site: Path):
+    with running_server(site) as running:
+        yield running
+
+
+@pytest.mark.parametrize("path", sorted(EXPECTED_TYPES))
+def test_content_type_is_exact(server, site: Path, path: str) -> None:
+    status, headers, body = request(server.port, "GET", path)
+    assert status == 200
+    assert headers["content-type"] == EXPECTED_TYPES[path]
+    name = path.strip("/") or "index.html"
+    assert body == (site / name).read_bytes()
+
+
+def test_validators_are_strong_etag_and_file_time(server, site: Path) -> None:
+    status, headers, _ = request(server.port, "GET", "/atom.xml")
+    assert status == 200
+    etag = headers["etag"]
+    assert etag.startswith('"') and etag.endswith('"') and not etag.startswith("W/")
+    modified = parsedate_to_datetime(headers["last-modified"]).timestamp()
+    assert modified == int((site / "atom.xml").stat().st_mtime)
+    assert "no-store" not in headers["cache-control"]
+    assert "expires" not in headers
+    # Each file has its own validator.
+    assert request(server.port, "GET", "/rss.xml")[1]["etag"] != etag
+
+
+def test_if_none_match_gives_304_without_body(server) -> None:
+    _, first, _ = request(server.port, "GET", "/atom.xml")
+    for value in (first["etag"], f"W/{first['etag']}", f'"other", {first["etag"]}', "*"):
+        status, headers, body = request(server.port, "GET", "/atom.xml", {"If-None-Match": value})
+        assert (status, body) == (304, b""), value
+        assert headers["etag"] == first["etag"]
+        assert headers["cache-control"] == first["cache-control"]
+    status, _, body = request(server.port, "GET", "/atom.xml", {"If-None-Match": '"stale"'})
+    assert status == 200 and body
+
+
+def test_if_modified_since_gives_304_only_when_not_newer(server) -> None:
+    _, first, _ = request(server.port, "GET", "/rss.xml")
+    modified = parsedate_to_datetime(first["last-modified"]).timestamp()
+    for since, expected in ((modified, 304), (modified + 3600, 304), (modified - 3600, 200)):
+        header = {"If-Modified-Since": formatdate(since, usegmt=True)}
+        status, _, body = request(server.port, "GET", "/rss.xml", header)
+        assert status == expected, header
+        assert (body == b"") == (expected == 304)
+    status, _, _ = request(server.port, "GET", "/rss.xml", {"If-Modified-Since": "yesterday"})
+    assert status == 200
+
+
+def test_if_none_match_wins_over_if_modified_since(server) -> None:
+    _, first, _ = request(server.port, "GET", "/atom.xml")
+    later = formatdate(time.time() + 86400, usegmt=True)
+    earlier = formatdate(0, usegmt=True)
+    mismatch = {"If-None-Match": '"stale"', "If-Modified-Since": later}
+    assert request(server.port, "GET", "/atom.xml", mismatch)[0] == 200
+    match = {"If-None-Match": first["etag"], "If-Modified-Since": earlier}
+    assert request(server.port, "GET", "/atom.xml", match)[0] == 304
+
+
+def test_gzip_round_trip_with_its_own_etag(server, site: Path) -> None:
+    _, plain, identity = request(server.port, "GET", "/rss.xml")
+    status, headers, packed = request(server.port, "GET", "/rss.xml", {"Accept-Encoding": "gzip"})
+    assert status == 200
+    assert headers["content-encoding"] == "gzip"
+    assert "accept-encoding" in headers["vary"].lower()
+    assert "accept-encoding" in plain["vary"].lower()
+    assert len(packed) < len(identity)
+    assert gzip.decompress(packed) == identity == (site / "rss.xml").read_bytes()
+    assert headers["etag"] != plain["etag"]
+    assert headers["content-type"] == plain["content-type"]
+    revalidate = {"Accept-Encoding": "gzip, deflate", "If-None-Match": headers["etag"]}
+    assert request(server.port, "GET", "/rss.xml", revalidate)[0] == 304
+    refused = {"Accept-Encoding": "gzip;q=0, identity"}
+    status, headers, body = request(server.port, "GET", "/rss.xml", refused)
+    assert "content-encoding" not in headers and body == identity
+
+
+def test_head_has_get_headers_and_no_body(server) -> None:
+    _, got, body = request(server.port, "GET", "/atom.xml")
+    status, headers, empty = request(server.port, "HEAD", "/atom.xml")
+    assert status == 200 and empty == b""
+    for name in ("content-type", "content-length", "etag", "last-modified", "cache-control"):
+        assert headers[name] == got[name]
+    assert int(headers["content-length"]) == len(body)
+
+
+def test_keep_alive_answers_many_requests_on_one_connection(server) -> None:
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    try:
+        sockets = set()
+        for path in ("/atom.xml", "/rss.xml", "/missing", "/atom.xml"):
+            connection.request("HEAD" if path == "/rss.xml" else "GET", path)
+            response = connection.getresponse()
+            response.read()
+            sockets.add(id(connection.sock))
+            assert response.getheader("Connection") == "keep-alive"
+        assert len(sockets) == 1
+    finally:
+        connection.close()
+
+
+def test_pipelined_requests_are_answered_in_order(server) -> None:
+    both = (
+        b"GET /feed.json HTTP/1.1\r\nHost: t\r\n\r\n"
+        b"GET /missing HTTP/1.1\r\nHost: t\r\n\r\n"
+        b"GET /feed.json HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
+    )
+    answer = raw_exchange(server.port, both)
+    statuses = [int(code) for code in re.findall(rb"HTTP/1\.1 (\d{3}) ", answer)]
+    assert statuses == [200, 404, 200]
+
+
+def test_http10_connection_closes_after_answer(server) -> None:
+    answer = raw_exchange(server.port, b"GET /feed.json HTTP/1.0\r\n\r\n")
+    assert status_of(answer) == 200 and b"Connection: close" in answer
+    assert answer.endswith(JSON_FEED.encode())
+
+
+def test_unknown_path_is_404(server) -> None:
+    for path in ("/nope.xml", "/atom.xml/", "/ATOM.XML", "/sub/missing"):
+        assert request(server.port, "GET", path)[0] == 404, path
+    assert request(server.port, "GET", "/sub/")[0] == 200
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "BREW"])
+def test_other_methods_are_405_with_allow(server, method: str) -> None:
+    status, headers, _ = request(server.port, method, "/atom.xml")
+    assert status == 405
+    assert {m.strip() for m in headers["allow"].split(",")} == {"GET", "HEAD"}
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"GARBAGE\r\n\r\n",
+        b"GET /atom.xml\r\nHost: t\r\n\r\n",
+        b"GET /atom.xml HTTP/1.1\r\n\r\n",  # HTTP/1.1 without Host
+        b"GET /atom.xml HTTP/1.1\r\nHost: t\r\nno colon here\r\n\r\n",
+        b"GET /atom.xml HTTP/1.1\r\nHost: t\r\n folded: header\r\n\r\n",
+        b"GET /atom.xml HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+        b"GET /%ff%fe.xml HTTP/1.1\r\nHost: t\r\n\r\n",  # not UTF-8 once decoded
+        b"GET atom.xml HTTP/1.1\r\nHost: t\r\n\r\n",
+        b"GET /atom.xml HTTP/1.1\r\nHost: t\r\nContent-Length: -1\r\n\r\n",
+        b"G(T /atom.xml HTTP/1.1\r\nHost: t\r\n\r\n",
+    ],
+)
+def test_malformed_requests_are_400_and_closed(server, raw: bytes) -> None:
+    answer = raw_exchange(server.port, raw)
+    assert status_of(answer) == 400
+    assert b"Connection: close" in answer
+
+
+def test_unsupported_http_version_is_505(server) -> None:
+    answer = raw_exchange(server.port, b"GET /atom.xml HTTP/2.0\r\nHost: t\r\n\r\n")
+    assert status_of(answer) == 505
+
+
+def test_oversized_request_head_is_rejected(server) -> None:
+    answer = raw_exchange(server.port, b"GET / HTTP/1.1\r\nHost: t\r\nX: " + b"a" * 40000)
+    assert status_of(answer) == 431
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        b"/../secret.txt",
+        b"/%2e%2e/secret.txt",
+        b"/%2E%2E/secret.txt",
+        b"/..%2fsecret.txt",
+        b"/%2e%2e%2fsecret.txt",
+        b"/sub/..%2f..%2fsecret.txt",
+        b"/sub/%2e%2e/%2e%2e/secret.txt",
+        b"/..%5csecret.txt",
+        b"/.%2e/secret.txt",
+        b"//secret.txt",
+        b"/leak.txt",
+        b"/leakdir/secret.txt",
+        b"/%00secret.txt",
+        b"http://t/../secret.txt",
+    ],
+)
+def test_no_path_escapes_the_folder(server, target: bytes) -> None:
+    answer = raw_exchange(
+        server.port, b"GET " + target + b" HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
+    )
+    assert status_of(answer) in (400, 404)
+    assert b"top secret" not in answer
+
+
+def test_symlink_inside_the_folder_is_served(server, site: Path) -> None:
+    status, _, body = request(server.port, "GET", "/same-atom.xml")
+    assert status == 200 and body == (site / "atom.xml").read_bytes()
+
+
+def test_a_stalled_client_does_not_block_others(server) -> None:
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as stalled:
+        stalled.sendall(b"GET /atom.xml HTTP/1.1\r\nHost: t\r\n")  # head never finished
+        status, _, body = request(server.port, "GET", "/atom.xml")
+        assert status == 200 and body
+        stalled.sendall(b"\r\n")
+        assert stalled.recv(64).startswith(b"HTTP/1.1 200 ")
+
+
+def test_every_request_gets_an_access_log_line(server) -> None:
+    request(server.port, "GET", "/atom.xml", {"User-Agent": "probe/1"})
+    request(server.port, "HEAD", "/missing")
+    raw_exchange(server.port, b"BROKEN\r\n\r\n")
+    wait_for(lambda: server.log_text().count("\n") >= 3, 5, "log lines")
+    lines = server.log_text().splitlines()
+    assert '"GET /atom.xml HTTP/1.1" 200' in lines[0] and '"probe/1"' in lines[0]
+    assert lines[0].startswith("127.0.0.1 ")
+    assert '"HEAD /missing HTTP/1.1" 404' in lines[1]
+    assert '"BROKEN" 400' in lines[2]
+
+
+def test_folder_changes_are_served_and_etag_follows_the_bytes(server, site: Path) -> None:
+    _, before, _ = request(server.port, "GET", "/atom.xml")
+    # Same bytes, new file (as an atomic rebuild writes it): validators must not move.
+    temporary = site / ".atom.xml.tmp"
+    temporary.write_text(ATOM_XML, encoding="utf-8")
+    os.utime(temporary, (time.time() + 5, time.time() + 5))
+    os.replace(temporary, site / "atom.xml")
+    wait_for(lambda: "reload:" in server.log_text(), what="reload of the folder")
+    _, same, _ = request(server.port, "GET", "/atom.xml")
+    assert same["etag"] == before["etag"]
+    assert same["last-modified"] == before["last-modified"]
+    # New bytes: new validator, and the old one no longer earns a 304.
+    changed = ATOM_XML.replace("测试订阅", "新的标题")
+    temporary.write_text(changed, encoding="utf-8")
+    os.replace(temporary, site / "atom.xml")
+    wait_for(lambda: request(server.port, "GET", "/atom.xml")[2] == changed.encode(), what="new bytes")
+    status, after, _ = request(server.port, "GET", "/atom.xml", {"If-None-Match": before["etag"]})
+    assert status == 200 and after["etag"] != before["etag"]
+    # Files added and removed appear and disappear.
+    (site / "extra.xml").write_text(ATOM_XML, encoding="utf-8")
+    wait_for(lambda: request(server.port, "GET", "/extra.xml")[0] == 200, what="new file")
+    (site / "extra.xml").unlink()
+    wait_for(lambda: request(server.port, "GET", "/extra.xml")[0] == 404, what="removed file")
+
+
+def test_feedparser_revalidates_with_etag_and_modified(server) -> None:
+    no_proxy = [urllib.request.ProxyHandler({})]
+    url = f"{server.base_url}atom.xml"
+    first = feedparser.parse(url, handlers=no_proxy)
+    assert first.status == 200 and not first.bozo
+    assert first.feed.title == "测试订阅" and len(first.entries) == 3
+    assert first.etag and first.modified
+    by_etag = feedparser.parse(url, etag=first.etag, handlers=no_proxy)
+    assert by_etag.status == 304 and not by_etag.entries
+    by_date = feedparser.parse(url, modified=first.modified, handlers=no_proxy)
+    assert by_date.status == 304 and not by_date.entries
