@@ -53,13 +53,21 @@ def define(
     bad: str = "",
     good: str = "",
 ) -> Code:
-    """Register a code. Parents must be defined first; the severity root is implied."""
+    """Register a code (or return the same code registered by another module).
+
+    Parents must be defined first; the severity root (Error, Warning, Info) is implied.
+    """
     parents = tuple(parents)
     for parent in parents:
         if parent not in CODES:
             raise ValueError(f"code {name}: parent {parent} is not defined")
-    if name in CODES:
-        raise ValueError(f"code {name} is defined twice")
+    existing = CODES.get(name)
+    if existing is not None:
+        # Two rule modules may share a code (NotBlank, DangerousStyleAttr…): the first
+        # definition stands, provided both agree on what the code is.
+        if (existing.kind, existing.parents) != (kind, parents):
+            raise ValueError(f"code {name} is defined twice, differently")
+        return existing
     code = Code(name, kind, parents, message, why, fix, bad, good)
     CODES[name] = code
     return code
@@ -130,9 +138,7 @@ def _indent(text: str) -> str:
     return "\n".join("    " + line for line in text.splitlines())
 
 
-def problem(
-    name: str, fields: Mapping[str, object], line: int | None, column: int | None
-) -> Problem:
+def problem(name: str, fields: Mapping[str, object], line: int | None, column: int | None) -> Problem:
     return Problem(CODES[name].severity, name, render(name, fields), line, column)
 
 

@@ -1,0 +1,228 @@
+"""HTML inside feeds: dangerous markup, unsafe style, and text that is not HTML at all.
+
+Two entry points, one per way a feed carries HTML:
+- `check_html(markup)` for escaped HTML (Atom `type="html"`, RSS description,
+  content:encoded): a fast scan of the tags, no tree built, so large feeds stay fast;
+- `check_xhtml(element)` for inline XHTML (Atom `type="xhtml"`, xhtml:body): every element
+  and attribute must be one readers keep.
+
+Both return `HtmlFinding`s whose `code` is SecurityRisk (an element readers strip),
+SecurityRiskAttr (an event handler or unknown attribute), DangerousStyleAttr (style that
+readers strip), NotHtml (markup that does not parse) or UnknownNamespace.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from feedtool.validate.codes import define
+from feedtool.validate.namespaces import XHTML
+
+MATHML = "http://www.w3.org/1998/Math/MathML"
+SVG = "http://www.w3.org/2000/svg"
+XLINK = "http://www.w3.org/1999/xlink"
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlFinding:
+    code: str
+    detail: str
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Elements that run code, load other documents or change the page around the entry.
+DANGEROUS_ELEMENTS = _words(
+    "script applet embed object iframe frame frameset meta link style base bgsound layer ilayer xml noscript"
+)
+# The elements readers keep in inline XHTML (HTML 4 and the HTML5 text-level additions).
+SAFE_ELEMENTS = _words(
+    "a abbr acronym address area article aside audio b bdi bdo big blockquote br button "
+    "caption center cite code col colgroup dd del details dfn dir div dl dt em fieldset "
+    "figcaption figure font footer form h1 h2 h3 h4 h5 h6 header hr i img input ins kbd "
+    "label legend li map mark menu nav ol optgroup option p pre q s samp section select "
+    "small source span strike strong sub summary sup table tbody td textarea tfoot th thead "
+    "time tr track tt u ul var video wbr"
+)
+SAFE_ATTRIBUTES = _words(
+    "abbr accept accept-charset accesskey action align alt axis bgcolor border cellpadding "
+    "cellspacing char charoff charset checked cite class clear color cols colspan compact "
+    "controls coords datetime dir disabled enctype face for frame headers height href "
+    "hreflang hspace id ismap label lang longdesc loop maxlength media method multiple name "
+    "nohref noshade nowrap poster preload prompt readonly rel rev rows rowspan rules scope "
+    "selected shape size span src start summary tabindex target title type usemap valign "
+    "value vspace width"
+)
+MATHML_ELEMENTS = _words(
+    "math maction annotation semantics menclose merror mfenced mfrac mi mmultiscripts mn mo "
+    "mover mpadded mphantom mprescripts mroot mrow mspace msqrt mstyle msub msubsup msup "
+    "mtable mtd mtext mtr munder munderover none"
+)
+SVG_ELEMENTS = _words(
+    "svg a animate animateColor animateMotion animateTransform circle defs desc ellipse g "
+    "line linearGradient marker metadata path polygon polyline radialGradient rect set stop "
+    "switch text title tspan use"
+)
+FOREIGN_ATTRIBUTES = _words(
+    "accent accentunder actiontype align background-color bevelled close closure color "
+    "columnalign columnlines columnspacing columnspan depth display displaystyle encoding "
+    "equalcolumns equalrows fence fontstyle fontweight frame height linethickness lspace "
+    "mathbackground mathcolor mathvariant maxsize minsize open other rowalign rowlines "
+    "rowspacing rowspan rspace scriptlevel selection separator separators stretchy width "
+    "xmlns cx cy d dx dy fill fill-opacity font-family font-size height id class r rx ry "
+    "points stroke stroke-width stroke-opacity transform viewBox x x1 x2 y y1 y2 "
+    "gradientUnits offset stop-color opacity style"
+)
+
+# CSS that readers keep: these properties, with values made of the keywords and sizes below.
+SAFE_CSS_PROPERTIES = _words(
+    "azimuth background-color border-bottom-color border-collapse border-color "
+    "border-left-color border-right-color border-top-color clear color cursor direction "
+    "display elevation float font font-family font-size font-style font-variant font-weight "
+    "height letter-spacing line-height overflow pause pause-after pause-before pitch "
+    "pitch-range richness speak speak-header speak-numeral speak-punctuation speech-rate "
+    "stress text-align text-decoration text-indent unicode-bidi vertical-align voice-family "
+    "volume white-space width"
+)
+SAFE_CSS_KEYWORDS = _words(
+    "auto aqua black block blue bold both bottom brown center collapse dashed dotted fuchsia "
+    "gray green !important italic left lime maroon medium none navy normal nowrap olive "
+    "pointer purple red right solid silver teal top transparent underline white yellow"
+)
+_CSS_SIZE_OR_COLOR = re.compile(
+    r"(?:#[0-9a-f]+|rgb\(\d+%?,\d*%?,?\d*%?\)?|\d{0,2}\.?\d{0,2}(?:cm|em|ex|in|mm|pc|pt|px|%|,|\))?)\Z"
+)
+_CSS_DECLARATION = re.compile(r"\s*([-\w]+)\s*:\s*([^:;]*);?")
+_CSS_WELL_FORMED = re.compile(r"""\s*(?:[-\w]+\s*:\s*(?:[^:;"'\\()]|\([^()]*\)|"[^"]*"|'[^']*')*;?\s*)*\Z""")
+
+_TAG = re.compile(r"<(/?)([a-zA-Z][-\w:.]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+_ATTRIBUTE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*)))?""")
+_UNCLOSED_TAG = re.compile(r"<[a-zA-Z/!?][^>]*\Z")
+_SCRIPT_URL = re.compile(r"\s*(?:java|vb|live)script:", re.IGNORECASE)
+
+
+def safe_style(css: str) -> bool:
+    """True when every declaration of a style attribute is one readers keep as written."""
+    css = css.lower()
+    if not _CSS_WELL_FORMED.match(css):
+        return False
+    for prop, value in _CSS_DECLARATION.findall(css):
+        if not value.strip():
+            continue
+        if prop in SAFE_CSS_PROPERTIES:
+            continue
+        boxy = prop == "background" or prop.split("-", 1)[0] in ("border", "margin", "padding")
+        if boxy and all(
+            word in SAFE_CSS_KEYWORDS or _CSS_SIZE_OR_COLOR.match(word) for word in value.split()
+        ):
+            continue
+        return False
+    return True
+
+
+def _attribute_findings(name: str, value: str, *, whitelist: bool) -> list[HtmlFinding]:
+    name = name.lower()
+    if name.startswith("on"):
+        return [HtmlFinding("SecurityRiskAttr", name)]
+    if name == "style":
+        return [] if safe_style(value) else [HtmlFinding("DangerousStyleAttr", value.strip())]
+    if name in ("href", "src", "action", "background", "dynsrc", "lowsrc") and _SCRIPT_URL.match(value):
+        return [HtmlFinding("SecurityRisk", f'{name}="{value.strip()[:40]}"')]
+    if whitelist and name not in SAFE_ATTRIBUTES and not name.startswith("xml"):
+        return [HtmlFinding("SecurityRiskAttr", name)]
+    return []
+
+
+def check_html(markup: str) -> tuple[HtmlFinding, ...]:
+    """Findings in escaped HTML (the text of an element that carries HTML)."""
+    if "<" not in markup:
+        return ()
+    findings: list[HtmlFinding] = []
+    end = 0
+    for match in _TAG.finditer(markup):
+        end = match.end()
+        closing, name, attributes = match.groups()
+        name = name.lower()
+        if closing:
+            continue
+        if name in DANGEROUS_ELEMENTS:
+            findings.append(HtmlFinding("SecurityRisk", f"<{name}>"))
+        if attributes.strip(" /\t\r\n"):
+            for attr, *values in _ATTRIBUTE.findall(attributes):
+                value = next((v for v in values if v), "")
+                findings += _attribute_findings(attr, value, whitelist=False)
+    if _UNCLOSED_TAG.search(markup, end):
+        findings.append(HtmlFinding("NotHtml", markup[markup.rfind("<") :][:40].strip()))
+    return tuple(dict.fromkeys(findings))
+
+
+def check_xhtml(container: etree._Element) -> tuple[HtmlFinding, ...]:
+    """Findings in inline XHTML: every descendant of `container` is judged."""
+    findings: list[HtmlFinding] = []
+    for element in container.iterdescendants():
+        if not isinstance(element.tag, str):
+            continue
+        namespace, _, local = (
+            element.tag[1:].partition("}") if element.tag[0] == "{" else ("", "", element.tag)
+        )
+        whitelist = namespace == XHTML
+        if namespace == XHTML:
+            if local in DANGEROUS_ELEMENTS or local not in SAFE_ELEMENTS:
+                findings.append(HtmlFinding("SecurityRisk", f"<{local}>"))
+        elif namespace == MATHML:
+            if local not in MATHML_ELEMENTS:
+                findings.append(HtmlFinding("SecurityRisk", f"<{local}>"))
+        elif namespace == SVG:
+            if local not in SVG_ELEMENTS:
+                findings.append(HtmlFinding("SecurityRisk", f"<{local}>"))
+        else:
+            findings.append(HtmlFinding("UnknownNamespace", namespace or "(none)"))
+            continue
+        for name, value in element.attrib.items():
+            attr_namespace, _, attr_local = name[1:].partition("}") if name[0] == "{" else ("", "", name)
+            if attr_namespace in ("http://www.w3.org/XML/1998/namespace", XLINK):
+                continue
+            if not whitelist and attr_local not in FOREIGN_ATTRIBUTES:
+                findings.append(HtmlFinding("SecurityRiskAttr", attr_local))
+                continue
+            findings += _attribute_findings(attr_local, value, whitelist=whitelist)
+    return tuple(dict.fromkeys(findings))
+
+
+define(
+    "DangerousStyleAttr",
+    "warning",
+    "{element} has a style attribute that readers strip: {detail!r}",
+    parents=["SecurityRiskAttr"],
+    why="Readers remove style they cannot prove harmless (positioning, huge sizes, "
+    "vendor properties, url()); the entry then looks different from what you meant, and "
+    "positioned invisible images are a classic tracking trick.",
+    fix="Keep to simple colours, fonts, margins and alignment, or drop the style attribute.",
+    bad='<summary type="html">&lt;img style="position:absolute" src="t.gif"&gt;</summary>',
+    good='<summary type="html">&lt;span style="color: red"&gt;Hi&lt;/span&gt;</summary>',
+)
+define(
+    "NotHtml",
+    "warning",
+    "{element} is declared as HTML but does not parse as HTML near {detail!r}",
+    parents=["Warning"],
+    why="Readers render this text as HTML; broken markup can swallow the rest of the entry.",
+    fix="Close every tag, and escape a literal `<` as &amp;lt;.",
+    bad='<summary type="html">&amp;lt;a</summary>',
+    good='<summary type="html">&amp;lt;a href="/x"&amp;gt;x&amp;lt;/a&amp;gt;</summary>',
+)
+define(
+    "UnknownNamespace",
+    "warning",
+    "{element} uses the namespace {detail}, which readers do not know",
+    parents=["Warning"],
+    why="Elements in namespaces readers do not know are ignored or stripped.",
+    fix="Check the namespace URI for typos, or remove the elements.",
+    bad='<div xmlns="http://www.w3.org/1999/xhtml"><b xmlns="http://example.com/b">x</b></div>',
+    good='<div xmlns="http://www.w3.org/1999/xhtml"><b>x</b></div>',
+)
