@@ -62,6 +62,7 @@ class FeedMeta:
     base_url: str
     language: str
     updated: datetime
+    author: str = ""
     generator: str = "feedtool"
     generator_version: str = ""
 

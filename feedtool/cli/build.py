@@ -1,15 +1,113 @@
-"""`feedtool build`: argument parsing, printing and exit codes."""
+"""`feedtool build`: argument parsing, progress, printing and exit codes for the build."""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from feedtool.build import build
+from feedtool.config import load_settings
+from feedtool.errors import BuildError, ConfigError
+
+EPILOG = """\
+examples:
+  feedtool build                         seeds/*.txt -> dist/atom.xml, rss.xml, feed.json, index.html
+  feedtool build --check                 exit 1 if dist/ is not what the code builds now (for CI)
+  feedtool build --limit 0 --out /tmp/all   every item, into another folder
+  feedtool build --base-url https://example.com/feeds/   feeds that will be served there
+  feedtool build --keep-going            build what can be built, list the files left out
+"""
 
 
 def register(commands: Any) -> None:
-    parser = commands.add_parser("build", help="(not yet available)")
+    parser = commands.add_parser(
+        "build",
+        help="regenerate clean, valid Atom, RSS and JSON feeds from scraped item files",
+        description="Read every item file in the seeds folder, strip aggregator footers, sanitize "
+        "the HTML, and write Atom 1.0, RSS 2.0, JSON Feed 1.1 and an index page into the output "
+        "folder. The output folder is only changed when the whole build succeeds and validates.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: ./feedtool.toml)")
+    parser.add_argument("--seeds", type=Path, metavar="DIR", help="folder of item files (default: seeds)")
+    parser.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: dist)")
+    parser.add_argument("--base-url", metavar="URL", help="the address the output folder is served at, ending in /")
+    parser.add_argument("--limit", type=int, metavar="N", help="newest items per feed, 0 for all (default: 50)")
+    parser.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
+    parser.add_argument("--keep-going", action="store_true", help="leave bad files out instead of stopping")
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if the output is not current")
     parser.set_defaults(handler=run)
 
 
+class _ProgressBar:
+    """A one-line bar on a terminal; nothing at all when stderr is a file or a pipe."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        self.stream.write(f"\rcleaning items [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\n")
+
+
 def run(args: argparse.Namespace) -> int:
-    raise SystemExit("feedtool build: not yet available")
+    try:
+        settings = load_settings(
+            args.config, seeds=args.seeds, out=args.out, base_url=args.base_url, limit=args.limit
+        )
+    except ConfigError as e:
+        print(f"feedtool build: {e}", file=sys.stderr)
+        return 2
+    if args.jobs is not None and args.jobs < 1:
+        print("feedtool build: --jobs must be at least 1", file=sys.stderr)
+        return 2
+    bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+    try:
+        result = build(settings, keep_going=args.keep_going, check=args.check, jobs=args.jobs, progress=bar)
+    except BuildError as e:
+        if bar:
+            bar.close()
+        print(str(e), file=sys.stderr)
+        print(f"feedtool build: failed; {settings.out_dir} was left as it was", file=sys.stderr)
+        return 1
+    except ConfigError as e:
+        print(f"feedtool build: {e}", file=sys.stderr)
+        return 2
+    if bar:
+        bar.close()
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for problem in result.skipped:
+        print(f"skipped: {problem}", file=sys.stderr)
+    out = settings.out_dir
+    if args.check:
+        if result.written:
+            for path in result.written:
+                print(f"{path}: differs from what feedtool builds now", file=sys.stderr)
+            print(f"feedtool build --check: {out} is out of date; run `feedtool build`", file=sys.stderr)
+            return 1
+        print(f"feedtool build --check: {out} is current ({len(result.items)} items)", file=sys.stderr)
+        return 1 if result.skipped else 0
+    if result.up_to_date:
+        what = "already up to date"
+    elif result.written:
+        what = "wrote " + ", ".join(p.name for p in result.written)
+    else:
+        what = "nothing changed"
+    print(
+        f"feedtool build: {len(result.items)} items -> {out}/: {what} "
+        f"({result.parsed} parsed, {len(result.items) - result.parsed} from cache)",
+        file=sys.stderr,
+    )
+    return 1 if result.skipped else 0

@@ -1,0 +1,114 @@
+"""Remembers cleaned items by the hash of their file and the settings that shaped them."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from feedtool.model import Image, Item, Person
+
+SCHEMA_VERSION = 1
+
+
+def item_to_json(item: Item) -> str:
+    record = asdict(item)
+    for name in ("published", "updated", "captured"):
+        if record[name] is not None:
+            record[name] = record[name].isoformat()
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+def item_from_json(text: str) -> Item:
+    record: dict[str, Any] = json.loads(text)
+    for name in ("published", "updated", "captured"):
+        if record[name] is not None:
+            record[name] = datetime.fromisoformat(record[name])
+    record["authors"] = tuple(Person(**person) for person in record["authors"])
+    record["categories"] = tuple(record["categories"])
+    record["image"] = Image(**record["image"]) if record["image"] else None
+    return Item(**record)
+
+
+class ItemCache:
+    """An SQLite file of cleaned items; a damaged or foreign cache is simply rebuilt."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / "items.sqlite"
+        self._db: sqlite3.Connection | None = None
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._db = self._open()
+        except (OSError, sqlite3.Error):
+            self._db = None  # the build still works, only slower
+
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path)
+        try:
+            version = db.execute("pragma user_version").fetchone()[0]
+            if version != SCHEMA_VERSION:
+                db.execute("drop table if exists items")
+                db.execute("drop table if exists outputs")
+                db.execute("create table items (key text primary key, item text not null)")
+                db.execute("create table outputs (folder text primary key, state text not null)")
+                db.execute(f"pragma user_version = {SCHEMA_VERSION}")
+                db.commit()
+        except sqlite3.DatabaseError:
+            db.close()
+            self.path.unlink(missing_ok=True)
+            return self._open()
+        return db
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, Item]:
+        found: dict[str, Item] = {}
+        if self._db is None:
+            return found
+        wanted = list(keys)
+        try:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                for key, text in self._db.execute(f"select key, item from items where key in ({marks})", chunk):
+                    found[key] = item_from_json(text)
+        except (sqlite3.Error, ValueError, TypeError, KeyError):
+            return {}
+        return found
+
+    def put_many(self, items: Mapping[str, Item]) -> None:
+        if self._db is None or not items:
+            return
+        try:
+            with self._db:
+                self._db.executemany(
+                    "insert or replace into items values (?, ?)",
+                    ((key, item_to_json(item)) for key, item in items.items()),
+                )
+        except sqlite3.Error:
+            pass
+
+    def output_state(self, folder: Path) -> str | None:
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("select state from outputs where folder = ?", (str(folder.resolve()),)).fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row else None
+
+    def set_output_state(self, folder: Path, state: str) -> None:
+        if self._db is None:
+            return
+        try:
+            with self._db:
+                self._db.execute("insert or replace into outputs values (?, ?)", (str(folder.resolve()), state))
+        except sqlite3.Error:
+            pass
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
