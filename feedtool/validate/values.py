@@ -32,7 +32,8 @@ from email.utils import getaddresses
 from html.entities import name2codepoint
 
 
-def _words(text: str) -> list[str]:
+def words(text: str) -> list[str]:
+    """The whitespace-separated words of `text` (for writing long sets of names)."""
     return text.split()
 
 
@@ -131,9 +132,7 @@ _ISO8601 = re.compile(
     r"(?P<zone>Z|[+-]\d\d:\d\d)?)?)?)?\Z"
 )
 # W3CDTF is ISO 8601 with a time zone whenever a time is given.
-_W3CDTF = re.compile(
-    r"\d{4}(?:-\d\d(?:-\d\dT?(?:\d\d:\d\d(?::\d\d(?:\.\d*)?)?(?:Z|[+-]\d\d:\d\d))?)?)?\Z"
-)
+_W3CDTF = re.compile(r"\d{4}(?:-\d\d(?:-\d\dT?(?:\d\d:\d\d(?::\d\d(?:\.\d*)?)?(?:Z|[+-]\d\d:\d\d))?)?)?\Z")
 _RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d*)?(?:Z|[+-]\d\d:\d\d)\Z")
 
 
@@ -216,7 +215,7 @@ _SCHEME = re.compile(r"[a-zA-Z][0-9a-zA-Z+\-.]*:")
 # The URI schemes registered with IANA when feeds became common (plus the later
 # web ones); anything else in a feed is usually a typo.
 IANA_SCHEMES = frozenset(
-    _words(
+    words(
         "ftp http gopher mailto news nntp telnet wais file prospero z39.50s z39.50r cid mid vemmi "
         "service imap nfs acap rtsp tip pop data dav opaquelocktoken sip sips tel fax modem ldap "
         "https soap.beep soap.beeps xmlrpc.beep xmlrpc.beeps urn go h323 ipp tftp mupdate pres im "
@@ -275,8 +274,9 @@ def is_relative_ref(value: str) -> bool:
 # ---------------------------------------------------------------------------------------------
 # People
 
+_LOCAL_PART = r"[a-zA-Z0-9!#$%&'*+/=?^_`{|}~.\-]+"
 _ADDR_SPEC = re.compile(
-    r"[a-zA-Z0-9_\-+.']+@(?:\[\d{1,3}\.\d{1,3}\.\d{1,3}\.|(?:[a-zA-Z0-9\-]+\.)+)"
+    _LOCAL_PART + r"@(?:\[\d{1,3}\.\d{1,3}\.\d{1,3}\.|(?:[a-zA-Z0-9\-]+\.)+)"
     r"(?:[a-zA-Z]{2,}|\d{1,3})\]?\Z"
 )
 
@@ -291,6 +291,11 @@ def check_email(value: str) -> str | None:
     addresses = getaddresses([value])
     address = addresses[0][1] if len(addresses) == 1 else value
     return None if _ADDR_SPEC.match(address) else "InvalidContact"
+
+
+def contains_email(value: str) -> bool:
+    """True when an address is somewhere in `value`, as in `Ann Example, ann@example.com`."""
+    return any(_ADDR_SPEC.match(word.strip("<>,;")) for word in value.split())
 
 
 def has_real_name(value: str) -> bool:
@@ -311,7 +316,7 @@ def check_mime_type(value: str) -> str | None:
 
 # ISO 639-1, the two-letter language codes.
 ISO639_1 = frozenset(
-    _words(
+    words(
         "aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv "
         "cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr "
         "ht hu hy hz ia id ie ig ii ik in io is it iu iw ja ji jv ka kg ki kj kk kl km kn ko kr ks "
@@ -399,7 +404,7 @@ def check_duration(value: str) -> str | None:
 
 # ISO 3166-1 alpha-2 country codes.
 ISO3166 = frozenset(
-    _words(
+    words(
         "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ "
         "BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM "
         "DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS "
@@ -421,7 +426,7 @@ def check_country_code(value: str) -> str | None:
 # Text that looks like HTML
 
 HTML_TAGS = frozenset(
-    _words(
+    words(
         "a abbr acronym address applet area article aside audio b base basefont bdi bdo big "
         "blockquote body br button canvas caption center cite code col colgroup dd del details "
         "dfn dialog dir div dl dt em embed fieldset figcaption figure font footer form frame "

@@ -1,0 +1,529 @@
+"""RSS 2.0 and 0.91/0.92 rules: the rss root, channel, item and their sub-elements."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.entities import name2codepoint
+from urllib.parse import urljoin
+
+from feedtool.validate import rss_codes, rss_html, values
+from feedtool.validate.engine import Context, Element, name_of, root, rule, streamed
+from feedtool.validate.namespaces import ATOM, CONTENT, DC, DCTERMS, split, tag
+
+rss_codes.ensure_defined()
+
+RSS = tag("", "rss")
+CHANNEL = tag("", "channel")
+ITEM = tag("", "item")
+ATOM_LINK = tag(ATOM, "link")
+CONTENT_ENCODED = tag(CONTENT, "encoded")
+
+root(RSS, "rss")
+streamed(ITEM)
+
+KNOWN_VERSIONS = ("0.91", "0.92", "0.93", "0.94", "2.0", "2.0.1", "2.00", "2")
+
+ValueCheck = Callable[[Element, Context, str], None]
+
+
+@dataclass(slots=True)
+class _FeedFacts:
+    """What the item rules tell the channel rule (items are emptied once checked)."""
+
+    guids: set[str] = field(default_factory=set)
+    items: int = 0
+
+
+def _facts(ctx: Context) -> _FeedFacts:
+    facts = ctx.state.get(__name__)
+    if facts is None:
+        facts = ctx.state[__name__] = _FeedFacts()
+    return facts
+
+
+def text_of(element: Element) -> str:
+    """The element's text content, stripped as the W3C validator strips it."""
+    return "".join(element.itertext()).strip()
+
+
+# ---------------------------------------------------------------------------------------------
+# Value checks for simple elements: each reports its own problems.
+
+
+def _where(element: Element) -> dict[str, str]:
+    parent = element.getparent()
+    return {"element": name_of(element), "parent": name_of(parent) if parent is not None else ""}
+
+
+_ENTITY_LIKE = re.compile(r"&(#|[A-Za-z]\w*)")
+
+
+def plain_text_problem(text: str) -> tuple[str, str] | None:
+    """(code, evidence) when plain text looks like HTML or like half-escaped markup."""
+    found = values.html_in_text(text)
+    if found:
+        return "ContainsHTML", found
+    for m in _ENTITY_LIKE.finditer(text):
+        if m.group(1) == "#" or m.group(1) in name2codepoint:
+            return "ContainsHTML", m.group(0)
+    if "&<" in text or "<&" in text:
+        return "CharacterData", text
+    return None
+
+
+def check_plain_text(element: Element, ctx: Context, value: str) -> None:
+    """Text that readers show as is: markup in it would appear literally."""
+    if len(element) == 0:
+        found = plain_text_problem(element.text or "")
+        if found:
+            ctx.report(found[0], element, value=found[1], **_where(element))
+
+
+def check_title(element: Element, ctx: Context, value: str) -> None:
+    if not value:
+        ctx.report("NotBlank", element, **_where(element))
+        return
+    check_plain_text(element, ctx, value)
+
+
+def check_full_uri(element: Element, ctx: Context, value: str) -> None:
+    code = values.check_uri(value, full=True)
+    if code:
+        ctx.report(code, element, value=value, **_where(element))
+
+
+def check_rfc822(element: Element, ctx: Context, value: str) -> None:
+    code = values.check_rfc822_date(value)
+    if code:
+        ctx.report(code, element, value=value, **_where(element))
+
+
+def check_contact(element: Element, ctx: Context, value: str) -> None:
+    where = _where(element)
+    found = values.html_in_text(value)
+    if found:
+        ctx.report("ContainsHTML", element, value=found, **where)
+    if value.lower().startswith("mailto:"):
+        return
+    if values.check_email(value) is None:
+        if not values.has_real_name(value):
+            ctx.report("MissingRealName", element, value=value, **where)
+    elif values.contains_email(value):
+        ctx.report("EmailFormat", element, value=value, **where)
+    else:
+        ctx.report("InvalidContact", element, value=value, **where)
+
+
+def check_language(element: Element, ctx: Context, value: str) -> None:
+    code = values.check_language(value)
+    if code:
+        ctx.report(code, element, value=value, **_where(element))
+
+
+def check_ttl(element: Element, ctx: Context, value: str) -> None:
+    if not value:
+        ctx.report("NotBlank", element, **_where(element))
+    code = values.check_positive_integer(value)
+    if code:
+        ctx.report(code, element, value=value, **_where(element))
+
+
+def check_category(element: Element, ctx: Context, value: str) -> None:
+    if not value:
+        ctx.report("NotBlank", element, **_where(element))
+    check_plain_text(element, ctx, value)
+
+
+def check_html(element: Element, ctx: Context, value: str) -> None:
+    """Escaped HTML (description, content:encoded): dangerous markup, relative links."""
+    rss_html.check_escaped_html(element, ctx, element.text or "")
+
+
+def no_check(element: Element, ctx: Context, value: str) -> None:
+    """Elements whose value RSS leaves free (generator, copyright, ...)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Elements with structure
+
+
+def check_cloud(element: Element, ctx: Context, value: str) -> None:
+    where = _where(element)
+    for attribute in ("domain", "port", "path", "registerProcedure", "protocol"):
+        if element.get(attribute) is None:
+            ctx.report("MissingAttribute", element, attribute=attribute, **where)
+    port = element.get("port")
+    if port is not None and values.check_positive_integer(port):
+        ctx.report("InvalidIntegerAttribute", element, attribute="port", value=port, **where)
+    protocol = element.get("protocol")
+    if protocol is not None and protocol not in ("xml-rpc", "soap", "http-post"):
+        ctx.report("InvalidValue", element, value=protocol, **where)
+
+
+def check_enclosure(element: Element, ctx: Context, value: str) -> None:
+    where = _where(element)
+    url = element.get("url")
+    length = element.get("length")
+    media_type = element.get("type")
+    for attribute, given in (("url", url), ("length", length), ("type", media_type)):
+        if given is None:
+            ctx.report("MissingAttribute", element, attribute=attribute, **where)
+    if url is not None and (
+        not re.match(r"https?://", url, re.IGNORECASE) or values.check_uri(url, full=True)
+    ):
+        ctx.report("InvalidURLAttribute", element, attribute="url", value=url, **where)
+    if length is not None:
+        if re.fullmatch(r"-\d+", length.strip()):
+            ctx.report("UseZeroForUnknown", element, attribute="length", value=length, **where)
+        elif values.check_non_negative_integer(length):
+            ctx.report("InvalidIntegerAttribute", element, attribute="length", value=length,
+                       **where)  # fmt: skip
+    if media_type is not None and values.check_mime_type(media_type):
+        ctx.report("InvalidMIMEAttribute", element, attribute="type", value=media_type, **where)
+
+
+_SMALL_INTEGER = re.compile(r"\d{1,9}\Z")
+
+
+def check_guid(element: Element, ctx: Context, value: str) -> None:
+    where = _where(element)
+    for attribute in element.attrib:
+        if attribute != "isPermaLink":
+            ctx.report("UnexpectedAttribute", element, attribute=attribute, **where)
+    flag = element.get("isPermaLink")
+    if flag is not None and flag not in ("true", "false"):
+        ctx.report("InvalidBooleanAttribute", element, attribute="isPermaLink", value=flag,
+                   **where)  # fmt: skip
+    if not value:
+        ctx.report("NotBlank", element, **where)
+    if flag == "false":
+        if _SMALL_INTEGER.match(value):
+            ctx.report("NotSufficientlyUnique", element, value=value, **where)
+    elif value.lower().startswith(("urn:", "tag:")):
+        ctx.report("InvalidPermalink", element, value=value, **where)
+    elif not value or values.check_uri(value, full=True):
+        ctx.report("InvalidHttpGUID", element, value=value, **where)
+    facts = _facts(ctx)
+    if value:
+        if value in facts.guids:
+            ctx.report("DuplicateValue", element, value=value, **where)
+        facts.guids.add(value)
+
+
+def check_source(element: Element, ctx: Context, value: str) -> None:
+    where = _where(element)
+    url = element.get("url")
+    if url is None:
+        ctx.report("MissingAttribute", element, attribute="url", **where)
+    else:
+        code = values.check_uri(url, full=True)
+        if code:
+            ctx.report(code, element, value=url, **where)
+    check_plain_text(element, ctx, value)
+
+
+_IMAGE_CHILDREN: dict[str, ValueCheck] = {
+    "url": check_full_uri,
+    "title": check_plain_text,
+    "link": check_full_uri,
+    "width": no_check,
+    "height": no_check,
+    "description": check_plain_text,
+}
+
+
+def check_image(element: Element, ctx: Context, value: str) -> None:
+    _check_children(element, ctx, _IMAGE_CHILDREN, repeatable=())
+    where = _where(element)
+    for required, code in (("url", "MissingElement"), ("title", "MissingTitle"),
+                           ("link", "MissingLink")):  # fmt: skip
+        if element.find(required) is None:
+            ctx.report(code, element, element=required, parent=where["element"])
+    for name, limit, code in (("width", 144, "InvalidWidth"), ("height", 400, "InvalidHeight")):
+        child = element.find(name)
+        if child is not None:
+            size = text_of(child)
+            if not size.isdigit() or not 0 < int(size) <= limit:
+                ctx.report(code, child, value=size, **_where(child))
+    url = element.find("url")
+    if url is not None:
+        address = text_of(url).lower().split("?")[0]
+        if address and not address.endswith((".jpg", ".jpeg", ".gif", ".png")):
+            ctx.report("ImageUrlFormat", url, value=text_of(url), **_where(url))
+    channel = element.getparent()
+    if channel is not None and channel.tag == CHANNEL:
+        for name, code in (("title", "ImageTitleDoesntMatch"), ("link", "ImageLinkDoesntMatch")):
+            mine, theirs = element.find(name), channel.find(name)
+            if mine is not None and theirs is not None and text_of(mine) != text_of(theirs):
+                ctx.report(code, mine, value=text_of(mine), **_where(mine))
+
+
+_TEXT_INPUT_CHILDREN: dict[str, ValueCheck] = {
+    "title": check_plain_text,
+    "description": check_plain_text,
+    "name": no_check,
+    "link": check_full_uri,
+}
+
+
+def check_text_input(element: Element, ctx: Context, value: str) -> None:
+    ctx.report("AvoidTextInput", element, **_where(element))
+    _check_children(element, ctx, _TEXT_INPUT_CHILDREN, repeatable=())
+    where = _where(element)
+    for required, code in (("title", "MissingTitle"), ("description", "MissingDescription"),
+                           ("name", "MissingElement"), ("link", "MissingLink")):  # fmt: skip
+        if element.find(required) is None:
+            ctx.report(code, element, element=required, parent=where["element"])
+
+
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def check_skip_hours(element: Element, ctx: Context, value: str) -> None:
+    _check_skip(element, ctx, "hour")
+
+
+def check_skip_days(element: Element, ctx: Context, value: str) -> None:
+    _check_skip(element, ctx, "day")
+
+
+def _check_skip(element: Element, ctx: Context, child_name: str) -> None:
+    seen: set[str] = set()
+    found = False
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag != child_name:
+            _report_unknown(child, ctx)
+            continue
+        found = True
+        value = text_of(child)
+        where = _where(child)
+        if child_name == "hour":
+            if not value.isdigit() or int(value) > 24:
+                ctx.report("InvalidHour", child, value=value, **where)
+                continue
+            if int(value) == 24:
+                ctx.report("UseZeroForMidnight", child, value=value, **where)
+                value = "0"
+            value = str(int(value))
+        elif value not in _DAYS:
+            ctx.report("InvalidDay", child, value=value, **where)
+            continue
+        if value in seen:
+            ctx.report("DuplicateValue", child, value=value, **where)
+        seen.add(value)
+    if not found:
+        ctx.report("MissingElement", element, element=child_name, parent=name_of(element))
+
+
+# ---------------------------------------------------------------------------------------------
+# channel and item
+
+CHANNEL_CHILDREN: dict[str, ValueCheck] = {
+    "title": check_title,
+    "link": check_full_uri,
+    "description": no_check,
+    "language": check_language,
+    "copyright": check_plain_text,
+    "managingEditor": check_contact,
+    "webMaster": check_contact,
+    "pubDate": check_rfc822,
+    "lastBuildDate": check_rfc822,
+    "category": check_category,
+    "generator": check_plain_text,
+    "docs": check_full_uri,
+    "cloud": check_cloud,
+    "ttl": check_ttl,
+    "image": check_image,
+    "rating": no_check,
+    "textInput": check_text_input,
+    "skipHours": check_skip_hours,
+    "skipDays": check_skip_days,
+    "item": no_check,
+}
+
+ITEM_CHILDREN: dict[str, ValueCheck] = {
+    "title": check_title,
+    "link": check_full_uri,
+    "description": check_html,
+    "author": check_contact,
+    "category": check_category,
+    "comments": check_full_uri,
+    "enclosure": check_enclosure,
+    "guid": check_guid,
+    "pubDate": check_rfc822,
+    "source": check_source,
+}
+
+
+def _report_unknown(element: Element, ctx: Context) -> None:
+    parent = element.getparent()
+    ctx.report("UndefinedElement", element, element=name_of(element),
+               parent=name_of(parent) if parent is not None else "")  # fmt: skip
+
+
+def _check_children(
+    element: Element,
+    ctx: Context,
+    known: dict[str, ValueCheck],
+    repeatable: tuple[str, ...],
+) -> None:
+    """Check each un-namespaced child's value, and that it is known and not repeated."""
+    counts: Counter[str] = Counter()
+    parent_name = name_of(element)
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue
+        namespace, local = split(child.tag)
+        if namespace:
+            continue  # extension elements have their own rules
+        check = known.get(local)
+        if check is None:
+            _report_unknown(child, ctx)
+            continue
+        counts[local] += 1
+        if counts[local] == 2 and local not in repeatable:
+            ctx.report("DuplicateElement", child, element=local, parent=parent_name)
+        if counts[local] == 1 or local in repeatable:
+            check(child, ctx, text_of(child))
+        _check_no_children(child, ctx, check)
+    if (element.text or "").strip():
+        ctx.report("UnexpectedText", element, **_where(element))
+
+
+_STRUCTURED = {check_cloud, check_image, check_text_input, check_skip_hours, check_skip_days}
+
+
+def _check_no_children(element: Element, ctx: Context, check: ValueCheck) -> None:
+    """Simple elements hold text only; a child element there is undefined."""
+    if check in _STRUCTURED or element.tag == ITEM:
+        return
+    for child in element:
+        if isinstance(child.tag, str) and not split(child.tag)[0]:
+            _report_unknown(child, ctx)
+
+
+@rule(ITEM)
+def check_item(item: Element, ctx: Context) -> None:
+    parent = item.getparent()
+    if parent is None or parent.tag != CHANNEL:
+        return
+    _check_children(item, ctx, ITEM_CHILDREN, repeatable=("category", "enclosure"))
+    _facts(ctx).items += 1
+    where = {"element": "item", "parent": "channel"}
+    has_title = item.find("title") is not None
+    has_description = item.find("description") is not None
+    if not has_title and not has_description:
+        ctx.report("ItemMustContainTitleOrDescription", item, **where)
+    if item.find("guid") is None:
+        ctx.report("MissingGuid", item, **where)
+    if len(item.findall("enclosure")) > 1:
+        ctx.report("DuplicateEnclosure", item.findall("enclosure")[1], element="enclosure",
+                   parent="item")  # fmt: skip
+    encoded = item.find(CONTENT_ENCODED)
+    if encoded is not None:
+        description = item.find("description")
+        if description is None or _position(item, description) > _position(item, encoded):
+            ctx.report("NeedDescriptionBeforeContent", item, **where)
+    _check_duplicate_semantics(item, ctx, ITEM_SEMANTICS, "DuplicateItemSemantics")
+
+
+def _position(parent: Element, child: Element) -> int:
+    return list(parent).index(child)
+
+
+# Core elements and the extension elements that say the same thing.
+CHANNEL_SEMANTICS = (
+    ("generator", tag("http://webns.net/mvcb/", "generatorAgent")),
+    ("copyright", tag(DC, "rights")),
+    ("managingEditor", tag(DC, "creator")),
+    ("pubDate", tag(DC, "date")),
+    ("language", tag(DC, "language")),
+    ("lastBuildDate", tag(DCTERMS, "modified")),
+    ("webMaster", tag(DC, "publisher")),
+    (tag("http://backend.userland.com/creativeCommonsRssModule", "license"),
+     tag("http://web.resource.org/cc/", "license")),
+)  # fmt: skip
+ITEM_SEMANTICS = (
+    ("guid", tag(ATOM, "id")),
+    ("pubDate", tag(DC, "date")),
+    ("source", tag(DC, "source")),
+    ("author", tag(DC, "creator")),
+    ("category", tag(DC, "subject")),
+    (tag("http://backend.userland.com/creativeCommonsRssModule", "license"),
+     tag("http://web.resource.org/cc/", "license")),
+)  # fmt: skip
+
+
+def _check_duplicate_semantics(
+    element: Element, ctx: Context, pairs: tuple[tuple[str, str], ...], code: str
+) -> None:
+    for core, extension in pairs:
+        twin = element.find(extension)
+        if twin is not None and element.find(core) is not None:
+            ctx.report(code, twin, core=core, element=name_of(twin), parent=name_of(element))
+
+
+@rule(CHANNEL)
+def check_channel(channel: Element, ctx: Context) -> None:
+    parent = channel.getparent()
+    if parent is None or parent.tag != RSS:
+        return
+    _check_children(channel, ctx, CHANNEL_CHILDREN, repeatable=("category", "item"))
+    where = {"parent": "channel"}
+    for required, code in (("title", "MissingTitle"), ("link", "MissingLink"),
+                           ("description", "MissingDescription")):  # fmt: skip
+        if channel.find(required) is None:
+            ctx.report(code, channel, element=required, **where)
+    _check_item_placement(channel, ctx)
+    _check_duplicate_semantics(channel, ctx, CHANNEL_SEMANTICS, "DuplicateSemantics")
+    _check_self_link(channel, ctx)
+
+
+def _check_item_placement(channel: Element, ctx: Context) -> None:
+    seen_item = False
+    for child in channel:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag == ITEM:
+            seen_item = True
+        elif seen_item and not split(child.tag)[0]:
+            ctx.report("MisplacedItem", child, element=name_of(child), parent="channel")
+            return
+
+
+def _check_self_link(channel: Element, ctx: Context) -> None:
+    selves = [link for link in channel.findall(ATOM_LINK) if link.get("rel") == "self"]
+    if not selves:
+        ctx.report("MissingAtomSelfLink", channel, element="channel")
+        return
+    if ctx.location is None:
+        return
+    href = (selves[0].get("href") or "").strip()
+    if urljoin(ctx.base(selves[0]) or "", href) != ctx.location:
+        ctx.report("SelfDoesntMatchLocation", selves[0], value=href, location=ctx.location)
+
+
+@rule(RSS)
+def check_rss(rss: Element, ctx: Context) -> None:
+    if rss.getparent() is not None:
+        return
+    version = rss.get("version")
+    if version is None:
+        ctx.report("MissingAttribute", rss, element="rss", attribute="version")
+    elif version.strip() not in KNOWN_VERSIONS:
+        ctx.report("InvalidRSSVersion", rss, value=version)
+    channels = rss.findall("channel")
+    if not channels:
+        ctx.report("MissingElement", rss, element="channel", parent="rss")
+    for extra in channels[1:]:
+        ctx.report("DuplicateElement", extra, element="channel", parent="rss")
+    for child in rss:
+        if isinstance(child.tag, str) and child.tag != CHANNEL and not split(child.tag)[0]:
+            _report_unknown(child, ctx)
+    if (rss.text or "").strip():
+        ctx.report("UnexpectedText", rss, element="rss", parent="")
