@@ -197,14 +197,6 @@ VOCABULARY: tuple[tuple[str, Kind, tuple[str, ...], str, str, str], ...] = (
         "Give the content in description (and content:encoded).",
     ),
     (
-        "UnknownNamespace",
-        "warning",
-        ("Warning",),
-        "elements in the namespace {value} are not known to feedtool",
-        "Readers ignore elements they do not know; a misspelled namespace URI looks the same.",
-        "Check the namespace URI.",
-    ),
-    (
         "ReservedPrefix",
         "warning",
         ("Warning",),
@@ -444,22 +436,6 @@ VOCABULARY: tuple[tuple[str, Kind, tuple[str, ...], str, str, str], ...] = (
         "blogChannel:blink does not exist; the element is blogChannel:blogRoll or blink is misspelled",
         "Readers ignore it.",
         "Remove the element.",
-    ),
-    (
-        "DangerousStyleAttr",
-        "warning",
-        ("SecurityRiskAttr",),
-        "{element} contains a style attribute readers remove: {value!r}",
-        "Positioning and backgrounds can cover or disguise a reader's own interface, so readers strip them.",
-        "Remove the style, or keep to colours, fonts and text alignment.",
-    ),
-    (
-        "NotHtml",
-        "warning",
-        ("Warning",),
-        "{element} does not look like valid HTML",
-        "Readers may show it wrongly.",
-        "Check the markup.",
     ),
     (
         "ProblematicalRFC822Date",
