@@ -203,17 +203,20 @@ def load_site(root: Path, previous: Site | None = None) -> Site:
 
 
 def describe_changes(before: Site, after: Site) -> str:
-    names = sorted(set(before.resources) | set(after.resources))
-    parts = []
-    for name in names:
-        old, new = before.resources.get(name), after.resources.get(name)
-        if old is None:
-            parts.append(f"+{name}")
-        elif new is None:
-            parts.append(f"-{name}")
-        elif old.digest != new.digest:
-            parts.append(f"~{name}")
-    return ", ".join(parts) if parts else "no file changed"
+    added = [name for name in after.resources if name not in before.resources]
+    removed = [name for name in before.resources if name not in after.resources]
+    changed = [
+        name
+        for name, resource in after.resources.items()
+        if name in before.resources and before.resources[name].digest != resource.digest
+    ]
+    return _listing((("added", added), ("changed", changed), ("removed", removed))) or (
+        "same bytes, nothing to swap"
+    )
+
+
+def _listing(groups: Iterable[tuple[str, list[str]]]) -> str:
+    return "; ".join(f"{label} {', '.join(sorted(names))}" for label, names in groups if names)
 
 
 def _source_state(paths: Iterable[Path]) -> dict[str, tuple[int, int]]:
@@ -235,12 +238,7 @@ def _diff_sources(before: SourceState, after: SourceState) -> str:
     added = [p for p in after if p not in before]
     removed = [p for p in before if p not in after]
     edited = [p for p in after if p in before and before[p] != after[p]]
-    parts = [
-        f"{label} {', '.join(sorted(paths))}"
-        for label, paths in (("added", added), ("edited", edited), ("removed", removed))
-        if paths
-    ]
-    return "; ".join(parts)
+    return _listing((("added", added), ("edited", edited), ("removed", removed)))
 
 
 def accepts_gzip(accept_encoding: str) -> bool:
@@ -654,7 +652,7 @@ async def _poll(server: FeedServer, watch: Watch | None, stop: asyncio.Event) ->
             if signature != site.signature:
                 fresh = await loop.run_in_executor(None, load_site, site.root, site)
                 server.swap(fresh)
-                server.log(f"reload: {describe_changes(site, fresh)}")
+                server.log(f"reload {site.root}: {describe_changes(site, fresh)}")
         except (OSError, ServeError) as e:
             server.log(f"reload: cannot read {site.root}: {e}; still serving the previous files")
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import http.client
+import os
+import re
+import shutil
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -97,3 +103,70 @@ def wait_for(condition: Callable[[], object], timeout: float = 20.0, what: str =
             return
         time.sleep(0.1)
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def make_project(folder: Path) -> Path:
+    """A project like the repository's (its config and item files) in a scratch folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "feedtool.toml", folder / "feedtool.toml")
+    shutil.copytree(REPO / "seeds", folder / "seeds")
+    return folder
+
+
+class ServeProcess:
+    """`feedtool serve` as a user runs it, in its own process, on a free loopback port."""
+
+    def __init__(self, project: Path, *args: str) -> None:
+        self.project = project
+        self.stderr_path = project / "serve.stderr"
+        self._stderr = self.stderr_path.open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "feedtool", "serve", "--port", "0", *args],
+            cwd=project,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+        )
+        self.banner = self._read_banner()
+        found = re.search(r"at (http://127\.0\.0\.1:(\d+)/)", self.banner)
+        assert found, self.banner
+        self.base_url, self.port = found.group(1), int(found.group(2))
+
+    def _read_banner(self) -> str:
+        assert self.process.stdout is not None
+        lines: list[str] = []
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = self.process.stdout.readline().decode()
+            if not line:
+                break
+            lines.append(line)
+            if line.startswith("Press Ctrl-C"):
+                return "".join(lines)
+        self.stop()
+        raise AssertionError(f"serve did not start: {''.join(lines)}{self.stderr()}")
+
+    def stderr(self) -> str:
+        return self.stderr_path.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self, signum: int = signal.SIGTERM) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signum)
+        try:
+            return self.process.wait(20)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+                self.process.wait()
+            if self.process.stdout is not None:
+                self.process.stdout.close()
+            self._stderr.close()
+
+    def __enter__(self) -> ServeProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -298,7 +298,7 @@ def test_folder_changes_are_served_and_etag_follows_the_bytes(server, site: Path
     temporary.write_text(ATOM_XML, encoding="utf-8")
     os.utime(temporary, (time.time() + 5, time.time() + 5))
     os.replace(temporary, site / "atom.xml")
-    wait_for(lambda: "reload:" in server.log_text(), what="reload of the folder")
+    wait_for(lambda: "nothing to swap" in server.log_text(), what="reload of the folder")
     _, same, _ = request(server.port, "GET", "/atom.xml")
     assert same["etag"] == before["etag"]
     assert same["last-modified"] == before["last-modified"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -105,29 +106,38 @@ def _build_lines(args: argparse.Namespace, base_url: str) -> list[str]:
     return lines
 
 
-def _print_addresses(site: Site, base_url: str, watched: Sequence[Path]) -> None:
-    lines = [f"Serving {site.root} at {base_url}"]
+def _print_addresses(site: Site, served_at: str, base_url: str, watched: Sequence[Path]) -> None:
+    lines = [f"Serving {site.root} at {served_at}"]
+    if base_url != served_at:
+        lines[0] += f" (its feeds say they live at {base_url})"
     if "index.html" in site.resources:
-        lines.append(f"  page       {base_url}")
+        lines.append(f"  page       {served_at}")
     for resource in sorted(site.feeds(), key=lambda r: r.name):
         label = _LABELS[resource.media_type.split(";")[0]]
-        lines.append(f"  {label:<10} {base_url}{resource.name}")
+        lines.append(f"  {label:<10} {served_at}{resource.name}")
     if watched:
         lines.append("Watching " + ", ".join(str(p) for p in watched) + " for changes.")
     lines.append("Press Ctrl-C to stop.")
     print("\n".join(lines), flush=True)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def run(args: argparse.Namespace) -> int:
     from feedtool.config import load_settings
 
+    # Until the server installs its own handlers, SIGTERM stops the build like Ctrl-C does.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         listener = open_socket(args.host, args.port)
     except ServeError as e:
         _err(str(e))
         return EXIT_USAGE
     try:
-        base_url = args.base_url or base_url_of(listener)
+        served_at = base_url_of(listener)
+        base_url = args.base_url or served_at
         settings = load_settings(args.config, seeds=args.seeds, out=args.dir, base_url=base_url)
         args.dir = settings.out_dir
         watched: list[Path] = []
@@ -153,8 +163,16 @@ def run(args: argparse.Namespace) -> int:
         watch = None
         if args.watch:
             watch = Watch(tuple(watched), lambda: _build_lines(args, base_url))
-        _print_addresses(site, base_url, watched if args.watch else ())
-        asyncio.run(serve(listener, site, _log, watch))
+        shown = watched if args.watch else ()
+        asyncio.run(
+            serve(
+                listener,
+                site,
+                _log,
+                watch,
+                on_ready=lambda: _print_addresses(site, served_at, base_url, shown),
+            )
+        )
     finally:
         listener.close()
     _err("stopped")
