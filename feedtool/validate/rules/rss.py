@@ -383,7 +383,10 @@ def _check_children(
             continue  # extension elements have their own rules
         check = known.get(local)
         if check is None:
-            _report_unknown(child, ctx)
+            if local == "blink" and element.tag == CHANNEL:
+                ctx.report("NoBlink", child, **_where(child))
+            else:
+                _report_unknown(child, ctx)
             continue
         counts[local] += 1
         if counts[local] == 2 and local not in repeatable:
@@ -391,7 +394,8 @@ def _check_children(
         if counts[local] == 1 or local in repeatable:
             check(child, ctx, text_of(child))
         _check_no_children(child, ctx, check)
-    if (element.text or "").strip():
+    stray = [element.text] + [child.tail for child in element]
+    if any(text and text.strip() for text in stray):
         ctx.report("UnexpectedText", element, **_where(element))
 
 
@@ -471,7 +475,10 @@ def _check_duplicate_semantics(
 @rule(CHANNEL)
 def check_channel(channel: Element, ctx: Context) -> None:
     parent = channel.getparent()
-    if parent is None or parent.tag != RSS:
+    if parent is None:
+        ctx.report("UndefinedElement", channel, element="channel", parent="the document")
+        return
+    if parent.tag != RSS:
         return
     _check_children(channel, ctx, CHANNEL_CHILDREN, repeatable=("category", "item"))
     where = {"parent": "channel"}
@@ -497,6 +504,9 @@ def _check_item_placement(channel: Element, ctx: Context) -> None:
 
 
 def _check_self_link(channel: Element, ctx: Context) -> None:
+    rss = channel.getparent()
+    if rss is None or not (rss.get("version") or "").strip().startswith("2"):
+        return  # the self link is RSS 2.0 advice
     selves = [link for link in channel.findall(ATOM_LINK) if link.get("rel") == "self"]
     if not selves:
         ctx.report("MissingAtomSelfLink", channel, element="channel")
@@ -513,6 +523,11 @@ def check_rss(rss: Element, ctx: Context) -> None:
     if rss.getparent() is not None:
         return
     version = rss.get("version")
+    doctype = ctx.doctype
+    if doctype is not None and "rss-0.91" in (doctype.system_url or ""):
+        ctx.report("DeprecatedDTD", 1, value=doctype.system_url)
+        if (version or "").strip() != "0.91":
+            ctx.report("InvalidDoctype", 1, value=doctype.public_id or "")
     if version is None:
         ctx.report("MissingAttribute", rss, element="rss", attribute="version")
     elif version.strip() not in KNOWN_VERSIONS:

@@ -1,0 +1,420 @@
+"""Namespace extensions inside RSS 2.0, RSS 1.0 and Atom: Dublin Core, syndication, slash,
+content, admin, blogChannel, Creative Commons, geo, trackback, event, atom-in-RSS, thr,
+feedburner and the other modules feeds use (iTunes and Media RSS have their own modules).
+
+One rule per host element (channel, item, feed, entry, image, textInput) looks at the host's
+namespaced children: values, repeats, elements a known namespace does not define, and
+namespaces nobody knows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from feedtool.validate import rss_codes, values
+from feedtool.validate.engine import Context, Element, name_of, rule
+from feedtool.validate.html import check_xhtml
+from feedtool.validate.namespaces import (
+    ATOM,
+    CONTENT,
+    DC,
+    DCTERMS,
+    FEEDBURNER,
+    RDF,
+    RSS1,
+    RSS11,
+    SLASH,
+    THR,
+    XHTML,
+    XML,
+    split,
+    tag,
+)
+from feedtool.validate.rules.rss import (
+    check_full_uri,
+    check_html,
+    check_language,
+    check_plain_text,
+    no_check,
+    text_of,
+)
+from feedtool.validate.values import words
+
+rss_codes.ensure_defined()
+
+ValueCheck = Callable[[Element, Context, str], None]
+
+SY = "http://purl.org/rss/1.0/modules/syndication/"
+ADMIN = "http://webns.net/mvcb/"
+BLOGCHANNEL = "http://backend.userland.com/blogChannelModule"
+CREATIVE_COMMONS = "http://backend.userland.com/creativeCommonsRssModule"
+CC = "http://web.resource.org/cc/"
+GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
+GEOURL = "http://geourl.org/rss/module/"
+ICBM = "http://postneo.com/icbm"
+TRACKBACK = "http://madskills.com/public/xml/rss/module/trackback/"
+EVENT = "http://purl.org/rss/1.0/modules/event/"
+TAXO = "http://purl.org/rss/1.0/modules/taxonomy/"
+WIKI = "http://purl.org/rss/1.0/modules/wiki/"
+OLD_WIKI = "http://www.usemod.com/cgi-bin/mb.pl?ModWiki"
+FOAF = "http://xmlns.com/foaf/0.1/"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+ANNOTATE = "http://purl.org/rss/1.0/modules/annotate/"
+LINK_MODULE = "http://purl.org/rss/1.0/modules/link/"
+AGGREGATION = "http://purl.org/rss/modules/aggregation/"
+CHANGED = "http://my.theinfo.org/changed/1.0/rss/"
+OLD_THREADING = "http://purl.org/rss/1.0/modules/threading/"
+WFW = "http://wellformedweb.org/CommentAPI/"
+HISTORY = "http://purl.org/syndication/history/1.0"
+GEORSS = "http://www.georss.org/georss"
+GML = "http://www.opengis.net/gml"
+OPENSEARCH = "http://a9.com/-/spec/opensearch/1.1/"
+APP = "http://www.w3.org/2007/app"
+ACCESS = "http://www.bloglines.com/about/specs/fac-1.0"
+CF = "http://www.microsoft.com/schemas/rss/core/2005"
+
+# Namespaces whose elements we accept without checking them one by one.
+TOLERATED = frozenset(
+    {FOAF, RDFS, ANNOTATE, LINK_MODULE, AGGREGATION, CHANGED, OLD_THREADING, WFW, HISTORY,
+     GEORSS, GML, OPENSEARCH, APP, ACCESS, CF, TAXO, WIKI, RDF, XHTML,
+     "http://www.w3.org/1999/xhtml", "http://search.yahoo.com/mrss/",
+     "http://www.itunes.com/dtds/podcast-1.0.dtd", "http://feedsync.org/2007/feedsync",
+     "http://purl.org/net/rss1.1/payload#", "http://conversationsnetwork.org/rssNamespace-1.0/",
+     "http://purl.org/syndication/thread/1.0", "http://www.w3.org/2003/01/geo/wgs84_pos#",
+     "http://openid.net/xmlns/1.0", "xri://$xrds", "xri://$xrd*($v*2.0)",
+     "http://www.google.com/schemas/sitemap/0.84", "http://purl.org/dc/dcmitype/",
+     "http://purl.org/rss/1.0/modules/image/", "http://purl.org/rss/1.0/modules/search/",
+     "http://purl.org/rss/1.0/modules/company/", "http://purl.org/rss/1.0/modules/email/",
+     "http://purl.org/rss/1.0/modules/reference/", "http://purl.org/rss/1.0/modules/richequiv/",
+     "http://purl.org/rss/1.0/modules/servicestatus/", "http://purl.org/rss/1.0/modules/streaming/",
+     "http://purl.org/rss/1.0/modules/subscription/", "http://purl.org/rss/1.0/modules/textinput/",
+     "http://purl.org/rss/1.0/modules/audio/", "http://www.w3.org/2003/05/soap-envelope",
+     "http://postneo.com/icbm/", "http://www.pheedo.com/namespace/pheedo",
+     "http://search.yahoo.com/rss/", "http://www.w3.org/2005/Atom",
+     "http://purl.org/atom/ns#", "http://blogs.law.harvard.edu/tech/rss",
+     "http://www.microsoft.com/schemas/rss/sse", "http://api.google.com/base/1.0/",
+     "http://base.google.com/ns/1.0", "http://www.w3.org/XML/1998/namespace"}
+)  # fmt: skip
+
+# The prefix nearly every feed uses for a namespace; another namespace on the same prefix
+# confuses tools that read prefixes.
+USUAL_PREFIXES = {
+    "dc": DC, "dcterms": DCTERMS, "sy": SY, "admin": ADMIN, "content": CONTENT,
+    "slash": SLASH, "rdf": RDF, "atom": ATOM, "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
+    "media": "http://search.yahoo.com/mrss/", "geo": GEO, "foaf": FOAF, "trackback": TRACKBACK,
+    "wfw": WFW, "feedburner": FEEDBURNER, "georss": GEORSS, "xhtml": XHTML,
+    "cc": CC, "taxo": TAXO, "ev": EVENT, "rdfs": RDFS,
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    check: ValueCheck
+    repeatable: bool = False
+
+
+def check_w3cdtf(element: Element, ctx: Context, value: str) -> None:
+    code = values.check_w3cdtf_date(value)
+    if code:
+        ctx.report(code, element, value=value, **_where(element))
+
+
+def check_iso8601(element: Element, ctx: Context, value: str) -> None:
+    code = values.check_iso8601_date(value)
+    if code:
+        ctx.report(code, element, value=value, **_where(element))
+
+
+def check_rfc3339(element: Element, ctx: Context, value: str) -> None:
+    code = values.check_rfc3339_date(value)
+    if code:
+        ctx.report(code, element, value=value, **_where(element))
+
+
+def _where(element: Element) -> dict[str, str]:
+    parent = element.getparent()
+    return {"element": name_of(element), "parent": name_of(parent) if parent is not None else ""}
+
+
+def _value_check(checker: Callable[[str], str | None]) -> ValueCheck:
+    def check(element: Element, ctx: Context, value: str) -> None:
+        code = checker(value)
+        if code:
+            ctx.report(code, element, value=value, **_where(element))
+
+    return check
+
+
+_COMMA_INTEGERS = re.compile(r"\d+(?:,\s*\d+)*\Z")
+
+check_positive = _value_check(values.check_positive_integer)
+check_non_negative = _value_check(values.check_non_negative_integer)
+check_latitude = _value_check(values.check_latitude)
+check_longitude = _value_check(values.check_longitude)
+check_comma_integers = _value_check(
+    lambda v: None if _COMMA_INTEGERS.match(v) else "InvalidCommaSeparatedIntegers"
+)
+check_update_period = _value_check(
+    lambda v: None if v in ("hourly", "daily", "weekly", "monthly", "yearly") else "InvalidUpdatePeriod"
+)
+
+
+def check_update_frequency(element: Element, ctx: Context, value: str) -> None:
+    if not value:
+        ctx.report("NotBlank", element, **_where(element))
+    check_positive(element, ctx, value)
+
+
+def check_resource(element: Element, ctx: Context, value: str) -> None:
+    """An element that points somewhere with rdf:resource (admin, cc, trackback in RSS 1.0)."""
+    resource = element.get(tag(RDF, "resource"))
+    if resource is None:
+        if value:
+            check_full_uri(element, ctx, value)
+        elif ctx.format == "rss1":
+            ctx.report("MissingAttribute", element, attribute="rdf:resource", **_where(element))
+        return
+    code = values.check_uri(resource)
+    if code:
+        ctx.report(code, element, value=resource, **_where(element))
+
+
+def check_trackback_ping(element: Element, ctx: Context, value: str) -> None:
+    if ctx.format == "rss1":
+        check_resource(element, ctx, value)
+        return
+    for attribute in element.attrib:
+        ctx.report("UnexpectedAttribute", element, attribute=attribute, **_where(element))
+    check_full_uri(element, ctx, value)
+
+
+def check_slash_comments(element: Element, ctx: Context, value: str) -> None:
+    check_non_negative(element, ctx, value)
+    ctx.state.setdefault(__name__ + ".slash", element.sourceline)
+
+
+def check_atom_link(element: Element, ctx: Context, value: str) -> None:
+    if value:
+        ctx.report("AtomLinkNotEmpty", element, **_where(element))
+    href = element.get("href")
+    if href is None:
+        ctx.report("MissingAttribute", element, attribute="href", **_where(element))
+        return
+    code = values.check_iri(href)
+    if code:
+        ctx.report(code, element, value=href, **_where(element))
+
+
+def check_xhtml_body(element: Element, ctx: Context, value: str) -> None:
+    for finding in check_xhtml(element):
+        if finding.code != "UnknownNamespace":
+            ctx.report(finding.code, element, detail=finding.detail, value=finding.detail,
+                       **_where(element))  # fmt: skip
+
+
+def check_thr_in_reply_to(element: Element, ctx: Context, value: str) -> None:
+    ref = element.get("ref")
+    if ref is None:
+        ctx.report("MissingAttribute", element, attribute="ref", **_where(element))
+    else:
+        code = values.check_iri(ref, full=True)
+        if code:
+            ctx.report(code, element, value=ref, **_where(element))
+    href = element.get("href")
+    if href is not None:
+        code = values.check_iri(href)
+        if code:
+            ctx.report(code, element, value=href, **_where(element))
+
+
+def check_feedburner_info(element: Element, ctx: Context, value: str) -> None:
+    if element.get("uri") is None:
+        ctx.report("MissingAttribute", element, attribute="uri", **_where(element))
+
+
+DC_DATES = words("date created issued modified dateAccepted dateCopyrighted dateSubmitted")
+DC_TERMS = words(
+    "abstract accessRights accrualMethod accrualPeriodicity accrualPolicy alternative audience "
+    "available bibliographicCitation conformsTo contributor coverage creator description "
+    "educationLevel extent format hasFormat hasPart hasVersion identifier instructionalMethod "
+    "isFormatOf isPartOf isReferencedBy isReplacedBy isRequiredBy isVersionOf language license "
+    "mediator medium provenance publisher references relation replaces requires rights "
+    "rightsHolder source spatial subject tableOfContents temporal title type valid"
+)
+DC_ELEMENTS = words(
+    "title creator subject description publisher contributor type format identifier source "
+    "language relation coverage rights"
+)
+
+SPECS: dict[str, Spec] = {
+    **{tag(DC, name): Spec(no_check, repeatable=True) for name in DC_ELEMENTS},
+    tag(DC, "date"): Spec(check_w3cdtf),
+    tag(DC, "language"): Spec(check_language, repeatable=True),
+    **{tag(DCTERMS, name): Spec(no_check, repeatable=True) for name in DC_TERMS},
+    **{tag(DCTERMS, name): Spec(check_w3cdtf) for name in DC_DATES},
+    tag(SY, "updatePeriod"): Spec(check_update_period),
+    tag(SY, "updateFrequency"): Spec(check_update_frequency),
+    tag(SY, "updateBase"): Spec(check_w3cdtf),
+    tag(ADMIN, "generatorAgent"): Spec(check_resource),
+    tag(ADMIN, "errorReportsTo"): Spec(check_resource),
+    tag(BLOGCHANNEL, "blogRoll"): Spec(check_full_uri),
+    tag(BLOGCHANNEL, "mySubscriptions"): Spec(check_full_uri),
+    tag(BLOGCHANNEL, "blink"): Spec(check_full_uri),
+    tag(BLOGCHANNEL, "changes"): Spec(check_full_uri),
+    tag(CREATIVE_COMMONS, "license"): Spec(check_full_uri, repeatable=True),
+    tag(CC, "license"): Spec(check_resource, repeatable=True),
+    tag(GEO, "lat"): Spec(check_latitude),
+    tag(GEO, "long"): Spec(check_longitude),
+    tag(GEO, "alt"): Spec(no_check),
+    tag(GEO, "Point"): Spec(no_check, repeatable=True),
+    tag(GEOURL, "latitude"): Spec(check_latitude),
+    tag(GEOURL, "longitude"): Spec(check_longitude),
+    tag(ICBM, "latitude"): Spec(check_latitude),
+    tag(ICBM, "longitude"): Spec(check_longitude),
+    tag(SLASH, "section"): Spec(check_plain_text),
+    tag(SLASH, "department"): Spec(check_plain_text),
+    tag(SLASH, "comments"): Spec(check_slash_comments),
+    tag(SLASH, "hit_parade"): Spec(check_comma_integers),
+    tag(CONTENT, "encoded"): Spec(check_html),
+    tag(CONTENT, "items"): Spec(no_check),
+    tag(TRACKBACK, "ping"): Spec(check_trackback_ping, repeatable=True),
+    tag(TRACKBACK, "about"): Spec(check_resource, repeatable=True),
+    tag(EVENT, "startdate"): Spec(check_iso8601),
+    tag(EVENT, "enddate"): Spec(check_iso8601),
+    tag(EVENT, "location"): Spec(no_check),
+    tag(EVENT, "organizer"): Spec(no_check),
+    tag(EVENT, "type"): Spec(no_check),
+    tag(ATOM, "link"): Spec(check_atom_link, repeatable=True),
+    tag(ATOM, "id"): Spec(no_check),
+    tag(ATOM, "updated"): Spec(check_rfc3339),
+    tag(ATOM, "published"): Spec(check_rfc3339),
+    tag(ATOM, "summary"): Spec(no_check),
+    tag(ATOM, "content"): Spec(no_check),
+    tag(ATOM, "author"): Spec(no_check, repeatable=True),
+    tag(ATOM, "contributor"): Spec(no_check, repeatable=True),
+    tag(ATOM, "category"): Spec(no_check, repeatable=True),
+    tag(ATOM, "title"): Spec(no_check),
+    tag(ATOM, "rights"): Spec(no_check),
+    tag(ATOM, "icon"): Spec(no_check),
+    tag(ATOM, "logo"): Spec(no_check),
+    tag(ATOM, "subtitle"): Spec(no_check),
+    tag(ATOM, "source"): Spec(no_check),
+    tag(XHTML, "body"): Spec(check_xhtml_body),
+    tag(THR, "in-reply-to"): Spec(check_thr_in_reply_to, repeatable=True),
+    tag(THR, "total"): Spec(check_non_negative),
+    tag(FEEDBURNER, "origLink"): Spec(check_full_uri),
+    tag(FEEDBURNER, "origEnclosureLink"): Spec(check_full_uri),
+    tag(FEEDBURNER, "info"): Spec(check_feedburner_info),
+    tag(FEEDBURNER, "browserFriendly"): Spec(no_check),
+    tag(FEEDBURNER, "feedFlare"): Spec(no_check, repeatable=True),
+    tag(FEEDBURNER, "awareness"): Spec(check_full_uri),
+    tag(FEEDBURNER, "emailServiceId"): Spec(no_check),
+    tag(FEEDBURNER, "feedburnerHostname"): Spec(check_full_uri),
+}
+
+# Namespaces whose every element we know: anything else in them is undefined.
+CHECKED_NAMESPACES = frozenset(split(t)[0] for t in SPECS) - {ATOM, XHTML, DCTERMS, THR}
+
+# Modules (iTunes, Media RSS) register the children they check themselves here.
+EXTERNAL_SPECS: dict[str, Spec] = {}
+
+
+def spec_of(clark: str) -> Spec | None:
+    return SPECS.get(clark) or EXTERNAL_SPECS.get(clark)
+
+
+def check_extension_children(host: Element, ctx: Context) -> None:
+    """Check the namespaced children of a channel, item, feed or entry."""
+    counts: Counter[str] = Counter()
+    for child in host:
+        if not isinstance(child.tag, str):
+            continue
+        namespace = split(child.tag)[0]
+        if namespace in ("", RSS1, RSS11) or (namespace == ATOM and ctx.format == "atom"):
+            continue
+        _check_prefix(child, ctx)
+        spec = spec_of(child.tag)
+        if spec is None:
+            _check_unknown(child, ctx, namespace)
+            continue
+        counts[child.tag] += 1
+        if counts[child.tag] > 1 and not spec.repeatable:
+            ctx.report("DuplicateElement", child, element=name_of(child), parent=name_of(host))
+            continue
+        spec.check(child, ctx, text_of(child))
+
+
+def _check_unknown(child: Element, ctx: Context, namespace: str) -> None:
+    if namespace == OLD_WIKI:
+        _once(ctx, "ObsoleteWikiNamespace", child, value=namespace)
+    elif namespace in CHECKED_NAMESPACES:
+        ctx.report("UndefinedElement", child, **_where(child))
+    elif namespace not in TOLERATED and namespace not in EXTERNAL_NAMESPACES:
+        _once(ctx, "UnknownNamespace", child, value=namespace, detail=namespace)
+
+
+# Namespaces handled by other modules (iTunes, Media RSS) that register them here.
+EXTERNAL_NAMESPACES: set[str] = set()
+
+
+def _once(ctx: Context, code: str, element: Element, **fields: str) -> None:
+    seen: set[tuple[str, str]] = ctx.state.setdefault(__name__ + ".once", set())
+    key = (code, fields.get("value", ""))
+    if key not in seen:
+        seen.add(key)
+        ctx.report(code, element, **_where(element), **fields)
+
+
+def _check_prefix(element: Element, ctx: Context) -> None:
+    prefix = element.prefix
+    namespace = split(element.tag)[0]
+    usual = USUAL_PREFIXES.get(prefix or "")
+    if usual is not None and usual != namespace and namespace not in (XML,):
+        _once(ctx, "ReservedPrefix", element, value=prefix or "")
+
+
+HOSTS = (
+    tag("", "channel"),
+    tag("", "item"),
+    tag("", "image"),
+    tag("", "textInput"),
+    tag(RSS1, "channel"),
+    tag(RSS1, "item"),
+    tag(RSS1, "image"),
+    tag(RSS1, "textinput"),
+    tag(RSS11, "Channel"),
+    tag(RSS11, "item"),
+    tag(ATOM, "feed"),
+    tag(ATOM, "entry"),
+)
+
+
+@rule(*HOSTS)
+def check_host(host: Element, ctx: Context) -> None:
+    parent = host.getparent()
+    if parent is None and host.tag != tag(ATOM, "feed"):
+        return
+    check_extension_children(host, ctx)
+    _, local = split(host.tag)
+    if local == "item" and ctx.format == "rss":
+        _check_item_descriptions(host, ctx)
+    if local == "channel" and ctx.format == "rss":
+        line = ctx.state.get(__name__ + ".slash")
+        if line is not None and host.find("lastBuildDate") is None:
+            ctx.report("SlashDate", line, element="slash:comments", parent="item")
+
+
+# Elements that carry an item's full content besides description and content:encoded.
+_CONTENT_TWINS = (tag(ATOM, "content"), tag(XHTML, "body"))
+
+
+def _check_item_descriptions(item: Element, ctx: Context) -> None:
+    for twin_tag in _CONTENT_TWINS:
+        twin = item.find(twin_tag)
+        if twin is not None and (item.find("description") is not None or
+                                 item.find(tag(CONTENT, "encoded")) is not None or
+                                 twin_tag == tag(XHTML, "body")):  # fmt: skip
+            ctx.report("DuplicateDescriptionSemantics", twin, **_where(twin))
