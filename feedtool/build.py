@@ -173,21 +173,25 @@ def _render(meta: FeedMeta, items: list[Item], folder: Path) -> list[Path]:
     return paths
 
 
-def _validate(paths: list[Path], meta: FeedMeta) -> None:
-    """A build never publishes a feed its own validator finds fault with."""
+def _validate(paths: list[Path], meta: FeedMeta) -> list[str]:
+    """A build never publishes a feed its own validator finds an error in; warnings are
+    returned for the user to see (two items published in the same second are a warning
+    no build can fix)."""
     from feedtool.validate import validate_path
 
-    faults = []
+    errors, warnings = [], []
     for path in paths:
         if path.name in (ATOM[1], RSS[1], JSON_FEED[1]):
-            report = validate_path(path, base=meta.url_of(path.name))
-            faults += [
-                f"{meta.url_of(path.name)}:{p.line or 0}: {p.severity}: {p.message} [{p.code}]"
-                for p in report.problems
-                if p.severity in ("error", "warning")
-            ]
-    if faults:
-        raise BuildError("the built feeds do not validate, so the output folder was left as it was:\n" + "\n".join(faults))
+            url = meta.url_of(path.name)
+            for p in validate_path(path, base=url).problems:
+                line = f"{url}:{p.line or 0}: {p.severity}: {p.message} [{p.code}]"
+                if p.severity == "error":
+                    errors.append(line)
+                elif p.severity == "warning":
+                    warnings.append(line)
+    if errors:
+        raise BuildError("the built feeds do not validate, so the output folder was left as it was:\n" + "\n".join(errors))
+    return warnings
 
 
 def _same_bytes(a: Path, b: Path) -> bool:
@@ -263,7 +267,8 @@ def build(
         cached.update(fresh)
         items = [cached[key] for key in keys if key in cached]
         meta = _meta(settings, items)
-        written = _publish(meta, items, settings.out_dir, check)
+        written, feed_warnings = _publish(meta, items, settings.out_dir, check)
+        warnings += feed_warnings
         if not check:
             cache.set_output_state(settings.out_dir, _state(inputs, settings.out_dir, names))
         return BuildResult(
@@ -279,7 +284,7 @@ def build(
         cache.close()
 
 
-def _publish(meta: FeedMeta, items: list[Item], out_dir: Path, check: bool) -> list[Path]:
+def _publish(meta: FeedMeta, items: list[Item], out_dir: Path, check: bool) -> tuple[list[Path], list[str]]:
     """Render into a staging folder beside out_dir, validate, then swap changed files in."""
     parent = out_dir.resolve().parent
     try:
@@ -289,7 +294,7 @@ def _publish(meta: FeedMeta, items: list[Item], out_dir: Path, check: bool) -> l
         raise ConfigError(f"{out_dir}: cannot write there: {e.strerror or e}") from e
     try:
         rendered = _render(meta, items, staging)
-        _validate(rendered, meta)
+        warnings = _validate(rendered, meta)
         changed = [out_dir / p.name for p in rendered if not _same_bytes(p, out_dir / p.name)]
         if not check and changed:
             out_dir.mkdir(parents=True, exist_ok=True)
@@ -297,7 +302,7 @@ def _publish(meta: FeedMeta, items: list[Item], out_dir: Path, check: bool) -> l
                 target = out_dir / path.name
                 if target in changed:
                     os.replace(path, target)
-        return changed
+        return changed, warnings
     except OSError as e:
         raise ConfigError(f"{out_dir}: cannot write there: {e.strerror or e}") from e
     finally:

@@ -183,7 +183,7 @@ def _cleaner(base_url: str, unwrap: bool) -> bleach.Cleaner:
 
 # After one pass every entity is spelled as one of these; anything else is text bleach kept
 # verbatim from broken markup, which a second pass would read as an entity.
-_UNSETTLED_ENTITY = re.compile(r"&(?!(?:amp|lt|gt|quot|#39);)")
+_UNSETTLED_ENTITY = re.compile(r"&(?!(?:amp|lt|gt);)")
 # Inside <svg>/<math> the parser nests elements in ways it would not outside them: once those
 # are dropped, what was inside can parse into another tree.
 _FOREIGN_CONTENT = re.compile(r"<\s*/?\s*(?:svg|math)\b", re.I)

@@ -31,6 +31,8 @@ _MD_ESCAPE = re.compile(r"\\([\[\]()\\])")
 _AUTHOR_SEPARATORS = re.compile(r"\s*(?:[,，、;；&]|\band\b|和)\s*", re.I)
 _SENTENCE_END = re.compile(r"[。！？!?…]+[”’」』）)]*|\.(?=\s|$)[”’\"')]*")
 _WHITESPACE = re.compile(r"\s+")
+# Characters XML 1.0 cannot carry at all; they are invisible in a page, so they are dropped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _DATE_SEGMENT = re.compile(r"^\d+$")
 
 SUMMARY_TARGET = 200
@@ -64,7 +66,7 @@ def _decode(path: Path, data: bytes) -> str:
         raise ItemError(
             path, line, f"not UTF-8 (byte 0x{data[e.start]:02x} at column {column}); save the file as UTF-8"
         ) from e
-    return text.removeprefix("\ufeff")
+    return _NOT_XML.sub("", text.removeprefix("\ufeff"))
 
 
 def _http_url(url: str) -> bool:
@@ -78,7 +80,7 @@ def _title_and_url(line: str) -> tuple[str, str] | None:
         return None
     inner = line[1:-1]
     cut = inner.rfind("](")
-    while cut > 0:
+    while cut >= 0:
         title, url = inner[:cut], inner[cut + 2 :]
         if _http_url(url) and url.count("(") == url.count(")"):
             return _MD_ESCAPE.sub(r"\1", title).strip(), url

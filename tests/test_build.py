@@ -1,0 +1,202 @@
+"""`feedtool build` end to end: outputs, determinism, the cache, --check, and bad input."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from items import FEEDX_FOOTER, SEEDS, body, write_config, write_item
+
+from feedtool.cli import main
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A project folder like the repository: feedtool.toml, seeds/ (the shipped seeds), dist/."""
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    write_config(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.iterdir())}
+
+
+def built(project: Path, capsys) -> dict[str, tuple[bytes, int]]:
+    assert main(["build"]) == 0, capsys.readouterr().err
+    return snapshot(project / "dist")
+
+
+def test_build_writes_every_output(project, capsys):
+    outputs = built(project, capsys)
+    assert sorted(outputs) == ["atom.xml", "feed.json", "index.html", "rss.xml"]
+    assert "2 items -> dist/" in capsys.readouterr().err
+
+
+def test_building_twice_gives_byte_identical_files_and_keeps_them_untouched(project, capsys):
+    first = built(project, capsys)
+    shutil.rmtree(project / ".feedtool-cache")
+    assert main(["build", "--out", "again"]) == 0
+    assert {n: b for n, (b, _) in snapshot(project / "again").items()} == {n: b for n, (b, _) in first.items()}
+    assert main(["build"]) == 0
+    assert snapshot(project / "dist") == first  # same bytes, same mtimes: nothing was rewritten
+
+
+def test_warm_build_parses_nothing_and_one_changed_file_parses_one(project, capsys):
+    built(project, capsys)
+    capsys.readouterr()
+    assert main(["build"]) == 0
+    assert "already up to date (0 parsed, 2 from cache)" in capsys.readouterr().err
+    write_item(
+        project / "seeds", "zz.txt", captured_ms=1700000000000, url="https://cn.nytimes.com/world/2023/new/",
+        html=body(when="2023-11-01 08:00:00"),
+    )
+    assert main(["build"]) == 0
+    err = capsys.readouterr().err
+    assert "3 items" in err and "(1 parsed, 2 from cache)" in err
+
+
+def test_check_passes_when_current_and_fails_when_not(project, capsys):
+    built(project, capsys)
+    assert main(["build", "--check"]) == 0
+    atom = project / "dist" / "atom.xml"
+    atom.write_text(atom.read_text("utf-8").replace("普京", "X"), encoding="utf-8")
+    before = snapshot(project / "dist")
+    capsys.readouterr()
+    assert main(["build", "--check"]) == 1
+    assert "dist/atom.xml: differs from what feedtool builds now" in capsys.readouterr().err
+    assert snapshot(project / "dist") == before
+
+
+def test_limit_keeps_the_newest_items(project, capsys):
+    assert main(["build", "--limit", "1"]) == 0
+    atom = (project / "dist" / "atom.xml").read_text("utf-8")
+    assert atom.count("<entry>") == 1
+    assert "putin-kim-russia-north-korea" in atom  # 2023-09-14, the newer seed
+
+
+BAD_FILES = {
+    "header": ("<!--x-->\n[t](https://e.com/a)\n---\n" + body(), ":1: first line must be <!--EPOCH_MS-->"),
+    "title": ("<!--1-->\n[t] https://e.com/a\n---\n" + body(), ":2: title line must look like"),
+    "empty": ("<!--1-->\n[t](https://e.com/a)\n---\n\n", ":4: the HTML body is empty"),
+    "time": ("<!--1-->\n[t](https://e.com/a)\n---\n" + body(when="9999-99-99"), ":4: <time datetime=\"9999-99-99\">"),
+    "no-time": ("<!--1-->\n[t](https://e.com/a)\n---\n<p>正文</p>", ':4: no <time datetime="…">'),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_FILES))
+def test_bad_file_fails_the_build_and_leaves_dist_untouched(project, capsys, case):
+    before = built(project, capsys)
+    text, message = BAD_FILES[case]
+    (project / "seeds" / "bad.txt").write_text(text, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["build"]) == 1
+    err = capsys.readouterr().err
+    assert f"seeds/bad.txt{message}" in err
+    assert "dist was left as it was" in err
+    assert snapshot(project / "dist") == before
+
+
+def test_non_utf8_body_fails_with_its_line(project, capsys):
+    before = built(project, capsys)
+    (project / "seeds" / "gbk.txt").write_bytes(
+        b"<!--1-->\n[t](https://e.com/a)\n---\n" + body().encode("utf-8")[:40] + "\n中文".encode("gbk")
+    )
+    capsys.readouterr()
+    assert main(["build"]) == 1
+    assert "seeds/gbk.txt:5: not UTF-8" in capsys.readouterr().err
+    assert snapshot(project / "dist") == before
+
+
+def test_keep_going_builds_the_rest_and_lists_what_it_skipped(project, capsys):
+    (project / "seeds" / "bad.txt").write_text("no header\n", encoding="utf-8")
+    assert main(["build", "--keep-going"]) == 1
+    err = capsys.readouterr().err
+    assert "skipped: seeds/bad.txt:1: first line must be" in err
+    assert (project / "dist" / "atom.xml").read_text("utf-8").count("<entry>") == 2
+
+
+def test_same_article_twice_is_reported_and_the_later_capture_is_kept(project, capsys):
+    url = "https://cn.nytimes.com/world/20230914/twice/"
+    write_item(project / "seeds", "a.txt", captured_ms=1694675222000, title="旧标题", url=url,
+               html=body(when="2023-09-14 10:00:00"))
+    write_item(project / "seeds", "b.txt", captured_ms=1694675999000, title="新标题", url=url,
+               html=body(when="2023-09-14 10:00:00"))
+    assert main(["build"]) == 1
+    err = capsys.readouterr().err
+    assert f"seeds/a.txt:2: same article as seeds/b.txt ({url}); keeping seeds/b.txt" in err
+    assert not (project / "dist").exists()
+    assert main(["build", "--keep-going"]) == 1
+    atom = (project / "dist" / "atom.xml").read_text("utf-8")
+    assert "新标题" in atom and "旧标题" not in atom
+
+
+def test_publication_after_capture_is_a_warning_naming_the_file(project, capsys):
+    write_item(
+        project / "seeds", "late.txt", captured_ms=1694675222000,  # 2023-09-14 07:07 UTC
+        url="https://cn.nytimes.com/world/20230915/late/", html=body(when="2023-09-15 09:00:00"),
+    )
+    assert main(["build"]) == 0
+    err = capsys.readouterr().err
+    assert "warning: seeds/late.txt: published 2023-09-15T09:00:00+08:00 is after it was captured" in err
+
+
+def test_aggregator_footer_never_reaches_the_feeds(project, capsys):
+    write_item(project / "seeds", "ad.txt", url="https://cn.nytimes.com/world/x/ad/",
+               html=body(footer=FEEDX_FOOTER, when="2023-09-14 12:00:00"))
+    assert main(["build"]) == 0
+    for name in ("atom.xml", "rss.xml", "feed.json"):
+        assert "获取更多RSS" not in (project / "dist" / name).read_text("utf-8")
+
+
+def test_a_feed_that_does_not_validate_is_never_published(project, capsys, monkeypatch):
+    before = built(project, capsys)
+    import feedtool.build
+
+    def atom_without_ids(meta, items, path):
+        path.write_text('<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title></feed>', encoding="utf-8")
+
+    monkeypatch.setattr(feedtool.build, "write_atom", atom_without_ids)
+    write_item(project / "seeds", "new.txt", captured_ms=1700000000000, url="https://cn.nytimes.com/world/n/",
+               html=body(when="2023-11-01 08:00:00"))
+    capsys.readouterr()
+    assert main(["build"]) == 1
+    err = capsys.readouterr().err
+    assert "do not validate" in err and "atom.xml" in err and "[Missing" in err
+    assert snapshot(project / "dist") == before
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ('[feed]\ntitel = "x"\n', "unknown key 'titel' in [feed]"),
+        ("[feeds]\n", "unknown section [feeds]"),
+        ('[feed]\nlimit = -1\n', "feed.limit must be 0 (all items) or a positive number"),
+        ('[feed]\nbase_url = "https://e.com/feeds"\n', "feed.base_url must end with '/'"),
+        ('[read]\ntimezone = "Mars/Olympus"\n', "read.timezone: unknown time zone 'Mars/Olympus'"),
+        ('[[clean.footer_rules]]\npattern = "(["\n', "clean.footer_rules[1].pattern is not a valid regular"),
+        ("[feed\n", "feedtool.toml: Expected ']'"),
+    ],
+)
+def test_bad_config_is_a_usage_error_naming_the_key(tmp_path, monkeypatch, capsys, config, message):
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    (tmp_path / "feedtool.toml").write_text(config, encoding="utf-8")
+    assert main(["build"]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "dist").exists()
+
+
+def test_flags_override_the_config(project, capsys):
+    assert main(["build", "--base-url", "https://example.org/f/", "--out", "elsewhere", "--limit", "0"]) == 0
+    atom = (project / "elsewhere" / "atom.xml").read_text("utf-8")
+    assert 'href="https://example.org/f/atom.xml" rel="self"' in atom
+    assert not (project / "dist").exists()
+
+
+def test_missing_seeds_folder_is_a_usage_error(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "--seeds", "nowhere"]) == 2
+    assert "nowhere: no such folder of item files" in capsys.readouterr().err

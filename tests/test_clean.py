@@ -1,0 +1,223 @@
+"""Cleaning: aggregator footers go, article structure stays, nothing that runs survives."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import html5lib
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from items import FEEDX_FOOTER, REPO, body, write_config
+
+from feedtool.clean import (
+    ALLOWED_PROTOCOLS,
+    ALLOWED_TAGS,
+    BUILTIN_FOOTER_RULES,
+    clean_item,
+    sanitize,
+    strip_footer,
+    unwrap_image_proxy,
+)
+from feedtool.config import load_settings
+from feedtool.model import Item
+from feedtool.read import read_item
+
+XSS_CORPUS = REPO.parent / "shared" / "corpus" / "xss-payloads.jsonl"
+BASE = "https://cn.nytimes.com/world/20230914/example/"
+FEEDX = tuple(rule.compiled() for rule in BUILTIN_FOOTER_RULES)
+URL_ATTRIBUTES = {"href", "src", "cite", "action", "formaction", "background", "poster", "srcset", "data"}
+
+
+def unsafe_parts(html: str) -> list[str]:
+    """What a browser would find in `html` that could run code, restyle or leave the allowlist."""
+    found = []
+    for element in html5lib.parseFragment(html, namespaceHTMLElements=False).iter():
+        if not isinstance(element.tag, str) or element.tag == "DOCUMENT_FRAGMENT":
+            continue
+        if element.tag not in ALLOWED_TAGS:
+            found.append(f"<{element.tag}>")
+        for name, value in element.attrib.items():
+            if name.lower().startswith("on") or name in ("style", "class"):
+                found.append(f"{element.tag}[{name}]")
+            scheme = re.match(r"\s*([a-zA-Z][a-zA-Z0-9+.-]*):", value)
+            if name in URL_ATTRIBUTES and (not scheme or scheme.group(1).lower() not in ALLOWED_PROTOCOLS):
+                found.append(f"{element.tag}[{name}={value[:40]}]")
+    return found
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        FEEDX_FOOTER,
+        '<hr/>获取更多RSS：<a href="https://feedx.net">https://feedx.net</a>',
+        '<hr>获取更多RSS：<br><a href="https://feedx.site">https://feedx.site</a>',
+        '<br><hr><div>获取更多RSS:<a href="https://feedx.co">feedx.co</a></div>',
+    ],
+    ids=["feedx-div", "feedx-hr-slash", "feedx-site", "feedx-co"],
+)
+def test_feedx_footers_are_stripped_and_the_article_footer_stays(footer):
+    html = body() + footer
+    stripped, rule = strip_footer(html, FEEDX)
+    assert rule is not None
+    assert stripped == body()
+    assert "获取更多RSS" not in stripped
+    assert "<footer>" in stripped and "翻译：某人" in stripped
+
+
+def test_body_without_footer_is_unchanged():
+    html = body()
+    assert strip_footer(html, FEEDX) == (html, None)
+
+
+def test_text_about_rss_inside_the_article_is_not_a_footer():
+    html = body(paragraphs=("获取更多RSS：请访问 feedx.net 的说明。",))
+    assert strip_footer(html, FEEDX) == (html, None)
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        "<br>-- Delivered by Feed43 service",
+        '<p>-- Delivered by <a href="http://feed43.com/">Feed43</a> service</p>',
+        '<br/><br/> (Feed generated with <a href="https://fetchrss.com" target="_blank">FetchRSS</a>)',
+    ],
+)
+def test_footer_rules_from_the_shipped_config(footer):
+    settings = load_settings(REPO / "feedtool.toml")
+    rules = [rule.compiled() for rule in settings.footer_rules]
+    stripped, rule = strip_footer("<p>正文。</p>" + footer, rules)
+    assert rule is not None
+    assert stripped == "<p>正文。</p>"
+
+
+def test_config_can_add_a_footer_rule(tmp_path):
+    config = write_config(tmp_path, '[[clean.footer_rules]]\nname = "mine"\npattern = "<p>sponsored</p>"\n')
+    settings = load_settings(config)
+    item = Item(
+        id=BASE, url=BASE, title="t", published=_now(), updated=_now(), content_html="<p>a</p><p>sponsored</p>"
+    )
+    assert clean_item(item, settings).content_html == "<p>a</p>"
+
+
+def _now():
+    from datetime import UTC, datetime
+
+    return datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def test_sanitizer_keeps_article_structure():
+    html = (
+        '<section><h2>小标题</h2><p>正文<a href="https://e.com/x">链接</a><em>强调</em><strong>粗</strong></p>'
+        '<figure><img src="https://e.com/i.jpg" alt="图"><figcaption>说明<cite>来源</cite></figcaption></figure>'
+        "<blockquote><p>引文</p></blockquote><ul><li>一</li></ul><ol><li>二</li></ol>"
+        "<table><thead><tr><th>头</th></tr></thead><tbody><tr><td>格</td></tr></tbody></table></section>"
+    )
+    assert sanitize(html, BASE) == html
+
+
+def test_sanitizer_drops_what_runs_styles_embeds_or_submits():
+    html = (
+        '<p onclick="steal()" style="color:red" class="x">文<script>alert(1)</script>'
+        "<style>p{display:none}</style><iframe src='https://evil.example/'>内</iframe>"
+        '<a href="javascript:alert(1)">j</a><a href="data:text/html,x">d</a><a href="mailto:a@b.c">m</a>'
+        '<form action="https://evil.example/"><input name="q"><button>发送</button></form>'
+        '<img src="https://e.com/i.jpg" onerror="alert(1)"></p>'
+    )
+    clean = sanitize(html, BASE)
+    assert unsafe_parts(clean) == []
+    for gone in ("alert", "display:none", "evil.example", "发送", "内"):
+        assert gone not in clean
+    assert '<a href="mailto:a@b.c">m</a>' in clean
+    assert '<img src="https://e.com/i.jpg">' in clean
+    assert clean.startswith("<p>文")
+
+
+def test_relative_urls_are_resolved_against_the_item_link():
+    clean = sanitize('<a href="../other/">a</a><img src="/i.jpg">', BASE)
+    assert 'href="https://cn.nytimes.com/world/20230914/other/"' in clean
+    assert 'src="https://cn.nytimes.com/i.jpg"' in clean
+
+
+def test_links_opening_a_new_window_get_noopener():
+    clean = sanitize('<a rel="nofollow" target="_blank" href="https://e.com/">a</a><a href="https://e.com/">b</a>', BASE)
+    assert 'rel="nofollow noopener noreferrer"' in clean
+    assert clean.count("noopener") == 1
+
+
+def test_image_proxy_urls_are_unwrapped():
+    assert (
+        unwrap_image_proxy("https://images.weserv.nl/?url=static01.nyt.com/images/2023/a.jpg")
+        == "https://static01.nyt.com/images/2023/a.jpg"
+    )
+    assert unwrap_image_proxy("https://images.weserv.nl/?url=ssl:e.com/a.png&w=300") == "https://e.com/a.png"
+    assert unwrap_image_proxy("https://e.com/?url=x.com/a.jpg") == "https://e.com/?url=x.com/a.jpg"
+    clean = sanitize('<img src="https://images.weserv.nl/?url=static01.nyt.com/a.jpg">', BASE)
+    assert clean == '<img src="https://static01.nyt.com/a.jpg">'
+    kept = sanitize('<img src="https://images.weserv.nl/?url=static01.nyt.com/a.jpg">', BASE, unwrap_images=False)
+    assert "images.weserv.nl" in kept
+
+
+def test_clean_item_strips_feedx_and_keeps_the_rest(tmp_path):
+    settings = load_settings(write_config(tmp_path))
+    path = tmp_path / "a.txt"
+    path.write_text(f"<!--1694675222000-->\n[t]({BASE})\n---\n{body(footer=FEEDX_FOOTER)}", encoding="utf-8")
+    item = clean_item(read_item(path, path.read_bytes(), settings.zone_for, "zh-CN"), settings)
+    assert "feedx" not in item.content_html and "获取更多RSS" not in item.content_html
+    assert "翻译：某人" in item.content_html
+    assert item.image is not None and item.image.url == "https://static01.nyt.com/images/a/lead.jpg"
+    assert item.image.media_type == "image/jpeg"
+
+
+TAGS = sorted(ALLOWED_TAGS | {"script", "style", "iframe", "form", "svg", "math", "object", "blink", "font"})
+ATTRIBUTES = ["href", "src", "style", "class", "onclick", "onerror", "target", "rel", "title", "width", "id"]
+VALUES = st.sampled_from(
+    ["https://e.com/a", "/rel", "javascript:alert(1)", "_blank", "x&amp;y", "a&b", "&lt;", "10", "", "mailto:x@y.z"]
+)
+
+
+@st.composite
+def html_fragments(draw, depth=0):
+    parts = []
+    for _ in range(draw(st.integers(0, 4))):
+        kind = draw(st.sampled_from(["text", "element", "entity", "junk"] if depth < 3 else ["text", "entity"]))
+        if kind == "text":
+            parts.append(draw(st.text(st.sampled_from("ab 中文<>&\"'=/"), max_size=8)))
+        elif kind == "entity":
+            parts.append(draw(st.sampled_from(["&amp;", "&lt;", "&nbsp;", "&copy;", "&#39;", "&bogus;", "&"])))
+        elif kind == "junk":
+            parts.append(draw(st.sampled_from(["<", "</", "<!--", "-->", "<p", "<a href=", "<br/>", "<![CDATA["])))
+        else:
+            tag = draw(st.sampled_from(TAGS))
+            attrs = "".join(
+                f' {name}="{draw(VALUES)}"' for name in draw(st.lists(st.sampled_from(ATTRIBUTES), max_size=3))
+            )
+            inner = draw(html_fragments(depth=depth + 1))
+            parts.append(f"<{tag}{attrs}>{inner}</{tag}>")
+    return "".join(parts)
+
+
+@settings(max_examples=400, deadline=None)
+@given(html_fragments())
+def test_sanitizing_is_idempotent_and_safe(html):
+    once = sanitize(html, BASE)
+    assert sanitize(once, BASE) == once
+    assert unsafe_parts(once) == []
+
+
+@pytest.mark.skipif(not XSS_CORPUS.exists(), reason="the shared XSS corpus (../shared) is not beside the repo")
+def test_no_payload_of_the_xss_corpus_survives():
+    survivors, unstable = [], []
+    for line in XSS_CORPUS.read_text(encoding="utf-8").split("\n"):
+        if not line.strip():
+            continue
+        payload = json.loads(line)["payload"]
+        clean = sanitize(payload, BASE)
+        if unsafe_parts(clean):
+            survivors.append((payload[:80], unsafe_parts(clean)))
+        if sanitize(clean, BASE) != clean:
+            unstable.append(payload[:80])
+    assert survivors == []
+    assert unstable == []
+

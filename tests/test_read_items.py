@@ -1,0 +1,152 @@
+"""Reading item files: the header, the body's metadata, and a clear error for every bad file."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from items import SEEDS, body, write_item
+
+from feedtool.errors import FeedtoolError, ItemError
+from feedtool.read import read_item, scan_item
+from feedtool.read.items import summarize
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def zone(url: str) -> ZoneInfo:
+    return SHANGHAI
+
+
+def read(path: Path):
+    return read_item(path, path.read_bytes(), zone, "zh-CN")
+
+
+def test_seed_item_is_read_with_every_field():
+    item = read(SEEDS / "000_cf4f5c09dd1c36ac.txt")
+    assert item.title == "普京与金正恩会面，患难时刻俄朝“拥抱”彼此"
+    assert item.url == "https://cn.nytimes.com/asia-pacific/20230914/putin-kim-russia-north-korea/"
+    assert item.published == datetime(2023, 9, 13, 18, 49, 21, tzinfo=UTC)
+    assert item.published.utcoffset() == timedelta(hours=8)
+    assert item.captured == datetime(2023, 9, 14, 7, 7, 2, tzinfo=UTC)
+    # Two people, spelled as the bylines spell them, with their profile pages.
+    assert [(p.name, p.uri) for p in item.authors] == [
+        ("Paul Sonne", "https://www.nytimes.com/by/paul-sonne"),
+        ("Choe Sang-Hun", "https://www.nytimes.com/by/choe-sang-hun"),
+    ]
+    assert item.categories == ("asia-pacific",)
+    assert item.language == "zh-CN"
+    assert item.summary.startswith("他们注视着火箭发射台的工作情况。")
+    assert item.summary.endswith("。")
+    assert item.image is not None
+    assert item.image.caption == "俄罗斯官媒发布的照片显示，朝鲜领导人金正恩和俄罗斯总统普京周三在俄罗斯会面。"
+    assert item.image.credit == "Vladimir Smirnov/Sputnik"
+    assert (item.image.width, item.image.height) == (1050, 810)
+
+
+@pytest.mark.parametrize(
+    ("address", "names"),
+    [
+        ("PAUL SONNE, CHOE SANG-HUN", ["PAUL SONNE", "CHOE SANG-HUN"]),
+        ("王五、赵六", ["王五", "赵六"]),
+        ("王五和赵六", ["王五", "赵六"]),
+        ("Ann Lee and Bo Chen", ["Ann Lee", "Bo Chen"]),
+        ("Ann Lee，Bo Chen", ["Ann Lee", "Bo Chen"]),
+        ("JANE DOE", ["Jane Doe"]),  # the byline's spelling wins
+    ],
+)
+def test_authors_are_one_person_each(tmp_path, address, names):
+    item = read(write_item(tmp_path, "a.txt", html=body(authors=address)))
+    assert [p.name for p in item.authors] == names
+
+
+def test_title_may_hold_brackets_and_url_parentheses(tmp_path):
+    path = write_item(
+        tmp_path, "a.txt", title="[快讯] 一(二)三", url="https://example.com/wiki/Foo_(bar)"
+    )
+    item = read(path)
+    assert item.title == "[快讯] 一(二)三"
+    assert item.url == "https://example.com/wiki/Foo_(bar)"
+
+
+def test_time_with_offset_is_kept_and_naive_time_uses_the_site_zone(tmp_path):
+    naive = read(write_item(tmp_path, "a.txt", html=body(when="2023-01-02 03:04:05")))
+    assert naive.published == datetime(2023, 1, 1, 19, 4, 5, tzinfo=UTC)
+    offset = read(write_item(tmp_path, "b.txt", html=body(when="2023-01-02T03:04:05-05:00")))
+    assert offset.published == datetime(2023, 1, 2, 3, 4, 5, tzinfo=timezone(timedelta(hours=-5)))
+
+
+def test_scan_agrees_with_the_full_read(tmp_path):
+    path = SEEDS / "004_2c39e4b47df88e38.txt"
+    scanned = scan_item(path, path.read_bytes(), zone)
+    item = read(path)
+    assert (scanned.url, scanned.published, scanned.captured) == (item.url, item.published, item.captured)
+
+
+def test_summary_is_whole_sentences_of_about_200_characters():
+    sentence = "这是一个很长的句子，" * 8 + "到此为止。"
+    text = sentence * 5
+    summary = summarize(text)
+    assert summary.endswith("。")
+    assert 150 <= len(summary) <= 300
+    assert text.startswith(summary)
+    assert summarize("短。") == "短。"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("[t](https://e.com/)\n---\n<p>x</p>", 1, "first line must be <!--EPOCH_MS-->"),
+        ("<!--123-->\nt(https://e.com/)\n---\n<p>x</p>", 2, "title line must look like [title](https://…)"),
+        ("<!--123-->\n[t](ftp://e.com/)\n---\n<p>x</p>", 2, "title line must look like"),
+        ("<!--123-->\n[](https://e.com/)\n---\n<p>x</p>", 2, "title between [ and ] is empty"),
+        ("<!--123-->\n[t](https://e.com/)\nnot dashes\n<p>x</p>", 3, "third line must be a line of dashes"),
+        ("<!--123-->\n[t](https://e.com/)\n---\n  \n", 4, "the HTML body is empty"),
+        ("<!--123-->\n[t](https://e.com/)\n---\n<p>no time</p>", 4, 'no <time datetime="…">'),
+        ("<!--123-->\n[t](https://e.com/)\n---\n<p>x</p>\n<time datetime=\"yesterday\">", 5, "is not a date"),
+    ],
+)
+def test_bad_files_name_the_line_and_the_problem(tmp_path, text, line, message):
+    path = tmp_path / "bad.txt"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ItemError) as caught:
+        scan_item(path, path.read_bytes(), zone)
+    assert caught.value.line == line
+    assert message in str(caught.value)
+    assert str(caught.value).startswith(f"{path}:{line}: ")
+
+
+def test_body_that_is_not_utf8_names_its_line(tmp_path):
+    path = tmp_path / "gbk.txt"
+    path.write_bytes(b"<!--1-->\n[t](https://e.com/)\n---\n<p>ok</p>\n<p>" + "中文".encode("gbk") + b"</p>")
+    with pytest.raises(ItemError, match=r"gbk\.txt:5: not UTF-8"):
+        scan_item(path, path.read_bytes(), zone)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=400))
+def test_reader_raises_only_its_own_errors_on_arbitrary_bytes(data):
+    path = Path("fuzz.txt")
+    for step in (lambda: scan_item(path, data, zone), lambda: read_item(path, data, zone, "en")):
+        try:
+            step()
+        except FeedtoolError:
+            pass
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(st.characters(blacklist_categories=["Cs"]), max_size=80),
+    st.text(st.characters(blacklist_categories=["Cs"]), max_size=300),
+)
+def test_reader_raises_only_its_own_errors_on_arbitrary_item_text(title, html):
+    data = f"<!--1694675222000-->\n[{title}](https://e.com/a)\n---\n{html}".encode()
+    path = Path("fuzz.txt")
+    try:
+        read_item(path, data, zone, "en")
+    except FeedtoolError:
+        pass
