@@ -82,7 +82,7 @@ TOLERATED = frozenset(
      GEORSS, GML, OPENSEARCH, APP, ACCESS, CF, TAXO, WIKI, RDF, XHTML,
      "http://www.w3.org/1999/xhtml", "http://search.yahoo.com/mrss/",
      "http://www.itunes.com/dtds/podcast-1.0.dtd", "http://feedsync.org/2007/feedsync",
-     "http://purl.org/net/rss1.1/payload#", "http://conversationsnetwork.org/rssNamespace-1.0/",
+     "http://conversationsnetwork.org/rssNamespace-1.0/",
      "http://purl.org/syndication/thread/1.0", "http://www.w3.org/2003/01/geo/wgs84_pos#",
      "http://openid.net/xmlns/1.0", "xri://$xrds", "xri://$xrd*($v*2.0)",
      "http://www.google.com/schemas/sitemap/0.84", "http://purl.org/dc/dcmitype/",
