@@ -34,6 +34,7 @@ _RULES: dict[str, list[RuleFn]] = {}
 _ROOTS: dict[str, FeedFormat] = {}
 _STREAMED: set[str] = set()
 _JSON_RULES: list[JsonRuleFn] = []
+_UNKNOWN_ROOT_RULES: list[RuleFn] = []
 
 
 def rule(*tags: str) -> Callable[[RuleFn], RuleFn]:
@@ -56,6 +57,16 @@ def root(tag: str, feed_format: FeedFormat) -> None:
 def streamed(*tags: str) -> None:
     """Declare elements (entries, items) that are emptied once their rules have run."""
     _STREAMED.update(tags)
+
+
+def unknown_root_rule(fn: RuleFn) -> RuleFn:
+    """Register a rule for documents whose root no module claims (a misspelled namespace…).
+
+    It is called at the root's start tag (children not parsed yet) and reports what it
+    recognizes; when no such rule reports anything, the root is reported as undefined.
+    """
+    _UNKNOWN_ROOT_RULES.append(fn)
+    return fn
 
 
 def json_rule(fn: JsonRuleFn) -> JsonRuleFn:
@@ -286,12 +297,16 @@ class _Walker:
             return False
         ctx.format = _ROOTS.get(root_element.tag)
         if ctx.format is None and root_element.tag not in _RULES:
-            ctx.report(
-                "UndefinedElement",
-                root_element,
-                element=name_of(root_element),
-                parent="the document (not a feed)",
-            )
+            reported = len(ctx._problems)
+            for fn in _UNKNOWN_ROOT_RULES:
+                fn(root_element, ctx)
+            if len(ctx._problems) == reported:
+                ctx.report(
+                    "UndefinedElement",
+                    root_element,
+                    element=name_of(root_element),
+                    parent="the document (not a feed)",
+                )
         return True
 
 

@@ -2,12 +2,906 @@
 
 from __future__ import annotations
 
-from feedtool.validate.engine import root, streamed
-from feedtool.validate.namespaces import ATOM, tag
+import base64
+import binascii
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+from feedtool.validate import values
+from feedtool.validate.codes import define
+from feedtool.validate.engine import (
+    Context,
+    Element,
+    name_of,
+    root,
+    rule,
+    streamed,
+    unknown_root_rule,
+)
+from feedtool.validate.html import HtmlFinding, check_html, check_xhtml
+from feedtool.validate.namespaces import ATOM, ATOM03, XHTML, XML, XML_BASE, split, tag
 
 FEED = tag(ATOM, "feed")
 ENTRY = tag(ATOM, "entry")
+SOURCE = tag(ATOM, "source")
+XHTML_DIV = tag(XHTML, "div")
 
 root(FEED, "atom")
 root(ENTRY, "atom")
+root(tag("", "feed"), "atom")
+root(tag(ATOM03, "feed"), "atom")
 streamed(ENTRY)
+
+ONCE, MANY = 1, 0
+_METADATA = {
+    "author": MANY, "category": MANY, "contributor": MANY, "generator": ONCE, "icon": ONCE,
+    "id": ONCE, "link": MANY, "logo": ONCE, "rights": ONCE, "subtitle": ONCE, "title": ONCE,
+    "updated": ONCE,
+}  # fmt: skip
+CHILDREN = {
+    "feed": {**_METADATA, "entry": MANY},
+    "source": _METADATA,
+    "entry": {
+        "author": MANY, "category": MANY, "content": ONCE, "contributor": MANY, "id": ONCE,
+        "link": MANY, "published": ONCE, "rights": ONCE, "source": ONCE, "summary": ONCE,
+        "title": ONCE, "updated": ONCE,
+    },
+    "author": {"name": ONCE, "uri": ONCE, "email": ONCE},
+    "contributor": {"name": ONCE, "uri": ONCE, "email": ONCE},
+}  # fmt: skip
+REQUIRED = {
+    "feed": ("id", "title", "updated"),
+    "entry": ("id", "title", "updated"),
+    "author": ("name",),
+    "contributor": ("name",),
+}
+ATTRIBUTES = {
+    "link": {"href", "rel", "type", "hreflang", "title", "length"},
+    "category": {"term", "scheme", "label"},
+    "generator": {"uri", "version"},
+    "content": {"type", "src"},
+    **{name: {"type"} for name in ("title", "subtitle", "summary", "rights")},
+}
+TEXT_CONSTRUCTS = frozenset(("title", "subtitle", "summary", "rights"))
+# Link relations registered with IANA (RFC 4287, RFC 5005, RFC 4685, RFC 5023, …).
+REGISTERED_RELS = frozenset(
+    [
+        "alternate",
+        "related",
+        "self",
+        "enclosure",
+        "via",
+        "license",
+        "replies",
+        "edit",
+        "edit-media",
+        "service",
+        "first",
+        "last",
+        "next",
+        "previous",
+        "prev",
+        "prev-archive",
+        "next-archive",
+        "current",
+        "payment",
+        "hub",
+        "search",
+        "up",
+        "describedby",
+        "author",
+        "canonical",
+        "shortlink",
+        "icon",
+    ]
+)
+FEED_HISTORY_RELS = frozenset(["first", "last", "next", "previous", "prev", "prev-archive", "next-archive"])
+_WHITESPACE_SENSITIVE = frozenset(("id", "icon", "logo", "updated", "published", "uri"))
+# Percent-escapes of characters that need none (letters, digits, - . _ ~), and lower-case hex.
+_NEEDLESS_ESCAPE = re.compile(r"%(?:[46][1-9A-Fa-f]|[57][0-9Aa]|3[0-9]|2[DEde]|5[Ff]|7[Ee])")
+_LOWER_HEX_ESCAPE = re.compile(r"%(?:[0-9a-f][a-f]|[a-f][0-9a-f])")
+_UUID = re.compile(r"urn:uuid:[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\Z", re.I)
+
+
+@dataclass
+class _Facts:
+    """What the feed-level checks need from entries that have already been emptied."""
+
+    entries_without_author: list[int] = field(default_factory=list)
+    entry_keys: dict[tuple[str, str], int] = field(default_factory=dict)
+    updated_seen: set[str] = field(default_factory=set)
+    duplicate_updated_reported: bool = False
+    entry_count: int = 0
+    prefixes_reported: set[str] = field(default_factory=set)
+
+
+def _facts(ctx: Context) -> _Facts:
+    facts = ctx.state.get(__name__)
+    if facts is None:
+        facts = ctx.state[__name__] = _Facts()
+    return facts
+
+
+def _local(element: Element) -> str:
+    return split(element.tag)[1] if isinstance(element.tag, str) else ""
+
+
+def _atom_children(element: Element) -> list[Element]:
+    return [c for c in element if isinstance(c.tag, str) and c.tag.startswith(f"{{{ATOM}}}")]
+
+
+def _where(element: Element) -> dict[str, str]:
+    parent = element.getparent()
+    return {"element": name_of(element), "parent": name_of(parent) if parent is not None else ""}
+
+
+def _text(element: Element) -> str:
+    return element.text or ""
+
+
+def _report_value(ctx: Context, code: str | None, element: Element, value: str) -> None:
+    if code is not None:
+        ctx.report(code, element, value=value, **_where(element))
+
+
+# ---------------------------------------------------------------------------------------------
+# Containers: feed, entry, source, author, contributor
+
+
+def _check_container(element: Element, ctx: Context, kind: str) -> None:
+    allowed = CHILDREN[kind]
+    counts: dict[str, int] = {}
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue
+        namespace, local = split(child.tag)
+        if namespace == ATOM and local in allowed:
+            counts[local] = counts.get(local, 0) + 1
+            if allowed[local] == ONCE and counts[local] == 2:
+                ctx.report("DuplicateElement", child, **_where(child))
+        elif namespace in (ATOM, ""):
+            ctx.report("UndefinedElement", child, **_where(child))
+    for name in REQUIRED.get(kind, ()):
+        if name not in counts:
+            ctx.report("MissingElement", element, element=name, parent=name_of(element))
+    if (element.text or "").strip() or any(
+        (child.tail or "").strip() for child in element if isinstance(child.tag, str)
+    ):
+        ctx.report("UnexpectedText", element, **_where(element))
+    _check_attributes(element, ctx, set())
+
+
+def _check_attributes(element: Element, ctx: Context, allowed: set[str]) -> None:
+    for name, value in element.attrib.items():
+        namespace, local = split(name)
+        if namespace == XML:
+            if local == "lang" and value:
+                _report_value(ctx, values.check_language(value), element, value)
+            elif local == "base":
+                code = values.check_iri(value)
+                if code is not None:
+                    ctx.report(code, element, value=value, **_where(element))
+            continue
+        if namespace:
+            continue
+        if local not in allowed:
+            ctx.report("UnexpectedAttribute", element, attribute=local, **_where(element))
+        elif (not value.strip() and local in ("rel", "title", "label")) or (
+            local == "type" and not value.strip() and _local(element) != "link"
+        ):
+            ctx.report("AttrNotBlank", element, attribute=local, **_where(element))
+
+
+def _links(element: Element) -> list[Element]:
+    return [c for c in element if c.tag == tag(ATOM, "link")]
+
+
+IANA_REL_PREFIX = "http://www.iana.org/assignments/relation/"
+
+
+def _rel(link: Element) -> str:
+    rel = link.get("rel") or "alternate"
+    return rel.removeprefix(IANA_REL_PREFIX)
+
+
+def _check_alternates(element: Element, ctx: Context) -> None:
+    seen: set[tuple[str, str]] = set()
+    for link in _links(element):
+        if _rel(link) != "alternate":
+            continue
+        key = ((link.get("type") or "").lower(), (link.get("hreflang") or "").lower())
+        if key in seen:
+            ctx.report("DuplicateAtomLink", link, **_where(link))
+        seen.add(key)
+
+
+def _has(element: Element, local: str) -> bool:
+    return element.find(tag(ATOM, local)) is not None
+
+
+@rule(FEED)
+def check_feed(feed: Element, ctx: Context) -> None:
+    _check_container(feed, ctx, "feed")
+    _check_alternates(feed, ctx)
+    facts = _facts(ctx)
+    if feed.prefix:
+        _prefix_once(feed, ctx)
+    ids = {entry_id for entry_id, _ in facts.entry_keys}
+    if facts.entry_count > 2 and len(ids) == 1:
+        ctx.report("DuplicateIds", feed, value=next(iter(ids)), **_where(feed))
+    if not _has(feed, "author"):
+        for line in facts.entries_without_author:
+            ctx.report("MissingElement", line, element="author", parent="entry")
+    if feed.getparent() is None:
+        _check_self(feed, ctx)
+
+
+@rule(tag("", "feed"), tag(ATOM03, "feed"))
+def check_foreign_feed(feed: Element, ctx: Context) -> None:
+    if feed.getparent() is not None:
+        return
+    if feed.tag == "feed":
+        ctx.report("MissingNamespace", feed, element="feed")
+    else:
+        ctx.report("ObsoleteNamespace", feed, element="feed", value=split(feed.tag)[0])
+
+
+def _check_self(feed: Element, ctx: Context) -> None:
+    selves = [link for link in _links(feed) if _rel(link) == "self"]
+    if not selves:
+        ctx.report("MissingSelf", feed, element=name_of(feed))
+        return
+    link = selves[0]
+    href = (link.get("href") or "").strip()
+    if values.is_relative_ref(href) and not _has_xml_base(link):
+        ctx.report("RelativeSelf", link, value=href, **_where(link))
+    if ctx.location and _normal(urljoin(ctx.base(link) or "", href)) != _normal(ctx.location):
+        ctx.report("SelfDoesntMatchLocation", link, value=href, location=ctx.location,
+                   **_where(link))  # fmt: skip
+
+
+def _has_xml_base(element: Element) -> bool:
+    node: Element | None = element
+    while node is not None:
+        if node.get(XML_BASE) is not None:
+            return True
+        node = node.getparent()
+    return False
+
+
+def _normal(url: str) -> str:
+    parts = urlsplit(url.strip())
+    netloc = parts.netloc.lower()
+    for scheme, port in (("http", ":80"), ("https", ":443")):
+        if parts.scheme.lower() == scheme and netloc.endswith(port):
+            netloc = netloc[: -len(port)]
+    return f"{parts.scheme.lower()}://{netloc}{parts.path or '/'}{'?' if parts.query else ''}" + (parts.query)
+
+
+@rule(ENTRY)
+def check_entry(entry: Element, ctx: Context) -> None:
+    _check_container(entry, ctx, "entry")
+    _check_alternates(entry, ctx)
+    facts = _facts(ctx)
+    source = entry.find(tag(ATOM, "source"))
+    authored = _has(entry, "author") or (source is not None and _has(source, "author"))
+    if not authored:
+        if entry.getparent() is None:
+            ctx.report("MissingElement", entry, element="author", parent="entry")
+        else:
+            facts.entries_without_author.append(entry.sourceline or 0)
+    content = entry.find(tag(ATOM, "content"))
+    has_alternate = any(_rel(link) == "alternate" for link in _links(entry))
+    if content is None and not has_alternate:
+        ctx.report("MissingContentOrAlternate", entry, **_where(entry))
+    if content is None and not _has(entry, "summary"):
+        ctx.report("MissingTextualContent", entry, **_where(entry))
+    if content is not None and _needs_summary(content) and not _has(entry, "summary"):
+        ctx.report("MissingSummary", entry, **_where(entry))
+    entry_id = (entry.findtext(tag(ATOM, "id")) or "").strip()
+    updated = (entry.findtext(tag(ATOM, "updated")) or "").strip()
+    facts.entry_count += 1
+    if entry_id:
+        key = (entry_id, updated)
+        if key in facts.entry_keys:
+            ctx.report("DuplicateEntries", entry, value=entry_id, **_where(entry))
+        facts.entry_keys.setdefault(key, entry.sourceline or 0)
+    if updated and updated in facts.updated_seen and not facts.duplicate_updated_reported:
+        facts.duplicate_updated_reported = True
+        ctx.report("DuplicateUpdated", entry, value=updated, **_where(entry))
+    facts.updated_seen.add(updated)
+
+
+def _needs_summary(content: Element) -> bool:
+    media_type = (content.get("type") or "text").strip().lower()
+    return content.get("src") is not None or not (
+        media_type in ("text", "html", "xhtml") or _is_xml(media_type) or _is_text(media_type)
+    )
+
+
+@rule(SOURCE)
+def check_source(source: Element, ctx: Context) -> None:
+    _check_container(source, ctx, "source")
+    _check_alternates(source, ctx)
+    for name in ("id", "title", "updated"):
+        if not _has(source, name):
+            ctx.report("MissingSourceElement", source, element=name, parent="source")
+
+
+@rule(tag(ATOM, "author"), tag(ATOM, "contributor"))
+def check_person(person: Element, ctx: Context) -> None:
+    if _in_atom_container(person):
+        _check_container(person, ctx, _local(person))
+
+
+def _in_atom_container(element: Element) -> bool:
+    parent = element.getparent()
+    return parent is not None and parent.tag in (FEED, ENTRY, SOURCE)
+
+
+# ---------------------------------------------------------------------------------------------
+# Simple elements
+
+
+def _simple(element: Element, ctx: Context) -> str | None:
+    """The text of an element that holds text only, or None after reporting child elements."""
+    for child in element:
+        if isinstance(child.tag, str):
+            ctx.report("UndefinedElement", child, **_where(child))
+    _check_attributes(element, ctx, ATTRIBUTES.get(_local(element), set()))
+    value = _text(element)
+    if _local(element) in _WHITESPACE_SENSITIVE and value != value.strip() and value.strip():
+        ctx.report("UnexpectedWhitespace", element, **_where(element))
+    return value.strip()
+
+
+def check_date(element: Element, ctx: Context) -> None:
+    value = _simple(element, ctx)
+    if value is not None:
+        _report_value(ctx, values.check_rfc3339_date(value), element, value)
+
+
+def check_id(element: Element, ctx: Context) -> None:
+    value = _simple(element, ctx)
+    if not value:
+        ctx.report("NotBlank", element, **_where(element))
+        ctx.report("InvalidFullLink", element, value=value, **_where(element))
+        return
+    if value.lower().startswith("urn:uuid:") and not _UUID.match(value):
+        ctx.report("InvalidUUID", element, value=value, **_where(element))
+        return
+    code = values.check_iri(value, full=True)
+    if code is not None:
+        _report_value(ctx, code, element, value)
+    elif not _canonical(value):
+        ctx.report("NonCanonicalURI", element, value=value, **_where(element))
+
+
+def _canonical(uri: str) -> bool:
+    """False for an http(s) id that readers would compare unequal to its normal form."""
+    parts = urlsplit(uri)
+    scheme = uri.split(":", 1)[0]
+    if scheme != scheme.lower():
+        return False
+    if parts.scheme not in ("http", "https"):
+        return True
+    default_port = {"http": 80, "https": 443}[parts.scheme]
+    try:
+        port = parts.port
+    except ValueError:
+        return True
+    return (
+        parts.netloc == parts.netloc.lower()
+        and "@" not in parts.netloc
+        and "/./" not in parts.path
+        and "/../" not in parts.path
+        and port != default_port
+        and bool(parts.path)
+        and not _NEEDLESS_ESCAPE.search(parts.path)
+        and not _LOWER_HEX_ESCAPE.search(uri)
+    )
+
+
+def check_reference(element: Element, ctx: Context) -> None:
+    value = _simple(element, ctx)
+    if value:
+        _report_value(ctx, values.check_iri(value), element, value)
+
+
+def check_email(element: Element, ctx: Context) -> None:
+    value = _simple(element, ctx)
+    if value is not None:
+        _report_value(ctx, values.check_addr_spec(value), element, value)
+
+
+def check_name(element: Element, ctx: Context) -> None:
+    value = _simple(element, ctx)
+    if value == "":
+        ctx.report("NotBlank", element, **_where(element))
+    elif value is not None:
+        _check_plain(element, ctx, value)
+
+
+def _check_plain(element: Element, ctx: Context, value: str) -> None:
+    found = values.html_in_text(value)
+    if found:
+        ctx.report("ContainsHTML", element, value=found, **_where(element))
+
+
+def check_generator(element: Element, ctx: Context) -> None:
+    value = _simple(element, ctx)
+    if value == "":
+        ctx.report("NotBlank", element, **_where(element))
+    elif value is not None:
+        _check_plain(element, ctx, value)
+    uri = element.get("uri")
+    if uri:
+        _report_value(ctx, values.check_iri(uri), element, uri)
+
+
+def check_category(element: Element, ctx: Context) -> None:
+    _simple(element, ctx)
+    term = element.get("term")
+    if term is None:
+        ctx.report("MissingAttribute", element, attribute="term", **_where(element))
+    elif not term.strip():
+        ctx.report("NotBlank", element, element="term", parent=name_of(element))
+    scheme = element.get("scheme")
+    if scheme:
+        _report_value(ctx, values.check_iri(scheme, full=True), element, scheme)
+    label = element.get("label")
+    if label:
+        _check_plain(element, ctx, label)
+
+
+def check_link(link: Element, ctx: Context) -> None:
+    _check_attributes(link, ctx, ATTRIBUTES["link"])
+    if len(link) or (link.text or "").strip():
+        ctx.report("AtomLinkNotEmpty", link, **_where(link))
+    href = link.get("href")
+    if href is None:
+        ctx.report("MissingHref", link, attribute="href", **_where(link))
+    else:
+        _report_value(ctx, values.check_iri(href), link, href)
+    rel = _rel(link)
+    if not values.is_absolute_uri(rel) and rel.lower() not in REGISTERED_RELS:
+        ctx.report("UnregisteredAtomLinkRel", link, value=rel, **_where(link))
+    elif values.is_absolute_uri(rel):
+        _report_value(ctx, values.check_iri(rel, full=True), link, rel)
+    parent = link.getparent()
+    if parent is not None and parent.tag == ENTRY and rel in FEED_HISTORY_RELS:
+        ctx.report("FeedHistoryRelInEntry", link, value=rel, **_where(link))
+    media_type = link.get("type")
+    if media_type is not None:
+        _report_value(ctx, values.check_mime_type(media_type), link, media_type)
+    hreflang = link.get("hreflang")
+    if hreflang:
+        _report_value(ctx, values.check_language(hreflang), link, hreflang)
+    length = link.get("length")
+    if length is not None:
+        _report_value(ctx, values.check_non_negative_integer(length), link, length)
+
+
+# ---------------------------------------------------------------------------------------------
+# Text constructs and content
+
+
+def _report_html(element: Element, ctx: Context, findings: tuple[HtmlFinding, ...]) -> None:
+    for finding in findings:
+        ctx.report(finding.code, element, detail=finding.detail, **_where(element))
+
+
+def _element_children(element: Element) -> list[Element]:
+    return [c for c in element if isinstance(c.tag, str)]
+
+
+def check_text_construct(element: Element, ctx: Context) -> None:
+    """title, subtitle, summary, rights and content: the type decides what the text is."""
+    local = _local(element)
+    _check_attributes(element, ctx, ATTRIBUTES.get(local, set()))
+    declared = element.get("type")
+    text_type = (declared or "text").strip() or "text"
+    if local == "content" and element.get("src") is not None:
+        _check_src_content(element, ctx, text_type)
+        return
+    if text_type in ("text", "html", "xhtml"):
+        _check_typed_text(element, ctx, text_type)
+        if local == "title" and not _element_children(element) and not _text(element).strip():
+            ctx.report("NotBlank", element, **_where(element))
+        return
+    code = values.check_mime_type(text_type)
+    if code is not None:
+        _report_value(ctx, code, element, text_type)
+        return
+    if local != "content":
+        ctx.report("InvalidTextType", element, value=text_type, **_where(element))
+    _check_media_content(element, ctx, text_type.lower())
+
+
+def _check_typed_text(element: Element, ctx: Context, text_type: str) -> None:
+    children = _element_children(element)
+    if text_type == "xhtml":
+        _check_xhtml_div(element, ctx, children)
+        return
+    for child in children:
+        ctx.report("UndefinedElement", child, **_where(child))
+    text = _text(element)
+    if text_type == "html":
+        _report_html(element, ctx, check_html(text))
+    else:
+        found = values.html_in_text(text)
+        if found:
+            ctx.report("ContainsUndeclaredHTML", element, value=found, **_where(element))
+
+
+def _check_xhtml_div(element: Element, ctx: Context, children: list[Element]) -> None:
+    divs = [child for child in children if child.tag == XHTML_DIV]
+    if len(children) != 1 or not divs:
+        ctx.report("MissingXhtmlDiv", element, **_where(element))
+        if not children and _text(element).strip():
+            ctx.report("NotInline", element, **_where(element))
+        if len(divs) != len(children):
+            ctx.report("NotHtml", element, detail="elements outside the XHTML namespace",
+                       **_where(element))  # fmt: skip
+    elif _text(element).strip() or (children[0].tail or "").strip():
+        ctx.report("UnexpectedText", element, **_where(element))
+    for child in children:
+        for node in child.iter():
+            if isinstance(node.tag, str) and node.prefix and node.tag.startswith(f"{{{XHTML}}}"):
+                _prefix_once(node, ctx)
+                break
+    for div in divs:
+        _report_html(element, ctx, check_xhtml(div))
+        found = values.html_in_text("".join(div.itertext()))
+        if found and found.startswith("</") and not len(div):
+            ctx.report("NotInline", element, **_where(element))
+
+
+def _prefix_once(element: Element, ctx: Context) -> None:
+    facts = _facts(ctx)
+    if element.prefix and element.prefix not in facts.prefixes_reported:
+        facts.prefixes_reported.add(element.prefix)
+        ctx.report("AvoidNamespacePrefix", element, value=element.prefix)
+
+
+def _is_xml(media_type: str) -> bool:
+    return media_type.endswith(("+xml", "/xml")) or media_type == "xml"
+
+
+def _is_text(media_type: str) -> bool:
+    return media_type.startswith("text/")
+
+
+def _check_src_content(content: Element, ctx: Context, media_type: str) -> None:
+    src = content.get("src") or ""
+    _report_value(ctx, values.check_iri(src), content, src)
+    for child in _element_children(content):
+        ctx.report("UndefinedElement", child, **_where(child))
+    if _text(content).strip():
+        ctx.report("UnexpectedText", content, **_where(content))
+    if media_type in ("text", "html", "xhtml"):
+        if content.get("type") is not None:
+            ctx.report("InvalidMIMEType", content, value=media_type, **_where(content))
+    else:
+        _report_value(ctx, values.check_mime_type(media_type), content, media_type)
+
+
+def _check_media_content(content: Element, ctx: Context, media_type: str) -> None:
+    """Content (or a misused text construct) whose type is a media type."""
+    children = _element_children(content)
+    if media_type.startswith(("multipart/", "message/")):
+        ctx.report("InvalidMIMEType", content, value=media_type, **_where(content))
+        return
+    if media_type in ("text/html", "application/xhtml+xml"):
+        ctx.report("HtmlFragment", content, value=media_type, **_where(content))
+    if _is_xml(media_type):
+        if len(children) > 1:
+            ctx.report("DuplicateElement", children[1], **_where(children[1]))
+        if media_type == "application/xhtml+xml":
+            for child in children:
+                _report_html(content, ctx, check_xhtml(child))
+        return
+    for child in children:
+        ctx.report("UndefinedElement", child, **_where(child))
+    if _is_text(media_type):
+        if media_type == "text/html":
+            if children:
+                ctx.report("NotEscaped", content, **_where(content))
+            _report_html(content, ctx, check_html(_text(content)))
+        return
+    try:
+        decoded = base64.b64decode("".join(_text(content).split()), validate=True)
+    except (binascii.Error, ValueError):
+        ctx.report("NotBase64", content, **_where(content))
+        return
+    if "html" in media_type:
+        _report_html(content, ctx, check_html(decoded.decode("utf-8", errors="replace")))
+
+
+CHECKS: dict[str, Callable[[Element, Context], None]] = {
+    "updated": check_date,
+    "published": check_date,
+    "id": check_id,
+    "icon": check_reference,
+    "logo": check_reference,
+    "uri": check_reference,
+    "email": check_email,
+    "name": check_name,
+    "generator": check_generator,
+    "category": check_category,
+    "link": check_link,
+    **{name: check_text_construct for name in (*TEXT_CONSTRUCTS, "content")},
+}
+
+
+@rule(f"{{{ATOM}}}*")
+def check_atom_element(element: Element, ctx: Context) -> None:
+    """Dispatch the simple elements; only where Atom places them (not inside extensions)."""
+    check = CHECKS.get(_local(element))
+    if check is None:
+        return
+    parent = element.getparent()
+    if parent is None or not isinstance(parent.tag, str):
+        return
+    parent_namespace, parent_local = split(parent.tag)
+    if parent_namespace != ATOM:
+        # Atom elements in an RSS channel (atom:link) are the RSS rules' business, except
+        # links, whose syntax is the same everywhere.
+        if _local(element) == "link" and ctx.format == "rss":
+            return
+        return
+    if _local(element) in CHILDREN.get(parent_local, {}):
+        check(element, ctx)
+
+
+define(
+    "MissingHref",
+    "error",
+    "{element} must have an href attribute",
+    parents=["MissingAttribute"],
+    why="A link without href points nowhere; readers drop it.",
+    fix="Add href with the URL the link points to.",
+    bad='<link rel="alternate"/>',
+    good='<link rel="alternate" href="https://example.com/"/>',
+)
+define(
+    "MissingContentOrAlternate",
+    "error",
+    '{element} has neither content nor a link with rel="alternate"',
+    parents=["MissingElement"],
+    why="RFC 4287 requires one of the two: otherwise readers have nothing to show or to open.",
+    fix='Add <content> with the text, or a <link rel="alternate" href="…"/> to the page.',
+    bad="<entry><id>…</id><title>…</title><updated>…</updated></entry>",
+    good='<entry>…<link href="https://example.com/post"/></entry>',
+)
+define(
+    "MissingTextualContent",
+    "warning",
+    "{element} has neither content nor summary",
+    parents=["Warning"],
+    why="Readers show the summary or the content; without either an entry is only a title.",
+    fix="Add a <summary> or a <content>.",
+    bad="<entry>…<title>Post</title>…</entry>",
+    good="<entry>…<title>Post</title><summary>What the post says.</summary></entry>",
+)
+define(
+    "MissingSummary",
+    "error",
+    "{element} must have a summary because its content is not inline text",
+    parents=["Error"],
+    why="Content given by src, or in a binary media type, cannot be shown as text, so RFC "
+    "4287 requires a summary readers can show.",
+    fix="Add a <summary> describing the content.",
+    bad='<entry>…<content src="https://example.com/a.mp3" type="audio/mpeg"/></entry>',
+    good='<entry>…<summary>An episode.</summary><content src="…" type="audio/mpeg"/></entry>',
+)
+define(
+    "MissingSourceElement",
+    "warning",
+    "{parent} should contain {element}",
+    parents=["Warning"],
+    why="A source element says where a copied entry came from; without id, title and "
+    "updated, readers cannot identify that feed.",
+    fix="Copy id, title and updated from the original feed into <source>.",
+)
+define(
+    "MissingXhtmlDiv",
+    "error",
+    '{element} of type="xhtml" must contain a single XHTML div',
+    parents=["MissingElement"],
+    why='RFC 4287 wraps XHTML text in one <div xmlns="http://www.w3.org/1999/xhtml">, '
+    "which readers remove before display.",
+    fix="Wrap the markup in one XHTML div.",
+    bad='<summary type="xhtml"><p>Hi</p></summary>',
+    good='<summary type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>Hi</p></div></summary>',
+)
+define(
+    "InvalidTextType",
+    "error",
+    '{element} has type="{value}"; text constructs allow text, html or xhtml',
+    parents=["InvalidValue"],
+    why="Readers only know these three ways of carrying text.",
+    fix='Use type="text", type="html" (escaped HTML) or type="xhtml" (inline XHTML).',
+    bad='<title type="text/plain">Hi</title>',
+    good='<title type="text">Hi</title>',
+)
+define(
+    "NotInline",
+    "warning",
+    "{element} declares inline XHTML but holds escaped text",
+    parents=["Warning"],
+    why="Readers expect XHTML elements here; escaped markup is shown as literal tags.",
+    fix='Either use type="html" for escaped HTML, or write real XHTML elements in a div.',
+    bad='<content type="xhtml">&lt;p&gt;Hi&lt;/p&gt;</content>',
+    good='<content type="html">&lt;p&gt;Hi&lt;/p&gt;</content>',
+)
+define(
+    "NotEscaped",
+    "error",
+    "{element} declares escaped HTML but contains elements",
+    parents=["InvalidValue"],
+    why="Elements in escaped-HTML content are not part of the text readers show.",
+    fix='Escape the markup (&lt;p&gt;), or use type="xhtml" with a div.',
+    bad='<content type="text/html"><p>Hi</p></content>',
+    good='<content type="html">&lt;p&gt;Hi&lt;/p&gt;</content>',
+)
+define(
+    "HtmlFragment",
+    "warning",
+    '{element} uses the media type {value!r} for what is an HTML fragment; use type="html"',
+    parents=["Warning"],
+    why='A media type names a whole document; readers treat type="html" as the fragment an entry is.',
+    fix='Write type="html".',
+    bad='<content type="text/html">Some &lt;b&gt;bold&lt;/b&gt;</content>',
+    good='<content type="html">Some &lt;b&gt;bold&lt;/b&gt;</content>',
+)
+define(
+    "ContainsUndeclaredHTML",
+    "warning",
+    "{element} is plain text but contains HTML ({value})",
+    parents=["ContainsHTML"],
+    why='Without type="html" readers show the markup as literal text.',
+    fix='Add type="html" (and keep the markup escaped), or remove the markup.',
+    bad="<title>&lt;b&gt;Big&lt;/b&gt; news</title>",
+    good='<title type="html">&lt;b&gt;Big&lt;/b&gt; news</title>',
+)
+define(
+    "UnregisteredAtomLinkRel",
+    "warning",
+    "{element} has rel={value!r}, which is not a registered link relation",
+    parents=["Warning"],
+    why="Readers only act on registered relations; others are ignored or misread.",
+    fix="Use a registered relation (alternate, related, self, enclosure, via, …) or a full "
+    "URI as the relation.",
+    bad='<link rel="shorturl" href="…"/>',
+    good='<link rel="alternate" href="…"/>',
+)
+define(
+    "DuplicateAtomLink",
+    "error",
+    "{parent} has two alternate links with the same type and hreflang",
+    parents=["Error"],
+    why="RFC 4287 allows one alternate link per type and language; readers pick one at random.",
+    fix="Remove the extra link, or give it a different type or hreflang.",
+    bad='<link href="/a"/><link href="/b"/>',
+    good='<link href="/a"/>',
+)
+define(
+    "FeedHistoryRelInEntry",
+    "warning",
+    '{element} has rel="{value}", a feed-paging relation, inside an entry',
+    parents=["Warning"],
+    why="first/next/previous/last page through a feed (RFC 5005); in an entry readers ignore them.",
+    fix="Move the link to the feed element.",
+)
+define(
+    "RelativeSelf",
+    "warning",
+    "the self link {value!r} is relative",
+    parents=["Warning"],
+    why="A self link is used away from the feed (hubs, subscription lists), where a "
+    "relative address means nothing.",
+    fix="Write the full URL the feed is served at.",
+    bad='<link rel="self" href="feed.xml"/>',
+    good='<link rel="self" href="https://example.com/feed.xml"/>',
+)
+define(
+    "AttrNotBlank",
+    "warning",
+    "the {attribute} attribute of {element} is empty",
+    parents=["Warning"],
+    why="An empty attribute says nothing; readers may treat it as a wrong value.",
+    fix="Give the attribute a value or remove it.",
+)
+define(
+    "UnexpectedWhitespace",
+    "error",
+    "{element} has whitespace around its value",
+    parents=["Error"],
+    why="Identifiers, dates and URIs are compared as exact strings; the whitespace makes "
+    "them different values.",
+    fix="Remove the spaces and line breaks inside the element.",
+    bad="<id>\n  urn:uuid:…\n</id>",
+    good="<id>urn:uuid:…</id>",
+)
+define(
+    "NonCanonicalURI",
+    "warning",
+    "{element} {value!r} is not in its normal form",
+    parents=["Warning"],
+    why="Readers compare ids as strings; http://Example.com:80/a and http://example.com/a "
+    "are the same page but different ids.",
+    fix="Lower-case the scheme and host, drop the default port, and avoid needless percent-encoding.",
+    bad="<id>HTTP://Example.com:80/a</id>",
+    good="<id>http://example.com/a</id>",
+)
+define(
+    "DuplicateEntries",
+    "warning",
+    "another entry has the same id {value!r} and the same updated date",
+    parents=["Warning"],
+    why="Readers treat entries with the same id as one; only one of them is shown.",
+    fix="Give every entry its own id (ids never change once published).",
+)
+define(
+    "NotBase64",
+    "error",
+    "{element} must be base64 for a media type that is not text or XML",
+    parents=["InvalidValue"],
+    why="RFC 4287 carries binary content base64-encoded; readers cannot decode anything else.",
+    fix="Base64-encode the content, or link to it with src.",
+)
+define(
+    "AvoidNamespacePrefix",
+    "warning",
+    "the prefix {value!r} is used for a namespace readers expect as the default",
+    parents=["Warning"],
+    why="Some readers match element names literally and miss prefixed Atom or XHTML elements.",
+    fix='Declare the namespace as the default (xmlns="…") and drop the prefix.',
+    bad='<a:feed xmlns:a="http://www.w3.org/2005/Atom">',
+    good='<feed xmlns="http://www.w3.org/2005/Atom">',
+)
+define(
+    "ObsoleteNamespace",
+    "error",
+    "{element} is in the namespace {value}, of a draft format",
+    parents=["Error"],
+    why="Atom 0.3 was a draft; readers treat it as an unknown format or guess.",
+    fix='Move to Atom 1.0: xmlns="http://www.w3.org/2005/Atom" and its element names.',
+)
+define(
+    "InvalidUUID",
+    "error",
+    "{element} {value!r} is not a valid urn:uuid",
+    parents=["InvalidValue"],
+    why="A urn:uuid must be 32 hexadecimal digits in the 8-4-4-4-12 pattern.",
+    fix="Generate ids with a UUID library.",
+    bad="<id>urn:uuid:1234</id>",
+    good="<id>urn:uuid:60a76c80-d399-11d9-b93c-0003939e0af6</id>",
+)
+define(
+    "DuplicateIds",
+    "error",
+    "every entry has the same id {value!r}",
+    parents=["Error"],
+    why="Readers keep one entry per id, so all but one of these entries disappear.",
+    fix="Give every entry its own, permanent id.",
+)
+define(
+    "DuplicateUpdated",
+    "warning",
+    "two entries have the same updated date {value!r}",
+    parents=["Warning"],
+    why="Readers use updated to tell new versions of entries apart and to sort them; "
+    "identical dates often mean the feed generator stamps every entry with one time.",
+    fix="Give each entry the time it was last changed.",
+)
+
+
+@unknown_root_rule
+def check_misspelled_feed(root_element: Element, ctx: Context) -> None:
+    if _local(root_element) in ("feed", "entry"):
+        ctx.report("InvalidNamespace", root_element, value=split(root_element.tag)[0],
+                   **_where(root_element))  # fmt: skip
