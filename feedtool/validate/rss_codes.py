@@ -222,6 +222,14 @@ VOCABULARY: tuple[tuple[str, Kind, tuple[str, ...], str, str, str], ...] = (
     ),
     # values
     (
+        "BadCharacters",
+        "warning",
+        ("Warning",),
+        "{element} contains characters that look like text decoded with the wrong encoding",
+        "Readers show the garbled characters (such as `Ã©` for `é`).",
+        "Decode the text once, with its real encoding, before writing the feed.",
+    ),
+    (
         "InvalidPositiveInteger",
         "error",
         ("InvalidInteger",),

@@ -423,7 +423,26 @@ def check_country_code(value: str) -> str | None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Text that looks like HTML
+# Text that looks like HTML, or like text decoded with the wrong encoding
+
+_MOJIBAKE = re.compile("[\u0080-\u009f]|[\u00c2-\u00f4][\u0080-\u00bf]")
+
+
+def looks_double_encoded(text: str) -> bool:
+    """True for C1 control characters, or UTF-8 bytes read as Latin-1 (`Ã©` for `é`)."""
+    for match in _MOJIBAKE.finditer(text):
+        if len(match.group(0)) == 1:
+            return True
+        start = match.start()
+        chunk = text[start : start + 4]
+        for size in (4, 3, 2):
+            try:
+                chunk[:size].encode("latin-1").decode("utf-8")
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                continue
+            return True
+    return False
+
 
 HTML_TAGS = frozenset(
     words(

@@ -392,7 +392,10 @@ def _check_children(
         if counts[local] == 2 and local not in repeatable:
             ctx.report("DuplicateElement", child, element=local, parent=parent_name)
         if counts[local] == 1 or local in repeatable:
-            check(child, ctx, text_of(child))
+            value = text_of(child)
+            check(child, ctx, value)
+            if values.looks_double_encoded(value):
+                ctx.report("BadCharacters", child, **_where(child))
         _check_no_children(child, ctx, check)
     stray = [element.text] + [child.tail for child in element]
     if any(text and text.strip() for text in stray):
@@ -505,7 +508,7 @@ def _check_item_placement(channel: Element, ctx: Context) -> None:
 
 def _check_self_link(channel: Element, ctx: Context) -> None:
     rss = channel.getparent()
-    if rss is None or not (rss.get("version") or "").strip().startswith("2"):
+    if rss is None or (rss.get("version") or "").strip().startswith("0."):
         return  # the self link is RSS 2.0 advice
     selves = [link for link in channel.findall(ATOM_LINK) if link.get("rel") == "self"]
     if not selves:
