@@ -100,6 +100,11 @@ def render(name: str, fields: Mapping[str, object]) -> str:
     return CODES[name].message.format_map(_Fields(fields))
 
 
+class _Placeholders(dict[str, object]):
+    def __missing__(self, key: str) -> str:
+        return f"<{key}>"
+
+
 class _Fields(dict[str, object]):
     def __missing__(self, key: str) -> str:
         return "?"
@@ -116,7 +121,7 @@ def explain(name: str) -> str:
     """The `--explain` text: meaning, why it matters, how to fix, bad and good examples."""
     code = CODES[name]
     lines = [f"{code.name} ({code.kind})", ""]
-    lines.append("Meaning: " + render(name, {}).replace("?", "…"))
+    lines.append("Meaning: " + code.message.format_map(_Placeholders()))
     families = [p for p in code.parents if p in CODES]
     if families:
         lines.append("Family: " + ", ".join(families))
@@ -178,7 +183,7 @@ define(
 define(
     "MissingElement",
     "error",
-    "{parent} must contain a {element} element",
+    "{parent} is missing the required element {element}",
     parents=["Error"],
     why="The specification requires this element; readers rely on it.",
     fix="Add the element.",
