@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import http.client
 import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -51,6 +53,20 @@ def test_serve_builds_the_feeds_for_the_address_it_serves(tmp_path: Path) -> Non
             body = request(server.port, "GET", f"/{name}")[2]
             assert self_link(body) == f"{server.base_url}{name}"
         assert (tmp_path / "p" / "dist" / "atom.xml").exists()
+
+
+def test_served_feeds_validate_at_the_address_they_are_served_at(tmp_path: Path) -> None:
+    from feedtool.validate import validate_bytes
+
+    with ServeProcess(make_project(tmp_path / "p")) as server:
+        for name in ("atom.xml", "rss.xml", "feed.json"):
+            url = f"{server.base_url}{name}"
+            _, headers, body = request(server.port, "GET", f"/{name}")
+            report = validate_bytes(body, source=url, base=url, content_type=headers["content-type"])
+            assert report.format is not None
+            assert [
+                (p.severity, p.code, p.message) for p in report.problems if p.severity in ("error", "warning")
+            ] == [], url
 
 
 def test_base_url_flag_sets_the_self_links(tmp_path: Path) -> None:
@@ -121,6 +137,43 @@ def test_watch_rebuilds_and_etag_changes_only_with_the_bytes(tmp_path: Path) -> 
             what="config change and removal served",
         )
         assert "removed seeds/900_added.txt" in server.stderr()
+
+
+def test_readers_polling_during_rebuilds_never_get_a_torn_feed(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p")
+    seen: dict[str, set[bytes]] = {}
+    entry_counts: set[int] = set()
+    done = threading.Event()
+
+    def poll() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        while not done.is_set():
+            connection.request("GET", "/atom.xml")
+            response = connection.getresponse()
+            body = response.read()
+            seen.setdefault(response.getheader("ETag") or "", set()).add(body)
+            root = etree.fromstring(body, etree.XMLParser(resolve_entities=False, no_network=True))
+            entry_counts.add(len(root.findall(f"{ATOM_NS}entry")))
+        connection.close()
+
+    with ServeProcess(project, "--watch") as server:
+        first = etree.fromstring(request(server.port, "GET", "/atom.xml")[2])
+        before = len(first.findall(f"{ATOM_NS}entry"))
+        reader = threading.Thread(target=poll)
+        reader.start()
+        try:
+            for n in range(3):
+                new_item(project, f"95{n}_more.txt", f"轮询中的第{n}条", 10 + n)
+                wait_for(
+                    lambda n=n: f"轮询中的第{n}条" in request(server.port, "GET", "/atom.xml")[2].decode(),
+                    what=f"item {n} served",
+                )
+        finally:
+            done.set()
+            reader.join(30)
+    # Every answer was a whole feed, old or new; the reader saw the feed grow.
+    assert entry_counts <= set(range(before, before + 4)) and len(entry_counts) >= 2, entry_counts
+    assert all(len(bodies) == 1 for bodies in seen.values()), "one ETag, several bodies"
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
