@@ -81,7 +81,8 @@ TOLERATED = frozenset(
     {FOAF, RDFS, ANNOTATE, LINK_MODULE, AGGREGATION, CHANGED, OLD_THREADING, WFW, HISTORY,
      GEORSS, GML, OPENSEARCH, APP, ACCESS, CF, TAXO, WIKI, RDF, XHTML,
      "http://www.w3.org/1999/xhtml", "http://search.yahoo.com/mrss/",
-     "http://www.itunes.com/dtds/podcast-1.0.dtd", "http://feedsync.org/2007/feedsync",
+     "http://www.itunes.com/dtds/podcast-1.0.dtd", "http://www.itunes.com/DTDs/Podcast-1.0.dtd",
+     "http://feedsync.org/2007/feedsync",
      "http://conversationsnetwork.org/rssNamespace-1.0/",
      "http://purl.org/syndication/thread/1.0", "http://www.w3.org/2003/01/geo/wgs84_pos#",
      "http://openid.net/xmlns/1.0", "xri://$xrds", "xri://$xrd*($v*2.0)",
@@ -112,8 +113,21 @@ USUAL_PREFIXES = {
 
 @dataclass(frozen=True, slots=True)
 class Spec:
+    """How to check an extension element: its value check, whether it may repeat, and the
+    hosts it belongs in ("channel" also stands for Atom's feed, "item" for entry; empty:
+    anywhere)."""
+
     check: ValueCheck
     repeatable: bool = False
+    hosts: frozenset[str] = frozenset()
+
+
+HOST_KINDS = {"feed": "channel", "entry": "item", "Channel": "channel"}
+
+
+def host_kind(host: Element) -> str:
+    local = split(host.tag)[1]
+    return HOST_KINDS.get(local, local)
 
 
 def check_w3cdtf(element: Element, ctx: Context, value: str) -> None:
@@ -329,6 +343,7 @@ def spec_of(clark: str) -> Spec | None:
 def check_extension_children(host: Element, ctx: Context) -> None:
     """Check the namespaced children of a channel, item, feed or entry."""
     counts: Counter[str] = Counter()
+    kind = host_kind(host)
     for child in host:
         if not isinstance(child.tag, str):
             continue
@@ -339,6 +354,9 @@ def check_extension_children(host: Element, ctx: Context) -> None:
         spec = spec_of(child.tag)
         if spec is None:
             _check_unknown(child, ctx, namespace)
+            continue
+        if spec.hosts and kind not in spec.hosts:
+            ctx.report("UndefinedElement", child, element=name_of(child), parent=name_of(host))
             continue
         counts[child.tag] += 1
         if counts[child.tag] > 1 and not spec.repeatable:

@@ -1,0 +1,224 @@
+"""iTunes (Apple Podcasts) extension rules: element values, categories, and what a podcast
+channel needs (category, explicit, language, owner e-mail)."""
+
+from __future__ import annotations
+
+import re
+
+from feedtool.validate import rss_codes, values
+from feedtool.validate.engine import Context, Element, name_of, rule
+from feedtool.validate.namespaces import ITUNES, split, tag
+from feedtool.validate.rules.extensions import EXTERNAL_SPECS, Spec, ValueCheck
+from feedtool.validate.rules.rss import check_plain_text, no_check, plain_text_problem, text_of
+from feedtool.validate.values import words
+
+rss_codes.ensure_defined()
+
+# Apple Podcasts categories and their subcategories.
+CATEGORIES: dict[str, frozenset[str]] = {
+    "Arts": frozenset({"Books", "Design", "Fashion & Beauty", "Food", "Performing Arts",
+                       "Visual Arts"}),
+    "Business": frozenset({"Careers", "Entrepreneurship", "Investing", "Management",
+                           "Marketing", "Non-Profit"}),
+    "Comedy": frozenset({"Comedy Interviews", "Improv", "Stand-Up"}),
+    "Education": frozenset({"Courses", "How To", "Language Learning", "Self-Improvement"}),
+    "Fiction": frozenset({"Comedy Fiction", "Drama", "Science Fiction"}),
+    "Government": frozenset(),
+    "History": frozenset(),
+    "Health & Fitness": frozenset({"Alternative Health", "Fitness", "Medicine",
+                                   "Mental Health", "Nutrition", "Sexuality"}),
+    "Kids & Family": frozenset({"Education for Kids", "Parenting", "Pets & Animals",
+                                "Stories for Kids"}),
+    "Leisure": frozenset({"Animation & Manga", "Automotive", "Aviation", "Crafts", "Games",
+                          "Hobbies", "Home & Garden", "Video Games"}),
+    "Music": frozenset({"Music Commentary", "Music History", "Music Interviews"}),
+    "News": frozenset({"Business News", "Daily News", "Entertainment News", "News Commentary",
+                       "Politics", "Sports News", "Tech News"}),
+    "Religion & Spirituality": frozenset({"Buddhism", "Christianity", "Hinduism", "Islam",
+                                          "Judaism", "Religion", "Spirituality"}),
+    "Science": frozenset({"Astronomy", "Chemistry", "Earth Sciences", "Life Sciences",
+                          "Mathematics", "Natural Sciences", "Nature", "Physics",
+                          "Social Sciences"}),
+    "Society & Culture": frozenset({"Documentary", "Personal Journals", "Philosophy",
+                                    "Places & Travel", "Relationships"}),
+    "Sports": frozenset({"Baseball", "Basketball", "Cricket", "Fantasy Sports", "Football",
+                         "Golf", "Hockey", "Rugby", "Running", "Soccer", "Swimming", "Tennis",
+                         "Volleyball", "Wilderness", "Wrestling"}),
+    "Technology": frozenset(),
+    "True Crime": frozenset(),
+    "TV & Film": frozenset({"After Shows", "Film History", "Film Interviews", "Film Reviews",
+                            "TV Reviews"}),
+}  # fmt: skip
+# Names Apple used before its current list: still understood, no longer offered.
+OBSOLETE_CATEGORIES = frozenset(
+    {"Games & Hobbies", "Government & Organizations", "Health", "News & Politics",
+     "Science & Medicine", "Sports & Recreation", "Movies & Television", "Travel", "Computers",
+     "Talk Radio", "International", "Public Radio", "Entertainment", "Family", "Audio Blogs",
+     "Other Games", "Local", "National", "Regional", "Fitness & Nutrition", "Self-Help",
+     "Amateur", "College & High School", "Outdoor", "Professional", "Gadgets", "Podcasting",
+     "Software How-To", "Business News", "Management & Marketing", "Shopping",
+     "Educational Technology", "Higher Education", "K-12", "Language Courses", "Training",
+     "Literature", "Other", "Hobbies", "Medicine", "Natural Sciences", "Social Sciences",
+     "Philosophy", "History", "Personal Journals", "Places & Travel", "Tech News"}
+)  # fmt: skip
+
+
+def _where(element: Element) -> dict[str, str]:
+    parent = element.getparent()
+    return {"element": name_of(element), "parent": name_of(parent) if parent is not None else ""}
+
+
+def check_true_false(element: Element, ctx: Context, value: str) -> None:
+    raw = "".join(element.itertext())
+    if raw not in ("true", "false"):
+        ctx.report("InvalidTrueFalse", element, value=raw, **_where(element))
+
+
+def check_block(element: Element, ctx: Context, value: str) -> None:
+    if value.lower() not in ("yes", "no", "clean", "true", "false"):
+        ctx.report("InvalidYesNoClean", element, value=value, **_where(element))
+
+
+def check_yes_no(element: Element, ctx: Context, value: str) -> None:
+    if value.lower() not in ("yes", "no"):
+        ctx.report("InvalidYesNo", element, value=value, **_where(element))
+
+
+def check_positive(element: Element, ctx: Context, value: str) -> None:
+    code = values.check_positive_integer(value)
+    if code:
+        ctx.report(code, element, value=value, **_where(element))
+
+
+def check_duration(element: Element, ctx: Context, value: str) -> None:
+    code = values.check_duration(value)
+    if code:
+        ctx.report(code, element, value=value, **_where(element))
+
+
+def check_episode_type(element: Element, ctx: Context, value: str) -> None:
+    if value not in ("full", "trailer", "bonus"):
+        ctx.report("InvalidItunesEpisodeType", element, value=value, **_where(element))
+
+
+def check_show_type(element: Element, ctx: Context, value: str) -> None:
+    if value not in ("episodic", "serial"):
+        ctx.report("InvalidItunesChannelType", element, value=value, **_where(element))
+
+
+def _limited(limit: int) -> ValueCheck:
+    """Plain text of at most `limit` characters."""
+
+    def check(element: Element, ctx: Context, value: str) -> None:
+        if len(value) > limit:
+            ctx.report("TooLong", element, detail=str(limit), **_where(element))
+        found = plain_text_problem(value)
+        if found:
+            ctx.report(found[0], element, value=found[1], **_where(element))
+
+    return check
+
+
+def check_keywords(element: Element, ctx: Context, value: str) -> None:
+    _limited(255)(element, ctx, value)
+    if " " in value and "," not in value:
+        ctx.report("InvalidKeywords", element, value=value, **_where(element))
+
+
+def check_image(element: Element, ctx: Context, value: str) -> None:
+    href = element.get("href")
+    if href is None:
+        ctx.report("MissingAttribute", element, attribute="href", **_where(element))
+        return
+    if not re.match(r"https?://", href) or values.check_uri(href, full=True):
+        ctx.report("InvalidURLAttribute", element, attribute="href", value=href,
+                   **_where(element))  # fmt: skip
+
+
+def check_category(element: Element, ctx: Context, value: str) -> None:
+    text = element.get("text")
+    if text is None:
+        ctx.report("MissingAttribute", element, attribute="text", **_where(element))
+        return
+    parent = element.getparent()
+    if parent is not None and parent.tag == CATEGORY:
+        known = CATEGORIES.get(parent.get("text") or "", frozenset())
+    else:
+        known = frozenset(CATEGORIES)
+    if text not in known:
+        code = "ObsoleteItunesCategory" if text in OBSOLETE_CATEGORIES else "InvalidItunesCategory"
+        ctx.report(code, element, value=text, **_where(element))
+    for child in element:
+        if isinstance(child.tag, str) and child.tag == CATEGORY:
+            check_category(child, ctx, "")
+
+
+def check_owner(element: Element, ctx: Context, value: str) -> None:
+    email = element.find(tag(ITUNES, "email"))
+    if email is None:
+        ctx.report("MissingElement", element, element="itunes:email", parent=name_of(element))
+        return
+    code = values.check_addr_spec(text_of(email))
+    if code:
+        ctx.report(code, email, value=text_of(email), **_where(email))
+
+
+def check_new_feed_url(element: Element, ctx: Context, value: str) -> None:
+    code = values.check_uri(value, full=True)
+    if code:
+        ctx.report(code, element, value=value, **_where(element))
+
+
+CATEGORY = tag(ITUNES, "category")
+CHANNEL_ONLY = frozenset({"channel"})
+ITEM_ONLY = frozenset({"item"})
+
+EXTERNAL_SPECS.update(
+    {
+        tag(ITUNES, "author"): Spec(check_plain_text),
+        tag(ITUNES, "block"): Spec(check_block),
+        tag(ITUNES, "category"): Spec(check_category, repeatable=True, hosts=CHANNEL_ONLY),
+        tag(ITUNES, "complete"): Spec(check_yes_no, hosts=CHANNEL_ONLY),
+        tag(ITUNES, "explicit"): Spec(check_true_false),
+        tag(ITUNES, "image"): Spec(check_image),
+        tag(ITUNES, "keywords"): Spec(check_keywords),
+        tag(ITUNES, "new-feed-url"): Spec(check_new_feed_url, hosts=CHANNEL_ONLY),
+        tag(ITUNES, "owner"): Spec(check_owner, hosts=CHANNEL_ONLY),
+        tag(ITUNES, "subtitle"): Spec(_limited(255)),
+        tag(ITUNES, "summary"): Spec(_limited(4000)),
+        tag(ITUNES, "title"): Spec(check_plain_text),
+        tag(ITUNES, "type"): Spec(check_show_type, hosts=CHANNEL_ONLY),
+        tag(ITUNES, "duration"): Spec(check_duration, hosts=ITEM_ONLY),
+        tag(ITUNES, "episode"): Spec(check_positive, hosts=ITEM_ONLY),
+        tag(ITUNES, "season"): Spec(check_positive, hosts=ITEM_ONLY),
+        tag(ITUNES, "episodeType"): Spec(check_episode_type, hosts=ITEM_ONLY),
+        tag(ITUNES, "order"): Spec(check_positive, hosts=ITEM_ONLY),
+        tag(ITUNES, "isClosedCaptioned"): Spec(check_yes_no, hosts=ITEM_ONLY),
+        **{tag(ITUNES, name): Spec(no_check) for name in words("link name email applepodcastsverify")},
+    }
+)
+
+# Apple's documentation once spelled the namespace with capitals; feeds still use it.
+ITUNES_CAPITALIZED = "http://www.itunes.com/DTDs/Podcast-1.0.dtd"
+EXTERNAL_SPECS.update(
+    {tag(ITUNES_CAPITALIZED, split(clark)[1]): spec for clark, spec in list(EXTERNAL_SPECS.items())
+     if clark.startswith("{" + ITUNES + "}")}
+)  # fmt: skip
+
+REQUIRED_IN_CHANNEL = ((CATEGORY, "itunes:category"), (tag(ITUNES, "explicit"), "itunes:explicit"),
+                       (tag("", "language"), "language"))  # fmt: skip
+
+
+@rule(tag("", "channel"))
+def check_podcast_channel(channel: Element, ctx: Context) -> None:
+    declared = set(channel.nsmap.values())
+    if not declared & {ITUNES, ITUNES_CAPITALIZED} or ctx.format != "rss":
+        return
+    encoding = (ctx.declared_encoding or "utf-8").lower().replace("_", "-")
+    if encoding not in ("utf-8", "utf8"):
+        ctx.report("NotUTF8", channel, value=ctx.declared_encoding, element="channel")
+    for clark, name in REQUIRED_IN_CHANNEL:
+        if channel.find(clark) is None:
+            ctx.report("MissingItunesElement", channel, element=name, parent="channel")
+    if channel.find(tag(ITUNES, "owner")) is None:
+        ctx.report("MissingItunesEmail", channel, element="itunes:owner", parent="channel")
