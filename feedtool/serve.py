@@ -38,6 +38,8 @@ IDLE_SECONDS = 60.0
 POLL_SECONDS = 0.5
 MIN_GZIP_BYTES = 256
 SERVER = f"Server: feedtool/{__version__}\r\n".encode("ascii")
+_STATUS_LINES = {200: b"HTTP/1.1 200 OK\r\n", 304: b"HTTP/1.1 304 Not Modified\r\n"}
+_CONNECTION = {True: b"Connection: keep-alive\r\n\r\n", False: b"Connection: close\r\n\r\n"}
 
 _COMPRESSIBLE = re.compile(r"^(text/|application/(.+\+)?(xml|json)|image/svg\+xml)")
 _XML_ROOT = re.compile(
@@ -61,7 +63,7 @@ class Representation:
 
     body: bytes
     etag: str
-    headers: bytes  # every header of a 200 answer but Date, Server and Connection
+    headers: bytes  # the header fields of a 200 answer, but Date, Server and Connection
     not_modified_headers: bytes  # the subset a 304 repeats (RFC 9110, section 15.4.5)
 
 
@@ -121,14 +123,14 @@ def http_date(seconds: float) -> str:
 
 
 def _representation(
-    body: bytes, etag: str, media_type: str, last_modified: str, extra: str
+    body: bytes, etag: str, media_type: str, last_modified: str, *, gzipped: bool, varies: bool
 ) -> Representation:
-    validators = f"ETag: {etag}\r\nLast-Modified: {last_modified}\r\nCache-Control: {CACHE_CONTROL}\r\n"
-    headers = (f"Content-Type: {media_type}\r\nContent-Length: {len(body)}\r\n{validators}{extra}").encode(
-        "latin-1"
-    )
-    vary = "Vary: Accept-Encoding\r\n" if "Vary:" in extra else ""
-    return Representation(body, etag, headers, f"{validators}{vary}".encode("latin-1"))
+    repeated = f"ETag: {etag}\r\nLast-Modified: {last_modified}\r\nCache-Control: {CACHE_CONTROL}\r\n"
+    if varies:
+        repeated += "Vary: Accept-Encoding\r\n"
+    encoding = "Content-Encoding: gzip\r\n" if gzipped else ""
+    headers = f"Content-Type: {media_type}\r\nContent-Length: {len(body)}\r\n{encoding}{repeated}"
+    return Representation(body, etag, headers.encode("latin-1"), repeated.encode("latin-1"))
 
 
 def _resource(name: str, body: bytes, modified: int) -> Resource:
@@ -141,16 +143,12 @@ def _resource(name: str, body: bytes, modified: int) -> Resource:
         packed = gzip.compress(body, compresslevel=9, mtime=0)
         if len(packed) >= len(body):
             packed = None
-    vary = "Vary: Accept-Encoding\r\n" if packed is not None else ""
-    identity = _representation(body, f'"{digest}"', media_type, last_modified, vary)
+    varies = packed is not None
+    identity = _representation(body, f'"{digest}"', media_type, last_modified, gzipped=False, varies=varies)
     gzipped = None
     if packed is not None:
         gzipped = _representation(
-            packed,
-            f'"{digest}-gzip"',
-            media_type,
-            last_modified,
-            "Content-Encoding: gzip\r\n" + vary,
+            packed, f'"{digest}-gzip"', media_type, last_modified, gzipped=True, varies=True
         )
     return Resource(name, media_type, digest, modified, identity, gzipped)
 
@@ -294,7 +292,6 @@ _REASONS = {
     400: "Bad Request",
     404: "Not Found",
     405: "Method Not Allowed",
-    408: "Request Timeout",
     431: "Request Header Fields Too Large",
     505: "HTTP Version Not Supported",
 }
@@ -506,44 +503,18 @@ class Connection(asyncio.Protocol):
         if_none_match = headers.get(b"if-none-match")
         if if_none_match is not None:
             if etag_matches(if_none_match.decode("latin-1"), chosen.etag):
-                status = 304
+                status = 304  # RFC 9110, 13.2.2: If-Modified-Since is then ignored
         else:
             if_modified_since = headers.get(b"if-modified-since")
             if if_modified_since is not None:
                 since = _parse_http_date(if_modified_since.decode("latin-1"))
                 if since is not None and resource.modified <= since:
                     status = 304
-        connection_line = b"keep-alive" if keep_alive else b"close"
-        if status == 304:
-            head_out = b"".join(
-                (
-                    b"HTTP/1.1 304 Not Modified\r\n",
-                    SERVER,
-                    b"Date: ",
-                    server.date,
-                    b"\r\n",
-                    chosen.not_modified_headers,
-                    b"Connection: ",
-                    connection_line,
-                    b"\r\n\r\n",
-                )
-            )
-            body = b""
-        else:
-            head_out = b"".join(
-                (
-                    b"HTTP/1.1 200 OK\r\n",
-                    SERVER,
-                    b"Date: ",
-                    server.date,
-                    b"\r\n",
-                    chosen.headers,
-                    b"Connection: ",
-                    connection_line,
-                    b"\r\n\r\n",
-                )
-            )
-            body = chosen.body if method == b"GET" else b""
+        fields = chosen.not_modified_headers if status == 304 else chosen.headers
+        head_out = b"".join(
+            (_STATUS_LINES[status], SERVER, b"Date: ", server.date, b"\r\n", fields, _CONNECTION[keep_alive])
+        )
+        body = chosen.body if status == 200 and method == b"GET" else b""
         self.send(head_out + body if body else head_out, keep_alive)
         self.access(request_line, status, len(body), headers)
 
@@ -623,6 +594,7 @@ async def _poll(server: FeedServer, watch: Watch | None, stop: asyncio.Event) ->
     """Reloads the site when the folder changes, and with --watch rebuilds it from its sources."""
     loop = asyncio.get_running_loop()
     sources = _source_state(watch.paths) if watch is not None else {}
+    reload_problem = ""
     while not stop.is_set():
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), POLL_SECONDS)
@@ -653,8 +625,11 @@ async def _poll(server: FeedServer, watch: Watch | None, stop: asyncio.Event) ->
                 fresh = await loop.run_in_executor(None, load_site, site.root, site)
                 server.swap(fresh)
                 server.log(f"reload {site.root}: {describe_changes(site, fresh)}")
+            reload_problem = ""
         except (OSError, ServeError) as e:
-            server.log(f"reload: cannot read {site.root}: {e}; still serving the previous files")
+            if str(e) != reload_problem:  # said once, not twice a second
+                reload_problem = str(e)
+                server.log(f"reload: {e}; still serving the previous files")
 
 
 async def serve(

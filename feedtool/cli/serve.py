@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from feedtool.build import build
+from feedtool.config import load_settings
 from feedtool.errors import FeedtoolError
 from feedtool.serve import (
     ATOM,
@@ -93,13 +95,10 @@ def _log(text: str) -> None:
     sys.stderr.flush()
 
 
-def _build_lines(args: argparse.Namespace, base_url: str) -> list[str]:
+def _build_lines(args: argparse.Namespace, base_url: str, out: Path, jobs: int | None = None) -> list[str]:
     """Loads the settings afresh (the config may have changed) and builds; raises FeedtoolError."""
-    from feedtool.build import build
-    from feedtool.config import load_settings
-
-    settings = load_settings(args.config, seeds=args.seeds, out=args.dir, base_url=base_url)
-    result = build(settings)
+    settings = load_settings(args.config, seeds=args.seeds, out=out, base_url=base_url)
+    result = build(settings, jobs=jobs)
     written = ", ".join(path.name for path in result.written) or "nothing changed"
     lines = [f"built {len(result.items)} items into {settings.out_dir}: {written}"]
     lines.extend(f"warning: {warning}" for warning in result.warnings)
@@ -126,8 +125,6 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from feedtool.config import load_settings
-
     # Until the server installs its own handlers, SIGTERM stops the build like Ctrl-C does.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
@@ -139,30 +136,32 @@ def run(args: argparse.Namespace) -> int:
         served_at = base_url_of(listener)
         base_url = args.base_url or served_at
         settings = load_settings(args.config, seeds=args.seeds, out=args.dir, base_url=base_url)
-        args.dir = settings.out_dir
+        out = settings.out_dir  # kept for rebuilds even if the config's build.out changes
         watched: list[Path] = []
         if settings.seeds_dir.is_dir():
             watched = [settings.seeds_dir]
             if settings.config_path is not None:
                 watched.append(settings.config_path)
             try:
-                for line in _build_lines(args, base_url):
+                for line in _build_lines(args, base_url, out):
                     _log(f"{line}\n")
             except FeedtoolError as e:
                 if not args.watch:
                     raise
-                _err(f"build failed, serving the last good feeds in {settings.out_dir}: {e}")
+                _err(f"build failed, serving the last good feeds in {out}: {e}")
         elif args.watch:
             _err(f"--watch needs item files to watch, and {settings.seeds_dir} is not a folder")
             return EXIT_USAGE
         try:
-            site = load_site(settings.out_dir)
+            site = load_site(out)
         except ServeError as e:
             _err(str(e))
             return EXIT_USAGE
         watch = None
         if args.watch:
-            watch = Watch(tuple(watched), lambda: _build_lines(args, base_url))
+            # Rebuilds run on a thread beside the event loop: no worker processes forked from
+            # there, and the item cache makes a rebuild parse only the files that changed.
+            watch = Watch(tuple(watched), lambda: _build_lines(args, base_url, out, jobs=1))
         shown = watched if args.watch else ()
         asyncio.run(
             serve(
