@@ -1,0 +1,1 @@
+"""Emitters: turn items and feed metadata into the bytes of feeds and pages."""
