@@ -1,0 +1,268 @@
+"""Media RSS rules: media:group, media:content and the elements describing media
+(title, description, thumbnail, category, hash, player, credit, copyright, text,
+restriction, rating), wherever they appear (channel, item, entry, group, content)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+
+from feedtool.validate import rss_codes, values
+from feedtool.validate.engine import Context, Element, name_of
+from feedtool.validate.html import check_html
+from feedtool.validate.namespaces import MEDIA, split, tag
+from feedtool.validate.rules.extensions import EXTERNAL_SPECS, Spec
+from feedtool.validate.rules.rss import plain_text_problem, text_of
+from feedtool.validate.values import words
+
+rss_codes.ensure_defined()
+
+AttributeCheck = Callable[[str], str | None]
+
+
+def _where(element: Element) -> dict[str, str]:
+    parent = element.getparent()
+    return {"element": name_of(element), "parent": name_of(parent) if parent is not None else ""}
+
+
+def _float(value: str) -> str | None:
+    return values.check_float(value)
+
+
+def _positive(value: str) -> str | None:
+    return values.check_positive_integer(value)
+
+
+def _true_false(value: str) -> str | None:
+    return values.check_true_false(value)
+
+
+def _uri(value: str) -> str | None:
+    return values.check_uri(value)
+
+
+def _full_uri(value: str) -> str | None:
+    return values.check_uri(value, full=True)
+
+
+def _mime(value: str) -> str | None:
+    return "InvalidMIMEAttribute" if values.check_mime_type(value) else None
+
+
+def _language(value: str) -> str | None:
+    return values.check_language(value)
+
+
+def _enumeration(allowed: frozenset[str], code: str) -> AttributeCheck:
+    return lambda value: None if value in allowed else code
+
+
+_NPT = re.compile(r"(?:\d+(?:\.\d*)?|\d+:\d\d?:\d\d?(?:\.\d*)?|now)\Z")
+
+
+def _npt(value: str) -> str | None:
+    return None if _NPT.match(value) else "InvalidNPTTime"
+
+
+def check_attributes(element: Element, ctx: Context, checks: dict[str, AttributeCheck]) -> None:
+    for attribute, check in checks.items():
+        value = element.get(attribute)
+        if value is None:
+            continue
+        code = check(value.strip())
+        if code:
+            ctx.report(code, element, attribute=attribute, value=value, **_where(element))
+
+
+def _required(element: Element, ctx: Context, *attributes: str) -> bool:
+    missing = [a for a in attributes if element.get(a) is None]
+    for attribute in missing:
+        ctx.report("MissingAttribute", element, attribute=attribute, **_where(element))
+    return not missing
+
+
+CONTENT_ATTRIBUTES: dict[str, AttributeCheck] = {
+    "url": _uri,
+    "fileSize": _positive,
+    "type": _mime,
+    "medium": _enumeration(frozenset(words("image audio video document executable")), "InvalidMediaMedium"),
+    "isDefault": _true_false,
+    "expression": _enumeration(frozenset(words("sample full nonstop")), "InvalidMediaExpression"),
+    "bitrate": _float,
+    "framerate": _float,
+    "samplingrate": _float,
+    "channels": _positive,
+    "duration": _float,
+    "height": _positive,
+    "width": _positive,
+    "lang": _language,
+}
+
+
+def check_text_construct(element: Element, ctx: Context, value: str) -> None:
+    """media:title, media:description, media:text: plain text unless type="html"."""
+    kind = element.get("type", "plain")
+    if kind not in ("plain", "html"):
+        ctx.report("InvalidMediaTextType", element, value=kind, **_where(element))
+        return
+    if kind == "html":
+        for finding in check_html(element.text or ""):
+            ctx.report(finding.code, element, detail=finding.detail, value=finding.detail,
+                       **_where(element))  # fmt: skip
+        return
+    found = plain_text_problem(element.text or "")
+    if found:
+        code = "ContainsUndeclaredHTML" if element.tag == tag(MEDIA, "text") else found[0]
+        ctx.report(code, element, value=found[1], **_where(element))
+
+
+def check_text(element: Element, ctx: Context, value: str) -> None:
+    check_attributes(element, ctx, {"lang": _language, "start": _npt, "end": _npt})
+    check_text_construct(element, ctx, value)
+
+
+def check_plain(element: Element, ctx: Context, value: str) -> None:
+    found = plain_text_problem(element.text or "")
+    if found:
+        ctx.report(found[0], element, value=found[1], **_where(element))
+
+
+def check_copyright(element: Element, ctx: Context, value: str) -> None:
+    check_attributes(element, ctx, {"url": _uri})
+    check_plain(element, ctx, value)
+
+
+def check_category(element: Element, ctx: Context, value: str) -> None:
+    check_attributes(element, ctx, {"scheme": _full_uri})
+    label = element.get("label")
+    if label is not None:
+        found = plain_text_problem(label)
+        if found:
+            ctx.report(found[0], element, attribute="label", value=found[1], **_where(element))
+    check_plain(element, ctx, value)
+
+
+def check_thumbnail(element: Element, ctx: Context, value: str) -> None:
+    if _required(element, ctx, "url"):
+        check_attributes(element, ctx, {"url": _uri})
+    check_attributes(element, ctx, {"height": _positive, "width": _positive, "time": _npt})
+
+
+def check_player(element: Element, ctx: Context, value: str) -> None:
+    if _required(element, ctx, "url"):
+        check_attributes(element, ctx, {"url": _uri})
+    check_attributes(element, ctx, {"height": _positive, "width": _positive})
+
+
+_HASH_LENGTHS = {"md5": 32, "sha-1": 40}
+
+
+def check_hash(element: Element, ctx: Context, value: str) -> None:
+    algorithm = element.get("algo", "md5")
+    length = _HASH_LENGTHS.get(algorithm)
+    if length is None or not re.fullmatch(rf"[0-9a-fA-F]{{{length}}}", value):
+        ctx.report("InvalidMediaHash", element, value=value, **_where(element))
+
+
+CREDIT_ROLES = frozenset(
+    {"actor", "anchor person", "artist", "author", "choreographer", "composer", "conductor", "director",
+     "editor", "graphic designer", "grip", "illustrator", "lyricist", "music arranger",
+     "music group", "musician", "orchestra", "performer", "photographer", "producer",
+     "reporter", "vocalist", "camera operator", "lighting", "make up artist", "presenter",
+     "publisher", "sound engineer", "writer", "owner", "distributor", "commentator",
+     "contributor", "creator", "interviewer", "interviewee", "narrator", "translator"}
+)  # fmt: skip
+
+
+def check_credit(element: Element, ctx: Context, value: str) -> None:
+    check_attributes(element, ctx, {"scheme": _full_uri})
+    role = element.get("role")
+    if role is not None and role not in CREDIT_ROLES:
+        ctx.report("InvalidCreditRole", element, value=role, **_where(element))
+
+
+RATINGS = {
+    "urn:simple": re.compile(r"(?:adult|nonadult)\Z"),
+    "urn:mpaa": re.compile(r"(?:g|pg|pg-13|r|nc-17|x)\Z"),
+    "urn:v-chip": re.compile(r"(?:tv-y|tv-y7|tv-y7-fv|tv-g|tv-pg|tv-14|tv-ma)\Z"),
+    "urn:icra": re.compile(r"r \((?:[clnosv]z [01] ?)+\)\Z"),
+}
+
+
+def check_rating(element: Element, ctx: Context, value: str) -> None:
+    scheme = element.get("scheme", "urn:simple")
+    pattern = RATINGS.get(scheme)
+    if pattern is None:
+        check_attributes(element, ctx, {"scheme": _uri})
+    elif not pattern.match(value):
+        ctx.report("InvalidMediaRating", element, value=value, **_where(element))
+
+
+def check_restriction(element: Element, ctx: Context, value: str) -> None:
+    relationship = element.get("relationship")
+    if relationship is None:
+        ctx.report("MissingAttribute", element, attribute="relationship", **_where(element))
+    elif relationship not in ("allow", "deny"):
+        ctx.report("InvalidMediaRestrictionRel", element, value=relationship, **_where(element))
+    kind = element.get("type")
+    if kind == "country":
+        for code in value.split():
+            if values.check_country_code(code):
+                ctx.report("InvalidCountryCode", element, value=code, **_where(element))
+    elif kind in ("uri", "sharing"):
+        return
+    elif kind is not None:
+        ctx.report("InvalidMediaRestrictionType", element, value=kind, **_where(element))
+    elif value and value not in ("all", "none"):
+        ctx.report("InvalidMediaRestriction", element, value=value, **_where(element))
+
+
+def check_content(element: Element, ctx: Context, value: str) -> None:
+    check_attributes(element, ctx, CONTENT_ATTRIBUTES)
+    check_media_children(element, ctx)
+
+
+def check_group(element: Element, ctx: Context, value: str) -> None:
+    if len(element.findall(tag(MEDIA, "content"))) < 2:
+        ctx.report("MediaGroupWithoutAlternatives", element, **_where(element))
+    check_media_children(element, ctx)
+
+
+def check_none(element: Element, ctx: Context, value: str) -> None:
+    """Media elements whose value is free text or a list (keywords, ...)."""
+
+
+SPECS: dict[str, Spec] = {
+    tag(MEDIA, "group"): Spec(check_group, repeatable=True),
+    tag(MEDIA, "content"): Spec(check_content, repeatable=True),
+    tag(MEDIA, "title"): Spec(check_text_construct),
+    tag(MEDIA, "description"): Spec(check_text_construct),
+    tag(MEDIA, "keywords"): Spec(check_none),
+    tag(MEDIA, "thumbnail"): Spec(check_thumbnail, repeatable=True),
+    tag(MEDIA, "category"): Spec(check_category, repeatable=True),
+    tag(MEDIA, "hash"): Spec(check_hash),
+    tag(MEDIA, "player"): Spec(check_player),
+    tag(MEDIA, "credit"): Spec(check_credit, repeatable=True),
+    tag(MEDIA, "copyright"): Spec(check_copyright),
+    tag(MEDIA, "text"): Spec(check_text, repeatable=True),
+    tag(MEDIA, "restriction"): Spec(check_restriction, repeatable=True),
+    tag(MEDIA, "rating"): Spec(check_rating, repeatable=True),
+}
+EXTERNAL_SPECS.update(SPECS)
+
+
+def check_media_children(element: Element, ctx: Context) -> None:
+    """Check the media:* children of a group or content element."""
+    counts: Counter[str] = Counter()
+    for child in element:
+        if not isinstance(child.tag, str) or split(child.tag)[0] != MEDIA:
+            continue
+        spec = SPECS.get(child.tag)
+        if spec is None:
+            continue
+        counts[child.tag] += 1
+        if counts[child.tag] > 1 and not spec.repeatable:
+            ctx.report("DuplicateElement", child, element=name_of(child), parent=name_of(element))
+            continue
+        spec.check(child, ctx, text_of(child))
