@@ -895,6 +895,31 @@ VOCABULARY: tuple[tuple[str, Kind, tuple[str, ...], str, str, str], ...] = (
         "Readers show the markup literally.",
         'Add type="html" or remove the markup.',
     ),
+    # smaller modules
+    (
+        "InvalidAccessRestrictionRel",
+        "error",
+        ("InvalidValue",),
+        'access:restriction must say relationship="allow" or "deny", not {value!r}',
+        "Aggregators decide from it whether they may republish the feed.",
+        'Write relationship="allow" or relationship="deny".',
+    ),
+    (
+        "NoThrWhen",
+        "error",
+        ("UndefinedElement",),
+        "thr:when is not part of the threading extension",
+        "Readers ignore it; the extension defines thr:updated.",
+        "Use thr:updated with an RFC 3339 date.",
+    ),
+    (
+        "CommentRSS",
+        "warning",
+        ("Warning",),
+        "the element is wfw:commentRss (lowercase ss), not {element}",
+        "Readers look for wfw:commentRss only.",
+        "Rename the element wfw:commentRss.",
+    ),
 )
 
 

@@ -75,16 +75,17 @@ OPENSEARCH = "http://a9.com/-/spec/opensearch/1.1/"
 APP = "http://www.w3.org/2007/app"
 ACCESS = "http://www.bloglines.com/about/specs/fac-1.0"
 CF = "http://www.microsoft.com/schemas/rss/core/2005"
+CONVERSATIONS = "http://conversationsnetwork.org/rssNamespace-1.0/"
 
 # Namespaces whose elements we accept without checking them one by one.
 TOLERATED = frozenset(
     {FOAF, RDFS, ANNOTATE, LINK_MODULE, AGGREGATION, CHANGED, OLD_THREADING, WFW, HISTORY,
-     GEORSS, GML, OPENSEARCH, APP, ACCESS, CF, TAXO, WIKI, RDF, XHTML,
+     GEORSS, GML, OPENSEARCH, APP, CF, TAXO, WIKI, RDF, XHTML,
      "http://www.w3.org/1999/xhtml", "http://search.yahoo.com/mrss/",
      "http://www.itunes.com/dtds/podcast-1.0.dtd", "http://www.itunes.com/DTDs/Podcast-1.0.dtd",
      "http://feedsync.org/2007/feedsync",
-     "http://conversationsnetwork.org/rssNamespace-1.0/",
-     "http://purl.org/syndication/thread/1.0", "http://www.w3.org/2003/01/geo/wgs84_pos#",
+
+     "http://www.w3.org/2003/01/geo/wgs84_pos#",
      "http://openid.net/xmlns/1.0", "xri://$xrds", "xri://$xrd*($v*2.0)",
      "http://www.google.com/schemas/sitemap/0.84", "http://purl.org/dc/dcmitype/",
      "http://purl.org/rss/1.0/modules/image/", "http://purl.org/rss/1.0/modules/search/",
@@ -230,6 +231,10 @@ def check_xhtml_body(element: Element, ctx: Context, value: str) -> None:
 
 
 def check_thr_in_reply_to(element: Element, ctx: Context, value: str) -> None:
+    media_type = element.get("type")
+    if media_type is not None and values.check_mime_type(media_type):
+        ctx.report("InvalidMIMEType", element, attribute="type", value=media_type,
+                   **_where(element))  # fmt: skip
     ref = element.get("ref")
     if ref is None:
         ctx.report("MissingAttribute", element, attribute="ref", **_where(element))
@@ -242,6 +247,28 @@ def check_thr_in_reply_to(element: Element, ctx: Context, value: str) -> None:
         code = values.check_iri(href)
         if code:
             ctx.report(code, element, value=href, **_where(element))
+
+
+def check_flare(element: Element, ctx: Context, value: str) -> None:
+    check_plain_text(element, ctx, value)
+    for attribute in ("href", "src"):
+        reference = element.get(attribute)
+        if reference is not None and ctx.format == "rss" and values.is_relative_ref(reference):
+            ctx.report("ContainsRelRef", element, attribute=attribute, value=reference,
+                       **_where(element))  # fmt: skip
+
+
+def check_access_restriction(element: Element, ctx: Context, value: str) -> None:
+    relationship = element.get("relationship")
+    if relationship is None:
+        ctx.report("MissingAttribute", element, attribute="relationship", **_where(element))
+    if relationship not in ("allow", "deny"):
+        ctx.report("InvalidAccessRestrictionRel", element, value=relationship or "",
+                   **_where(element))  # fmt: skip
+
+
+def check_comment_rss_case(element: Element, ctx: Context, value: str) -> None:
+    ctx.report("CommentRSS", element, **_where(element))
 
 
 def check_feedburner_info(element: Element, ctx: Context, value: str) -> None:
@@ -322,15 +349,23 @@ SPECS: dict[str, Spec] = {
     tag(FEEDBURNER, "origLink"): Spec(check_full_uri),
     tag(FEEDBURNER, "origEnclosureLink"): Spec(check_full_uri),
     tag(FEEDBURNER, "info"): Spec(check_feedburner_info),
-    tag(FEEDBURNER, "browserFriendly"): Spec(no_check),
-    tag(FEEDBURNER, "feedFlare"): Spec(no_check, repeatable=True),
+    tag(FEEDBURNER, "browserFriendly"): Spec(check_plain_text),
+    tag(FEEDBURNER, "feedFlare"): Spec(check_flare, repeatable=True),
+    tag(ACCESS, "restriction"): Spec(check_access_restriction, hosts=frozenset({"rss"})),
+    tag(CONVERSATIONS, "ratingAverage"): Spec(_value_check(values.check_float)),
+    tag(CONVERSATIONS, "ratingCount"): Spec(check_non_negative),
+    tag(CONVERSATIONS, "ratingIndividual"): Spec(check_positive),
+    tag(CONVERSATIONS, "ratingTimestamp"): Spec(no_check),
+    tag(WFW, "comment"): Spec(check_full_uri),
+    tag(WFW, "commentRss"): Spec(check_full_uri),
+    tag(WFW, "commentRSS"): Spec(check_comment_rss_case),
     tag(FEEDBURNER, "awareness"): Spec(check_full_uri),
     tag(FEEDBURNER, "emailServiceId"): Spec(no_check),
     tag(FEEDBURNER, "feedburnerHostname"): Spec(check_full_uri),
 }
 
 # Namespaces whose every element we know: anything else in them is undefined.
-CHECKED_NAMESPACES = frozenset(split(t)[0] for t in SPECS) - {ATOM, XHTML, DCTERMS, THR}
+CHECKED_NAMESPACES = frozenset(split(t)[0] for t in SPECS) - {ATOM, XHTML, DCTERMS, CONVERSATIONS}
 
 # Modules (iTunes, Media RSS) register the children they check themselves here.
 EXTERNAL_SPECS: dict[str, Spec] = {}
@@ -395,6 +430,7 @@ def _check_prefix(element: Element, ctx: Context) -> None:
 
 
 HOSTS = (
+    tag("", "rss"),
     tag("", "channel"),
     tag("", "item"),
     tag("", "image"),
@@ -413,7 +449,7 @@ HOSTS = (
 @rule(*HOSTS)
 def check_host(host: Element, ctx: Context) -> None:
     parent = host.getparent()
-    if parent is None and host.tag != tag(ATOM, "feed"):
+    if parent is None and host.tag not in (tag(ATOM, "feed"), tag("", "rss")):
         return
     check_extension_children(host, ctx)
     _, local = split(host.tag)
@@ -436,3 +472,18 @@ def _check_item_descriptions(item: Element, ctx: Context) -> None:
                                  item.find(tag(CONTENT, "encoded")) is not None or
                                  twin_tag == tag(XHTML, "body")):  # fmt: skip
             ctx.report("DuplicateDescriptionSemantics", twin, **_where(twin))
+
+
+@rule(tag(ATOM, "link"))
+def check_thread_link_attributes(link: Element, ctx: Context) -> None:
+    """The threading extension's attributes on atom:link (rel="replies")."""
+    count = link.get(tag(THR, "count"))
+    if count is not None and values.check_non_negative_integer(count):
+        ctx.report("InvalidNonNegativeInteger", link, attribute="thr:count", value=count,
+                   **_where(link))  # fmt: skip
+    updated = link.get(tag(THR, "updated"))
+    if updated is not None and values.check_rfc3339_date(updated) == "InvalidRFC3339Date":
+        ctx.report("InvalidRFC3339Date", link, attribute="thr:updated", value=updated,
+                   **_where(link))  # fmt: skip
+    if link.get(tag(THR, "when")) is not None:
+        ctx.report("NoThrWhen", link, attribute="thr:when", **_where(link))
