@@ -1,0 +1,147 @@
+"""How fast `feedtool validate` is next to `feedparser.parse` on one large feed, and its memory.
+
+Builds (with feedgen) an Atom feed of 2,000 entries carrying ~3 KB of HTML each (~8 MB), then
+times, in the same run, feedtool's validation and feedparser.parse on the same file (median
+of a few runs each), and measures feedtool's peak memory in a fresh process. Also validates a
+~100 MB RSS feed streamed from disk to show that memory stays bounded.
+
+Usage: python bench/validate_speed.py [--runs N] [--entries N] [--no-huge]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run from a checkout without installing
+
+import feedparser  # noqa: E402
+from feedgen.feed import FeedGenerator  # noqa: E402
+
+from feedtool.validate import validate_path  # noqa: E402
+
+PARAGRAPH = (
+    '<p>Feed readers show this paragraph with <a href="https://example.com/more">a link</a>, '
+    "some <em>emphasis</em>, <strong>strong words</strong> and an image "
+    '<img src="https://example.com/pic.png" alt="a picture" width="300" height="200"/>.</p>\n'
+)
+
+
+def build_feed(path: Path, entries: int) -> None:
+    generator = FeedGenerator()
+    generator.id("https://example.com/feed.xml")
+    generator.title("A large feed")
+    generator.author({"name": "Bench", "email": "bench@example.com"})
+    generator.link(href="https://example.com/", rel="alternate")
+    generator.link(href="https://example.com/feed.xml", rel="self")
+    generator.language("en")
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    html = PARAGRAPH * (3000 // len(PARAGRAPH) + 1)
+    for n in range(entries):
+        entry = generator.add_entry(order="append")
+        entry.id(f"https://example.com/posts/{n}")
+        entry.title(f"Post number {n}")
+        entry.link(href=f"https://example.com/posts/{n}")
+        entry.updated(start + timedelta(minutes=n))
+        entry.published(start + timedelta(minutes=n))
+        entry.summary(f"Summary of post {n}.")
+        entry.content(html, type="html")
+    generator.atom_file(str(path), pretty=True)
+
+
+def build_huge_rss(path: Path, megabytes: int) -> None:
+    """A large RSS 2.0 feed written directly (feedgen holds everything in memory)."""
+    item = (
+        "<item><title>Item {n}</title><link>https://example.com/i/{n}</link>"
+        '<guid isPermaLink="true">https://example.com/i/{n}</guid>'
+        "<pubDate>Mon, 01 Jan 2024 00:00:00 GMT</pubDate>"
+        "<description>" + PARAGRAPH.replace("&", "&amp;").replace("<", "&lt;") * 4 + "</description></item>\n"
+    )
+    with path.open("w", encoding="utf-8") as out:
+        out.write(
+            '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0" '
+            'xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>Huge</title>'
+            "<link>https://example.com/</link><description>A very large feed</description>"
+            '<atom:link rel="self" href="https://example.com/huge.xml" '
+            'type="application/rss+xml"/>\n'
+        )
+        n = 0
+        while out.tell() < megabytes * 1024 * 1024:
+            out.write(item.format(n=n))
+            n += 1
+        out.write("</channel></rss>\n")
+
+
+def median_seconds(fn: object, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()  # type: ignore[operator]
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+_HIGH_WATER = (
+    "print(next(int(line.split()[1]) for line in open('/proc/self/status') if line.startswith('VmHWM')))"
+)
+
+
+def peak_memory_mb(path: Path, base: str | None) -> tuple[float, float]:
+    """Peak resident memory of a fresh process validating `path`, and its excess over import.
+
+    VmHWM (Linux) is per process image, unlike ru_maxrss, which a child inherits from the
+    parent it was forked from.
+    """
+    setup = f"import sys; sys.path.insert(0, {str(ROOT)!r}); from pathlib import Path; "
+    setup += "from feedtool.validate import validate_path; "
+    run = f"validate_path(Path({str(path)!r}), base={base!r}); "
+    peak = int(subprocess.check_output([sys.executable, "-c", setup + run + _HIGH_WATER]))
+    baseline = int(subprocess.check_output([sys.executable, "-c", setup + _HIGH_WATER]))
+    return peak / 1024, (peak - baseline) / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--entries", type=int, default=2000)
+    parser.add_argument("--no-huge", action="store_true", help="skip the 100 MB feed")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        feed = Path(tmp) / "large.xml"
+        build_feed(feed, args.entries)
+        size_mb = feed.stat().st_size / 1e6
+        base = "https://example.com/feed.xml"
+        report = validate_path(feed, base=base)
+        print(f"feed: {args.entries} entries, {size_mb:.1f} MB; feedtool verdict: "
+              f"{report.verdict} ({len(report.problems)} problems)")  # fmt: skip
+        ours = median_seconds(lambda: validate_path(feed, base=base), args.runs)
+        theirs = median_seconds(lambda: feedparser.parse(str(feed)), args.runs)
+        print(f"feedtool validate: {ours:.3f} s  ({size_mb / ours:.1f} MB/s, median of "
+              f"{args.runs})")  # fmt: skip
+        print(f"feedparser.parse:  {theirs:.3f} s  ({size_mb / theirs:.1f} MB/s)")
+        print(f"speed-up: {theirs / ours:.1f}x (target >= 5x)")
+        peak, above = peak_memory_mb(feed, base)
+        print(f"peak memory (fresh process): {peak:.0f} MB, {above:.0f} MB above import")
+        if not args.no_huge:
+            huge = Path(tmp) / "huge.xml"
+            build_huge_rss(huge, 100)
+            started = time.perf_counter()
+            huge_report = validate_path(huge, base="https://example.com/huge.xml")
+            elapsed = time.perf_counter() - started
+            peak, above = peak_memory_mb(huge, "https://example.com/huge.xml")
+            print(f"100 MB RSS feed: {elapsed:.1f} s, verdict {huge_report.verdict}, peak "
+                  f"memory {peak:.0f} MB ({above:.0f} MB above import)")  # fmt: skip
+    print(f"({os.cpu_count()} CPUs)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
