@@ -36,7 +36,7 @@ EPILOG = """\
 examples:
   feedtool serve                      build seeds/ into dist/, serve it at http://127.0.0.1:8000/
   feedtool serve --watch              ... and rebuild whenever an item file or feedtool.toml changes
-  feedtool serve --port 0 --dir /tmp/feeds   serve a built folder on a free port (printed)
+  feedtool serve --port 0 --dir /tmp/feeds   build into /tmp/feeds, serve on a free port (printed)
 
 Point a feed reader at the printed addresses, e.g. `newsboat` with
 http://127.0.0.1:8000/atom.xml in its urls file.
@@ -47,9 +47,11 @@ def register(commands: Any) -> None:
     parser = commands.add_parser(
         "serve",
         help="serve the built feeds over HTTP to feed readers",
-        description="Build the feeds (when the seeds folder exists) for the address this server "
-        "listens on, then serve the output folder with the media types, validators (ETag, "
-        "Last-Modified, 304), gzip and keep-alive that feed readers expect.",
+        description=(
+            "Build the feeds (when the seeds folder exists) for the address this server listens\n"
+            "on, then serve the output folder from memory with what feed readers expect: exact\n"
+            "media types, ETag and Last-Modified answered with 304, gzip, HEAD and keep-alive."
+        ),
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
