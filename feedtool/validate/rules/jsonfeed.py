@@ -1,0 +1,358 @@
+"""JSON Feed 1.0/1.1 rules: the document's shape, required members, URLs, dates, authors,
+attachments and the HTML in content_html. Codes are ours (JsonFeed…), since the W3C
+validator does not read JSON Feed; HTML findings use the shared HTML codes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from feedtool.validate import values
+from feedtool.validate.codes import define
+from feedtool.validate.engine import Context, json_rule
+from feedtool.validate.html import check_html
+
+CURRENT_VERSION = "https://jsonfeed.org/version/1.1"
+# Version 1 feeds were often published with http:, which readers accept.
+VERSIONS = (
+    "https://jsonfeed.org/version/1",
+    CURRENT_VERSION,
+    "http://jsonfeed.org/version/1",
+    "http://jsonfeed.org/version/1.1",
+)
+
+define(
+    "JsonFeedSyntax",
+    "error",
+    "the document is not valid JSON: {detail}",
+    parents=["Error"],
+    why="A JSON Feed is read with a JSON parser; one syntax error makes the whole feed unreadable.",
+    fix="Fix the JSON at the given line and column (a missing comma or quote, a trailing comma).",
+    bad='{"version": "https://jsonfeed.org/version/1.1", "title": "x",}',
+    good='{"version": "https://jsonfeed.org/version/1.1", "title": "x", "items": []}',
+)
+define(
+    "JsonFeedNotUtf8",
+    "error",
+    "a JSON Feed must be encoded in UTF-8: {detail}",
+    parents=["Error"],
+    why="JSON Feed readers decode the bytes as UTF-8.",
+    fix="Save the feed as UTF-8.",
+)
+define(
+    "JsonFeedMissingMember",
+    "error",
+    "{path} must have a {member!r} member",
+    parents=["Error"],
+    why="JSON Feed requires this member; readers cannot show the feed or item without it.",
+    fix="Add the member.",
+    bad='{"version": "https://jsonfeed.org/version/1.1", "items": []}',
+    good='{"version": "https://jsonfeed.org/version/1.1", "title": "My blog", "items": []}',
+)
+define(
+    "JsonFeedInvalidType",
+    "error",
+    "{path} must be {expected}, not {actual}",
+    parents=["Error"],
+    why="Readers expect each member to have the type the specification gives it.",
+    fix="Write the value with the right JSON type.",
+    bad='"expired": "no"',
+    good='"expired": false',
+)
+define(
+    "JsonFeedUnknownVersion",
+    "error",
+    "{path} is {value!r}, which is not a JSON Feed version",
+    parents=["Error"],
+    why="Readers recognize a JSON Feed by its version URL.",
+    fix=f'Write "version": "{CURRENT_VERSION}".',
+    bad='"version": "1.1"',
+    good=f'"version": "{CURRENT_VERSION}"',
+)
+define(
+    "JsonFeedInvalidUrl",
+    "error",
+    "{path} is not a valid URL: {value!r}",
+    parents=["Error"],
+    why="Readers follow or fetch this URL.",
+    fix="Write an absolute URL and percent-encode spaces and other characters URLs do not allow.",
+    bad='"url": "https://example.com/a b"',
+    good='"url": "https://example.com/a%20b"',
+)
+define(
+    "JsonFeedRelativeUrl",
+    "warning",
+    "{path} is a relative URL: {value!r}",
+    parents=["Warning"],
+    why="A JSON Feed has no base URL; readers resolve relative URLs differently or not at all.",
+    fix="Write the absolute URL.",
+    bad='"url": "/2024/hello"',
+    good='"url": "https://example.com/2024/hello"',
+)
+define(
+    "JsonFeedInvalidDate",
+    "error",
+    "{path} is not an RFC 3339 date-time: {value!r}",
+    parents=["Error"],
+    why="Readers sort and show items by date; a date they cannot parse is dropped.",
+    fix="Write the date like 2024-01-31T09:30:00Z or 2024-01-31T10:30:00+01:00.",
+    bad='"date_published": "31/01/2024"',
+    good='"date_published": "2024-01-31T09:30:00Z"',
+)
+define(
+    "JsonFeedMissingContent",
+    "error",
+    "{path} has neither content_html nor content_text",
+    parents=["JsonFeedMissingMember"],
+    why="JSON Feed requires every item to carry its content in one of the two forms.",
+    fix="Add content_html (HTML) or content_text (plain text).",
+    bad='{"id": "1", "title": "Hello"}',
+    good='{"id": "1", "content_text": "Hello"}',
+)
+define(
+    "JsonFeedDuplicateId",
+    "error",
+    "{path} repeats the id {value!r}",
+    parents=["Error"],
+    why="Readers tell items apart by id: items with the same id are merged or dropped.",
+    fix="Give every item its own id that never changes.",
+)
+define(
+    "JsonFeedIdNotString",
+    "warning",
+    "{path} is a number; ids should be strings",
+    parents=["Warning"],
+    why="JSON Feed ids are strings; readers that compare them as strings may see 1 and "
+    '"1" as different items.',
+    fix="Write the id in quotes.",
+    bad='"id": 42',
+    good='"id": "42"',
+)
+define(
+    "JsonFeedEmptyAuthor",
+    "error",
+    "{path} must have a name, url or avatar",
+    parents=["Error"],
+    why="An author object says nothing without one of them.",
+    fix="Give the author a name (and a url or avatar if you have one).",
+    bad='"authors": [{}]',
+    good='"authors": [{"name": "Ann Example"}]',
+)
+define(
+    "JsonFeedDeprecatedAuthor",
+    "warning",
+    "{path} is JSON Feed 1.0's author; version 1.1 uses the authors array",
+    parents=["Warning"],
+    why="JSON Feed 1.1 readers look for authors; author is kept only for old readers.",
+    fix="Add an authors array (you may keep author beside it for 1.0 readers).",
+    bad='"author": {"name": "Ann"}',
+    good='"authors": [{"name": "Ann"}]',
+)
+define(
+    "JsonFeedUnknownMember",
+    "warning",
+    "{path} is not a JSON Feed member; extensions start with an underscore",
+    parents=["Warning"],
+    why="Readers ignore members they do not know, so a misspelled member is silently lost.",
+    fix="Fix the spelling, or prefix your own members with an underscore (_myapp).",
+    bad='"titel": "Hello"',
+    good='"title": "Hello"',
+)
+
+Json = Any  # a decoded JSON value
+
+_TOP = {
+    "version": "version", "title": "string", "home_page_url": "url", "feed_url": "url",
+    "description": "string", "user_comment": "string", "next_url": "url", "icon": "url",
+    "favicon": "url", "author": "author", "authors": "authors", "language": "language",
+    "expired": "boolean", "hubs": "hubs", "items": "items",
+}  # fmt: skip
+_ITEM = {
+    "id": "id", "url": "url", "external_url": "url", "title": "string", "content_html": "html",
+    "content_text": "string", "summary": "string", "image": "url", "banner_image": "url",
+    "date_published": "date", "date_modified": "date", "author": "author",
+    "authors": "authors", "tags": "tags", "language": "language", "attachments": "attachments",
+}  # fmt: skip
+_AUTHOR = {"name": "string", "url": "url", "avatar": "url"}
+_ATTACHMENT = {
+    "url": "url", "mime_type": "mime", "title": "string", "size_in_bytes": "number",
+    "duration_in_seconds": "number",
+}  # fmt: skip
+_HUB = {"type": "string", "url": "url"}
+_TYPE_NAMES = {
+    dict: "an object", list: "an array", str: "a string", bool: "true or false",
+    int: "a number", float: "a number", type(None): "null",
+}  # fmt: skip
+
+
+class _Checker:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.ids: set[str] = set()
+        self.version = CURRENT_VERSION
+
+    def report(self, code: str, **fields: object) -> None:
+        self.ctx.report(code, None, **fields)
+
+    def expect(self, value: Json, kind: type | tuple[type, ...], expected: str, path: str) -> bool:
+        if isinstance(value, bool) and kind in (int, float, (int, float)):
+            ok = False
+        else:
+            ok = isinstance(value, kind)
+        if not ok:
+            actual = _TYPE_NAMES.get(type(value), type(value).__name__)
+            self.report("JsonFeedInvalidType", path=path, expected=expected, actual=actual)
+        return ok
+
+    def members(self, obj: dict[str, Json], known: dict[str, str], path: str) -> None:
+        for key, value in obj.items():
+            where = f"{path}.{key}"
+            kind = known.get(key)
+            if kind is None:
+                if not key.startswith("_"):
+                    self.report("JsonFeedUnknownMember", path=where)
+            elif value is not None:  # readers treat null as an absent member
+                self.value(kind, value, where)
+
+    def value(self, kind: str, value: Json, path: str) -> None:
+        check: Callable[[Json, str], None] = getattr(self, f"check_{kind}")
+        check(value, path)
+
+    def check_version(self, value: Json, path: str) -> None:
+        if value not in VERSIONS:
+            self.report("JsonFeedUnknownVersion", path=path, value=value)
+
+    def check_string(self, value: Json, path: str) -> None:
+        self.expect(value, str, "a string", path)
+
+    def check_boolean(self, value: Json, path: str) -> None:
+        self.expect(value, bool, "true or false", path)
+
+    def check_number(self, value: Json, path: str) -> None:
+        self.expect(value, (int, float), "a number", path)
+
+    def check_url(self, value: Json, path: str) -> None:
+        if not self.expect(value, str, "a URL string", path):
+            return
+        if values.is_relative_ref(value):
+            if not value.strip() or values.check_iri(value):
+                self.report("JsonFeedInvalidUrl", path=path, value=value)
+            else:
+                self.report("JsonFeedRelativeUrl", path=path, value=value)
+        elif values.check_iri(value, full=True) not in (None, "SchemeNotIANARegistered"):
+            self.report("JsonFeedInvalidUrl", path=path, value=value)
+
+    def check_date(self, value: Json, path: str) -> None:
+        if self.expect(value, str, "an RFC 3339 date string", path) and (
+            values.parse_rfc3339_date(value) is None
+        ):
+            self.report("JsonFeedInvalidDate", path=path, value=value)
+
+    def check_language(self, value: Json, path: str) -> None:
+        if self.expect(value, str, "a language tag string", path):
+            code = values.check_language(value)
+            if code:
+                self.report(code, element=path, value=value)
+
+    def check_mime(self, value: Json, path: str) -> None:
+        if self.expect(value, str, "a media type string", path) and values.check_mime_type(value):
+            self.report("InvalidMIMEType", element=path, value=value)
+
+    def check_html(self, value: Json, path: str) -> None:
+        if self.expect(value, str, "a string of HTML", path):
+            for finding in check_html(value):
+                self.report(finding.code, element=path, detail=finding.detail)
+
+    def check_id(self, value: Json, path: str) -> None:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            self.report("JsonFeedIdNotString", path=path)
+            value = str(value)
+        elif not self.expect(value, str, "a string", path):
+            return
+        if value in self.ids:
+            self.report("JsonFeedDuplicateId", path=path, value=value)
+        self.ids.add(value)
+
+    def check_tags(self, value: Json, path: str) -> None:
+        if self.expect(value, list, "an array of strings", path):
+            for index, entry in enumerate(value):
+                self.check_string(entry, f"{path}[{index}]")
+
+    def check_author(self, value: Json, path: str) -> None:
+        if self.version.endswith("/1.1"):
+            self.report("JsonFeedDeprecatedAuthor", path=path)
+        self.one_author(value, path)
+
+    def one_author(self, value: Json, path: str) -> None:
+        if not self.expect(value, dict, "an object", path):
+            return
+        self.members(value, _AUTHOR, path)
+        if not any(key in value for key in _AUTHOR):
+            self.report("JsonFeedEmptyAuthor", path=path)
+
+    def check_authors(self, value: Json, path: str) -> None:
+        if self.expect(value, list, "an array of author objects", path):
+            for index, author in enumerate(value):
+                self.one_author(author, f"{path}[{index}]")
+
+    def check_hubs(self, value: Json, path: str) -> None:
+        if not self.expect(value, list, "an array of hub objects", path):
+            return
+        for index, hub in enumerate(value):
+            where = f"{path}[{index}]"
+            if self.expect(hub, dict, "an object", where):
+                self.required(hub, ("type", "url"), where)
+                self.members(hub, _HUB, where)
+
+    def check_attachments(self, value: Json, path: str) -> None:
+        if not self.expect(value, list, "an array of attachment objects", path):
+            return
+        for index, attachment in enumerate(value):
+            where = f"{path}[{index}]"
+            if self.expect(attachment, dict, "an object", where):
+                self.required(attachment, ("url", "mime_type"), where)
+                self.members(attachment, _ATTACHMENT, where)
+
+    def check_items(self, value: Json, path: str) -> None:
+        if not self.expect(value, list, "an array of item objects", path):
+            return
+        for index, item in enumerate(value):
+            where = f"{path}[{index}]"
+            if not self.expect(item, dict, "an object", where):
+                continue
+            self.required(item, ("id",), where)
+            if "content_html" not in item and "content_text" not in item:
+                self.report("JsonFeedMissingContent", path=where, member="content_html")
+            self.members(item, _ITEM, where)
+
+    def required(self, obj: dict[str, Json], names: tuple[str, ...], path: str) -> None:
+        for name in names:
+            if name not in obj:
+                self.report("JsonFeedMissingMember", path=path, member=name)
+
+    def feed(self, document: Json) -> None:
+        if not self.expect(document, dict, "an object", "the feed"):
+            return
+        version = document.get("version")
+        self.version = version if version in VERSIONS else CURRENT_VERSION
+        self.required(document, ("version", "title", "items"), "the feed")
+        self.members(document, _TOP, "feed")
+
+
+@json_rule
+def check_json_feed(document: bytes, ctx: Context) -> None:
+    try:
+        text = document.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        ctx.report("JsonFeedNotUtf8", None, detail=str(e))
+        return
+    try:
+        decoded = json.loads(text)
+    except json.JSONDecodeError as e:
+        ctx.report("JsonFeedSyntax", e.lineno, column=e.colno, detail=e.msg)
+        return
+    except RecursionError:
+        ctx.report("JsonFeedSyntax", None, detail="nested too deeply")
+        return
+    _Checker(ctx).feed(decoded)

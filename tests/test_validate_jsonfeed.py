@@ -1,0 +1,108 @@
+"""JSON Feed validation: what a publisher sees for good and broken JSON Feeds."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from feedtool.validate import validate_bytes
+
+VERSION = "https://jsonfeed.org/version/1.1"
+
+
+def feed(**members: Any) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "version": VERSION,
+        "title": "Example",
+        "home_page_url": "https://example.com/",
+        "feed_url": "https://example.com/feed.json",
+        "items": [
+            {
+                "id": "https://example.com/1",
+                "url": "https://example.com/1",
+                "content_html": "<p>Hello</p>",
+                "date_published": "2024-01-31T09:30:00Z",
+                "authors": [{"name": "Ann Example"}],
+            }
+        ],
+    }
+    document.update(members)
+    return document
+
+
+def codes(document: Any) -> list[str]:
+    data = json.dumps(document).encode() if not isinstance(document, bytes) else document
+    report = validate_bytes(data, source="feed.json")
+    assert report.format == "json"
+    return sorted(p.code for p in report.problems)
+
+
+def item(**members: Any) -> dict[str, Any]:
+    entry: dict[str, Any] = {"id": "1", "content_text": "Hello"}
+    entry.update(members)
+    return {k: v for k, v in entry.items() if v is not ...}
+
+
+def test_a_complete_feed_is_valid() -> None:
+    assert codes(feed()) == []
+
+
+def test_version_1_feeds_are_accepted_without_1_1_advice() -> None:
+    document = feed(version="https://jsonfeed.org/version/1")
+    document["items"][0]["author"] = {"name": "Ann"}
+    assert codes(document) == []
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        (feed(version="1.1"), ["JsonFeedUnknownVersion"]),
+        ({"version": VERSION, "items": []}, ["JsonFeedMissingMember"]),
+        ({"title": "x", "items": []}, ["JsonFeedMissingMember"]),
+        (feed(items=[item(id=...)]), ["JsonFeedMissingMember"]),
+        (feed(items=[item(content_text=...)]), ["JsonFeedMissingContent"]),
+        (feed(items=[item(), item()]), ["JsonFeedDuplicateId"]),
+        (feed(items=[item(id=7)]), ["JsonFeedIdNotString"]),
+        (feed(items=[item(date_published="31/01/2024")]), ["JsonFeedInvalidDate"]),
+        (feed(items=[item(url="https://example.com/a b")]), ["JsonFeedInvalidUrl"]),
+        (feed(items=[item(url="/2024/hello")]), ["JsonFeedRelativeUrl"]),
+        (feed(items=[item(tags="news")]), ["JsonFeedInvalidType"]),
+        (feed(expired="no"), ["JsonFeedInvalidType"]),
+        (feed(authors=[{}]), ["JsonFeedEmptyAuthor"]),
+        (feed(author={"name": "Ann"}), ["JsonFeedDeprecatedAuthor"]),
+        (feed(titel="Hello"), ["JsonFeedUnknownMember"]),
+        (feed(language="English"), ["InvalidLanguage"]),
+        (feed(items=[item(attachments=[{"url": "https://example.com/a.mp3"}])]), ["JsonFeedMissingMember"]),
+        (feed(items=[item(content_html='<p onclick="steal()">Hi</p>')]), ["SecurityRiskAttr"]),
+        (feed(items=[item(content_html="<script>steal()</script>")]), ["SecurityRisk"]),
+    ],
+)
+def test_problems_are_reported_with_their_code(document: Any, expected: list[str]) -> None:
+    assert codes(document) == expected
+
+
+def test_extensions_and_nulls_are_not_problems() -> None:
+    assert codes(feed(_example={"about": "x"}, icon=None)) == []
+
+
+def test_syntax_errors_give_line_and_column() -> None:
+    report = validate_bytes(b'{\n  "version": "x",\n  "title": }', source="feed.json")
+    [problem] = report.problems
+    assert (problem.code, problem.line, problem.severity) == ("JsonFeedSyntax", 3, "error")
+    assert problem.column is not None
+
+
+def test_messages_name_the_member() -> None:
+    report = validate_bytes(
+        json.dumps(feed(items=[item(date_published="yesterday")])).encode(), source="f.json"
+    )
+    [problem] = report.problems
+    assert "items[0].date_published" in problem.message
+    assert "yesterday" in problem.message
+
+
+def test_bytes_that_are_not_utf8_are_an_error() -> None:
+    data = json.dumps(feed(title="Caf\u00e9"), ensure_ascii=False).encode("latin-1")
+    assert codes(data) == ["JsonFeedNotUtf8"]
