@@ -4,26 +4,34 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
+import multiprocessing
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from feedtool import __version__
 from feedtool.cache import ItemCache
-from feedtool.clean import clean_item
 from feedtool.config import Settings
-from feedtool.emit.feeds import ATOM, FEEDS, JSON_FEED, RSS, write_atom, write_json_feed, write_rss
-from feedtool.emit.page import render_index
 from feedtool.errors import BuildError, ConfigError, ItemError
 from feedtool.model import FeedMeta, Item
-from feedtool.read import ItemFile, read_item, scan_item
+
+if TYPE_CHECKING:
+    from feedtool.read import ItemFile
+
+# The stages' modules (bleach, feedgen, lxml, the validator) are imported where they are
+# used: a build with nothing to do then starts in a fraction of the time.
+FEED_FILES = (("atom.xml", "write_atom"), ("rss.xml", "write_rss"), ("feed.json", "write_json_feed"))
 
 ITEM_SUFFIX = ".txt"
 INDEX = "index.html"
+OUTPUT_NAMES = (*(name for name, _ in FEED_FILES), INDEX)
 # Below this many items to parse, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 64
 
@@ -38,7 +46,8 @@ class BuildResult:
     warnings: tuple[str, ...] = ()
     skipped: tuple[str, ...] = ()  # problems of the files --keep-going left out
     parsed: int = 0  # items parsed and cleaned now, not taken from the cache
-    up_to_date: bool = False
+    up_to_date: bool = False  # nothing had changed: nothing was read, `items` is empty
+    count: int = 0  # items in the feeds
     outputs: tuple[Path, ...] = field(default=())
 
 
@@ -49,6 +58,8 @@ def item_files(seeds: Path) -> list[Path]:
 
 
 def _scan(paths: Iterable[Path], settings: Settings) -> tuple[list[ItemFile], list[ItemError]]:
+    from feedtool.read import scan_item
+
     scanned, problems = [], []
     for path in paths:
         try:
@@ -103,6 +114,9 @@ def _init_worker(settings: Settings) -> None:
 
 
 def _parse_and_clean(path: Path, settings: Settings | None = None) -> Item | ItemError:
+    from feedtool.clean import clean_item
+    from feedtool.read import read_item
+
     settings = settings or _worker_settings
     assert settings is not None
     try:
@@ -144,9 +158,7 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _meta(settings: Settings, items: list[Item]) -> FeedMeta:
-    if not items:
-        raise BuildError(f"{settings.seeds_dir}: no items to build a feed from")
+def _meta(settings: Settings, updated: datetime) -> FeedMeta:
     return FeedMeta(
         title=settings.title,
         subtitle=settings.subtitle,
@@ -154,44 +166,63 @@ def _meta(settings: Settings, items: list[Item]) -> FeedMeta:
         site_url=settings.site_url,
         base_url=settings.base_url,
         language=settings.language,
-        updated=max(item.updated for item in items),
+        updated=updated,
         author=settings.author,
         generator_version=__version__,
     )
 
 
-def _render(meta: FeedMeta, items: list[Item], folder: Path) -> list[Path]:
-    writers = {ATOM: write_atom, RSS: write_rss, JSON_FEED: write_json_feed}
-    paths = []
-    for kind in FEEDS:
-        path = folder / kind[1]
-        writers[kind](meta, items, path)
-        paths.append(path)
-    index = folder / INDEX
-    index.write_text(render_index(meta, items, FEEDS), encoding="utf-8")
-    paths.append(index)
-    return paths
+# Set just before forking the publishing workers, which inherit the items instead of
+# receiving tens of megabytes of them through a pipe.
+_publishing: tuple[FeedMeta, list[Item], Path] | None = None
 
 
-def _validate(paths: list[Path], meta: FeedMeta) -> list[str]:
-    """A build never publishes a feed its own validator finds an error in; warnings are
-    returned for the user to see (two items published in the same second are a warning
-    no build can fix)."""
+def _render_one(name: str) -> tuple[list[str], list[str]]:
+    """Write one output into the staging folder; validate it if it is a feed."""
+    from feedtool.emit import feeds
+    from feedtool.emit.page import render_index
     from feedtool.validate import validate_path
 
+    assert _publishing is not None
+    meta, items, folder = _publishing
+    path = folder / name
+    if name == INDEX:
+        path.write_text(render_index(meta, items, feeds.FEEDS), encoding="utf-8")
+        return [], []
+    getattr(feeds, dict(FEED_FILES)[name])(meta, items, path)
     errors, warnings = [], []
-    for path in paths:
-        if path.name in (ATOM[1], RSS[1], JSON_FEED[1]):
-            url = meta.url_of(path.name)
-            for p in validate_path(path, base=url).problems:
-                line = f"{url}:{p.line or 0}: {p.severity}: {p.message} [{p.code}]"
-                if p.severity == "error":
-                    errors.append(line)
-                elif p.severity == "warning":
-                    warnings.append(line)
+    url = meta.url_of(name)
+    for p in validate_path(path, base=url).problems:
+        line = f"{url}:{p.line or 0}: {p.severity}: {p.message} [{p.code}]"
+        if p.severity == "error":
+            errors.append(line)
+        elif p.severity == "warning":
+            warnings.append(line)
+    return errors, warnings
+
+
+def _render(meta: FeedMeta, items: list[Item], folder: Path, jobs: int) -> tuple[list[Path], list[str]]:
+    """Every output, each feed checked by feedtool's own validator: a build never publishes a
+    feed with an error; warnings are returned for the user (two items published in the same
+    second are a warning no build can fix)."""
+    global _publishing
+    names = list(OUTPUT_NAMES)
+    _publishing = (meta, items, folder)
+    try:
+        if jobs > 1 and len(items) >= PARALLEL_THRESHOLD:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+                results = list(pool.map(_render_one, names))
+        else:
+            results = [_render_one(name) for name in names]
+    finally:
+        _publishing = None
+    errors = [line for found, _ in results for line in found]
     if errors:
-        raise BuildError("the built feeds do not validate, so the output folder was left as it was:\n" + "\n".join(errors))
-    return warnings
+        raise BuildError(
+            "the built feeds do not validate, so the output folder was left as it was:\n" + "\n".join(errors)
+        )
+    return [folder / name for name in names], [line for _, found in results for line in found]
 
 
 def _same_bytes(a: Path, b: Path) -> bool:
@@ -200,16 +231,57 @@ def _same_bytes(a: Path, b: Path) -> bool:
     return a.read_bytes() == b.read_bytes()
 
 
-def _state(inputs: str, folder: Path, names: Iterable[str]) -> str:
-    """What the output folder holds: the inputs that made it, and each file's size and mtime."""
-    parts = [inputs]
-    for name in sorted(names):
+def _signature(settings: Settings, paths: list[Path]) -> str:
+    """Changes when any input may have: settings, code, or an item file's name, size or mtime.
+    Equal signatures let a build skip even reading the item files, as make does."""
+    digest = hashlib.blake2b(f"{settings!r}\n{code_fingerprint()}".encode(), digest_size=16)
+    for path in paths:
+        stat = path.stat()
+        digest.update(f"\n{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def _outputs_now(folder: Path) -> dict[str, list[int]] | None:
+    sizes = {}
+    for name in OUTPUT_NAMES:
         try:
             stat = (folder / name).stat()
         except OSError:
-            return ""
-        parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
-    return "\n".join(parts)
+            return None
+        sizes[name] = [stat.st_size, stat.st_mtime_ns]
+    return sizes
+
+
+def _up_to_date(settings: Settings, cache: ItemCache, signature: str) -> BuildResult | None:
+    """The previous build's result when neither its inputs nor its outputs have changed."""
+    try:
+        state = json.loads(cache.output_state(settings.out_dir) or "null")
+        if not state or state["signature"] != signature or state["outputs"] != _outputs_now(settings.out_dir):
+            return None
+        return BuildResult(
+            _meta(settings, datetime.fromisoformat(state["updated"])),
+            (),
+            (),
+            tuple(state["warnings"]),
+            tuple(state["skipped"]),
+            up_to_date=True,
+            count=int(state["count"]),
+            outputs=tuple(settings.out_dir / name for name in OUTPUT_NAMES),
+        )
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _record(settings: Settings, cache: ItemCache, signature: str, result: BuildResult) -> None:
+    state = {
+        "signature": signature,
+        "outputs": _outputs_now(settings.out_dir),
+        "updated": result.meta.updated.isoformat(),
+        "count": result.count,
+        "warnings": list(result.warnings),
+        "skipped": list(result.skipped),
+    }
+    cache.set_output_state(settings.out_dir, json.dumps(state, ensure_ascii=False))
 
 
 def build(
@@ -225,66 +297,63 @@ def build(
     With check=True nothing is written: `written` lists the files that would change.
     """
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
-    scanned, problems = _scan(item_files(settings.seeds_dir), settings)
-    unique, duplicates = _deduplicate(scanned)
-    problems += duplicates
-    warnings = _time_warnings(unique)
-    if problems and not keep_going:
-        raise BuildError("\n".join(str(p) for p in problems))
-    selected = _newest_first(unique)
-    if settings.limit:
-        selected = selected[: settings.limit]
-
-    fingerprint = f"{settings.cleaning_fingerprint()}:{code_fingerprint()}"
-    keys = [_cache_key(entry, fingerprint) for entry in selected]
+    paths = item_files(settings.seeds_dir)
     cache = ItemCache(settings.cache_dir)
     try:
-        names = [kind[1] for kind in FEEDS] + [INDEX]
-        inputs = hashlib.blake2b(
-            "\n".join([repr(settings), *keys]).encode(), digest_size=16
-        ).hexdigest()
-        recorded = cache.output_state(settings.out_dir)
-        if not check and not problems and recorded and recorded == _state(inputs, settings.out_dir, names):
-            cached = cache.get_many(keys)
-            if len(cached) == len(keys):
-                items = [cached[key] for key in keys]
-                return BuildResult(
-                    _meta(settings, items), tuple(items), (), tuple(warnings), up_to_date=True,
-                    outputs=tuple(settings.out_dir / n for n in names),
-                )
+        signature = _signature(settings, paths)
+        if not check:
+            previous = _up_to_date(settings, cache, signature)
+            if previous is not None and (keep_going or not previous.skipped):
+                return previous
+        scanned, problems = _scan(paths, settings)
+        unique, duplicates = _deduplicate(scanned)
+        problems += duplicates
+        warnings = _time_warnings(unique)
+        if problems and not keep_going:
+            raise BuildError("\n".join(str(p) for p in problems))
+        selected = _newest_first(unique)
+        if settings.limit:
+            selected = selected[: settings.limit]
+        fingerprint = f"{settings.cleaning_fingerprint()}:{code_fingerprint()}"
+        keys = [_cache_key(entry, fingerprint) for entry in selected]
         cached = cache.get_many(keys)
         missing = [entry for entry, key in zip(selected, keys, strict=True) if key not in cached]
         fresh: dict[str, Item] = {}
         parsed = _parse_all([entry.path for entry in missing], settings, jobs, progress)
-        for entry, result in zip(missing, parsed, strict=True):
-            if isinstance(result, ItemError):
-                problems.append(result)
+        for entry, outcome in zip(missing, parsed, strict=True):
+            if isinstance(outcome, ItemError):
+                problems.append(outcome)
             else:
-                fresh[_cache_key(entry, fingerprint)] = result
+                fresh[_cache_key(entry, fingerprint)] = outcome
         if problems and not keep_going:
             raise BuildError("\n".join(str(p) for p in problems))
         cache.put_many(fresh)
         cached.update(fresh)
         items = [cached[key] for key in keys if key in cached]
-        meta = _meta(settings, items)
-        written, feed_warnings = _publish(meta, items, settings.out_dir, check)
-        warnings += feed_warnings
-        if not check:
-            cache.set_output_state(settings.out_dir, _state(inputs, settings.out_dir, names))
-        return BuildResult(
+        if not items:
+            raise BuildError(f"{settings.seeds_dir}: no items to build a feed from")
+        meta = _meta(settings, max(item.updated for item in items))
+        written, feed_warnings = _publish(meta, items, settings.out_dir, check, jobs)
+        result = BuildResult(
             meta,
             tuple(items),
             tuple(written),
-            tuple(warnings),
+            tuple(warnings + feed_warnings),
             tuple(str(p) for p in problems),
             parsed=len(fresh),
-            outputs=tuple(settings.out_dir / n for n in names),
+            count=len(items),
+            outputs=tuple(settings.out_dir / name for name in OUTPUT_NAMES),
         )
+        if not check:
+            _record(settings, cache, signature, result)
+        return result
     finally:
         cache.close()
 
 
-def _publish(meta: FeedMeta, items: list[Item], out_dir: Path, check: bool) -> tuple[list[Path], list[str]]:
+def _publish(
+    meta: FeedMeta, items: list[Item], out_dir: Path, check: bool, jobs: int
+) -> tuple[list[Path], list[str]]:
     """Render into a staging folder beside out_dir, validate, then swap changed files in."""
     parent = out_dir.resolve().parent
     try:
@@ -293,8 +362,7 @@ def _publish(meta: FeedMeta, items: list[Item], out_dir: Path, check: bool) -> t
     except OSError as e:
         raise ConfigError(f"{out_dir}: cannot write there: {e.strerror or e}") from e
     try:
-        rendered = _render(meta, items, staging)
-        warnings = _validate(rendered, meta)
+        rendered, warnings = _render(meta, items, staging, jobs)
         changed = [out_dir / p.name for p in rendered if not _same_bytes(p, out_dir / p.name)]
         if not check and changed:
             out_dir.mkdir(parents=True, exist_ok=True)

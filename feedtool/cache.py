@@ -1,42 +1,22 @@
-"""Remembers cleaned items by the hash of their file and the settings that shaped them."""
+"""Remembers cleaned items by the hash of their file and the settings that shaped them.
+
+The cache is an SQLite file of pickled Items in the build's own cache folder: it is written
+only by feedtool, like Python's __pycache__, and a damaged or foreign one is rebuilt.
+"""
 
 from __future__ import annotations
 
-import json
+import pickle
 import sqlite3
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict
-from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from feedtool.model import Image, Item, Person
+from feedtool.model import Item
 
-SCHEMA_VERSION = 1
-
-
-def item_to_json(item: Item) -> str:
-    record = asdict(item)
-    for name in ("published", "updated", "captured"):
-        if record[name] is not None:
-            record[name] = record[name].isoformat()
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-
-
-def item_from_json(text: str) -> Item:
-    record: dict[str, Any] = json.loads(text)
-    for name in ("published", "updated", "captured"):
-        if record[name] is not None:
-            record[name] = datetime.fromisoformat(record[name])
-    record["authors"] = tuple(Person(**person) for person in record["authors"])
-    record["categories"] = tuple(record["categories"])
-    record["image"] = Image(**record["image"]) if record["image"] else None
-    return Item(**record)
+SCHEMA_VERSION = 2
 
 
 class ItemCache:
-    """An SQLite file of cleaned items; a damaged or foreign cache is simply rebuilt."""
-
     def __init__(self, folder: Path) -> None:
         self.path = folder / "items.sqlite"
         self._db: sqlite3.Connection | None = None
@@ -49,11 +29,10 @@ class ItemCache:
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path)
         try:
-            version = db.execute("pragma user_version").fetchone()[0]
-            if version != SCHEMA_VERSION:
+            if db.execute("pragma user_version").fetchone()[0] != SCHEMA_VERSION:
                 db.execute("drop table if exists items")
                 db.execute("drop table if exists outputs")
-                db.execute("create table items (key text primary key, item text not null)")
+                db.execute("create table items (key text primary key, item blob not null)")
                 db.execute("create table outputs (folder text primary key, state text not null)")
                 db.execute(f"pragma user_version = {SCHEMA_VERSION}")
                 db.commit()
@@ -72,9 +51,11 @@ class ItemCache:
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                for key, text in self._db.execute(f"select key, item from items where key in ({marks})", chunk):
-                    found[key] = item_from_json(text)
-        except (sqlite3.Error, ValueError, TypeError, KeyError):
+                for key, blob in self._db.execute(f"select key, item from items where key in ({marks})", chunk):
+                    item = pickle.loads(blob)
+                    if isinstance(item, Item):
+                        found[key] = item
+        except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
             return {}
         return found
 
@@ -85,7 +66,7 @@ class ItemCache:
             with self._db:
                 self._db.executemany(
                     "insert or replace into items values (?, ?)",
-                    ((key, item_to_json(item)) for key, item in items.items()),
+                    ((key, pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)) for key, item in items.items()),
                 )
         except sqlite3.Error:
             pass

@@ -153,12 +153,12 @@ def test_aggregator_footer_never_reaches_the_feeds(project, capsys):
 
 def test_a_feed_that_does_not_validate_is_never_published(project, capsys, monkeypatch):
     before = built(project, capsys)
-    import feedtool.build
+    import feedtool.emit.feeds
 
     def atom_without_ids(meta, items, path):
         path.write_text('<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title></feed>', encoding="utf-8")
 
-    monkeypatch.setattr(feedtool.build, "write_atom", atom_without_ids)
+    monkeypatch.setattr(feedtool.emit.feeds, "write_atom", atom_without_ids)
     write_item(project / "seeds", "new.txt", captured_ms=1700000000000, url="https://cn.nytimes.com/world/n/",
                html=body(when="2023-11-01 08:00:00"))
     capsys.readouterr()

@@ -7,8 +7,6 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from feedtool.build import build
-from feedtool.config import load_settings
 from feedtool.errors import BuildError, ConfigError
 
 EPILOG = """\
@@ -34,6 +32,7 @@ def register(commands: Any) -> None:
     parser.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: ./feedtool.toml)")
     parser.add_argument("--seeds", type=Path, metavar="DIR", help="folder of item files (default: seeds)")
     parser.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: dist)")
+    parser.add_argument("--cache-dir", type=Path, metavar="DIR", help="cache of cleaned items (default: .feedtool-cache)")
     parser.add_argument("--base-url", metavar="URL", help="the address the output folder is served at, ending in /")
     parser.add_argument("--limit", type=int, metavar="N", help="newest items per feed, 0 for all (default: 50)")
     parser.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
@@ -62,9 +61,12 @@ class _ProgressBar:
 
 
 def run(args: argparse.Namespace) -> int:
+    from feedtool.build import build
+    from feedtool.config import load_settings
+
     try:
         settings = load_settings(
-            args.config, seeds=args.seeds, out=args.out, base_url=args.base_url, limit=args.limit
+            args.config, seeds=args.seeds, out=args.out, cache=args.cache_dir, base_url=args.base_url, limit=args.limit
         )
     except ConfigError as e:
         print(f"feedtool build: {e}", file=sys.stderr)
@@ -97,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
                 print(f"{path}: differs from what feedtool builds now", file=sys.stderr)
             print(f"feedtool build --check: {out} is out of date; run `feedtool build`", file=sys.stderr)
             return 1
-        print(f"feedtool build --check: {out} is current ({len(result.items)} items)", file=sys.stderr)
+        print(f"feedtool build --check: {out} is current ({result.count} items)", file=sys.stderr)
         return 1 if result.skipped else 0
     if result.up_to_date:
         what = "already up to date"
@@ -106,8 +108,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         what = "nothing changed"
     print(
-        f"feedtool build: {len(result.items)} items -> {out}/: {what} "
-        f"({result.parsed} parsed, {len(result.items) - result.parsed} from cache)",
+        f"feedtool build: {result.count} items -> {out}/: {what} "
+        f"({result.parsed} parsed, {result.count - result.parsed} from cache)",
         file=sys.stderr,
     )
     return 1 if result.skipped else 0
