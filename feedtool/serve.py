@@ -34,7 +34,8 @@ ALLOW = "GET, HEAD"
 CACHE_CONTROL = "no-cache"
 MAX_HEAD_BYTES = 16 * 1024
 MAX_DISCARDED_BODY = 1024 * 1024
-IDLE_SECONDS = 60.0
+IDLE_SECONDS = 60.0  # a keep-alive connection with nothing to say is closed after this
+HEAD_SECONDS = 20.0  # and so is one that takes longer than this to send a request head
 POLL_SECONDS = 0.5
 MIN_GZIP_BYTES = 256
 SERVER = f"Server: feedtool/{__version__}\r\n".encode("ascii")
@@ -389,6 +390,7 @@ class Connection(asyncio.Protocol):
         self.discard = 0
         self.peer = "-"
         self.last_active = time.monotonic()
+        self.head_since: float | None = None
         self.closing = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -416,6 +418,13 @@ class Connection(asyncio.Protocol):
         self.last_active = time.monotonic()
         buffer = self.buffer
         buffer += data
+        self.answer_requests(buffer)
+        if not buffer:
+            self.head_since = None
+        elif self.head_since is None:
+            self.head_since = self.last_active
+
+    def answer_requests(self, buffer: bytearray) -> None:
         while not self.closing:
             if self.discard:
                 dropped = min(self.discard, len(buffer))
@@ -558,7 +567,8 @@ class Connection(asyncio.Protocol):
         )
 
     def close_if_idle(self, now: float) -> None:
-        if self.transport is not None and now - self.last_active > IDLE_SECONDS:
+        slow_head = self.head_since is not None and now - self.head_since > HEAD_SECONDS
+        if self.transport is not None and (slow_head or now - self.last_active > IDLE_SECONDS):
             self.closing = True
             self.transport.close()
 

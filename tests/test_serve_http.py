@@ -327,3 +327,38 @@ def test_feedparser_revalidates_with_etag_and_modified(server) -> None:
     assert by_etag.status == 304 and not by_etag.entries
     by_date = feedparser.parse(url, modified=first.modified, handlers=no_proxy)
     assert by_date.status == 304 and not by_date.entries
+
+
+def closed_by_server(client: socket.socket, trickle: bool) -> bool:
+    """Waits up to 10 s for the server to close; with `trickle`, keeps sending a byte at a time."""
+    client.settimeout(0.2)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            if trickle:
+                client.sendall(b"X")
+            if client.recv(65536) == b"":
+                return True
+        except TimeoutError:
+            continue
+        except OSError:
+            return True
+    return False
+
+
+def test_slow_and_idle_connections_are_closed(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from feedtool import serve
+
+    monkeypatch.setattr(serve, "HEAD_SECONDS", 0.5)
+    monkeypatch.setattr(serve, "IDLE_SECONDS", 1.0)
+    monkeypatch.setattr(serve, "POLL_SECONDS", 0.1)
+    with running_server(site) as running:
+        slow = socket.create_connection(("127.0.0.1", running.port), timeout=10)
+        idle = socket.create_connection(("127.0.0.1", running.port), timeout=10)
+        with slow, idle:
+            idle.sendall(b"GET /feed.json HTTP/1.1\r\nHost: t\r\n\r\n")
+            assert idle.recv(65536).startswith(b"HTTP/1.1 200 ")
+            # Never idle (a byte every 0.2 s), but its request head never ends.
+            slow.sendall(b"GET /feed.json HTTP/1.1\r\nX-Slow: ")
+            assert closed_by_server(slow, trickle=True)
+            assert closed_by_server(idle, trickle=False)
