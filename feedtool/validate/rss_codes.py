@@ -800,6 +800,14 @@ VOCABULARY: tuple[tuple[str, Kind, tuple[str, ...], str, str, str], ...] = (
     ),
     # Media RSS
     (
+        "MediaRssNamespace",
+        "error",
+        ("Error",),
+        "{value} is not the Media RSS namespace; it is http://search.yahoo.com/mrss/ (with the final slash)",
+        "Readers do not see the media elements of a misspelled namespace.",
+        'Declare xmlns:media="http://search.yahoo.com/mrss/".',
+    ),
+    (
         "MediaGroupWithoutAlternatives",
         "error",
         ("Error",),

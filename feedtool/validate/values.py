@@ -164,10 +164,23 @@ def check_iso8601_date(value: str) -> str | None:
     return None if _iso8601_fields_ok(value) else "InvalidISO8601DateTime"
 
 
-def check_w3cdtf_date(value: str) -> str | None:
+def check_w3cdtf_date(value: str, now: datetime | None = None) -> str | None:
     """Check a W3C date-time (dc:date, dcterms:modified, sy:updateBase, ...)."""
     if not (_W3CDTF.match(value) and _ISO8601.match(value) and _iso8601_fields_ok(value)):
         return "InvalidW3CDTFDate"
+    m = _ISO8601.match(value)
+    assert m is not None  # matched just above
+    if m["day"] is None:
+        return None
+    moment = datetime(int(m["year"]), int(m["month"]), int(m["day"]), tzinfo=UTC)
+    if m["hour"] is not None:
+        offset = (
+            timedelta(0) if m["zone"] == "Z" else _zone_offset(m["zone"].replace(":", "")).utcoffset(None)
+        )
+        moment = moment.replace(hour=int(m["hour"]), minute=int(m["minute"])) - (offset or timedelta(0))
+    # The Unix epoch itself is what broken software writes for "no date".
+    if moment <= datetime(1970, 1, 1, tzinfo=UTC) or _implausible(moment, now):
+        return "ImplausibleDate"
     return None
 
 

@@ -29,7 +29,6 @@ from feedtool.validate.namespaces import (
     SLASH,
     THR,
     XHTML,
-    XML,
     split,
     tag,
 )
@@ -89,10 +88,10 @@ TOLERATED = frozenset(
      "http://openid.net/xmlns/1.0", "xri://$xrds", "xri://$xrd*($v*2.0)",
      "http://www.google.com/schemas/sitemap/0.84", "http://purl.org/dc/dcmitype/",
      "http://purl.org/rss/1.0/modules/image/", "http://purl.org/rss/1.0/modules/search/",
-     "http://purl.org/rss/1.0/modules/company/", "http://purl.org/rss/1.0/modules/email/",
+     "http://purl.org/rss/1.0/modules/email/",
      "http://purl.org/rss/1.0/modules/reference/", "http://purl.org/rss/1.0/modules/richequiv/",
      "http://purl.org/rss/1.0/modules/servicestatus/", "http://purl.org/rss/1.0/modules/streaming/",
-     "http://purl.org/rss/1.0/modules/subscription/", "http://purl.org/rss/1.0/modules/textinput/",
+     "http://purl.org/rss/1.0/modules/subscription/",
      "http://purl.org/rss/1.0/modules/audio/", "http://www.w3.org/2003/05/soap-envelope",
      "http://postneo.com/icbm/", "http://www.pheedo.com/namespace/pheedo",
      "http://search.yahoo.com/rss/", "http://www.w3.org/2005/Atom",
@@ -400,8 +399,16 @@ def check_extension_children(host: Element, ctx: Context) -> None:
         spec.check(child, ctx, text_of(child))
 
 
+# Misspellings of the Media RSS namespace that feeds really use; readers then see no media.
+WRONG_MEDIA_NAMESPACES = frozenset(
+    {"http://search.yahoo.com/mrss", "http://tools.search.yahoo.com/mrss/", "http://search.yahoo.com/rss/"}
+)
+
+
 def _check_unknown(child: Element, ctx: Context, namespace: str) -> None:
-    if namespace == OLD_WIKI:
+    if namespace in WRONG_MEDIA_NAMESPACES:
+        _once(ctx, "MediaRssNamespace", child, value=namespace)
+    elif namespace == OLD_WIKI:
         _once(ctx, "ObsoleteWikiNamespace", child, value=namespace)
     elif namespace in CHECKED_NAMESPACES:
         ctx.report("UndefinedElement", child, **_where(child))
@@ -425,7 +432,7 @@ def _check_prefix(element: Element, ctx: Context) -> None:
     prefix = element.prefix
     namespace = split(element.tag)[0]
     usual = USUAL_PREFIXES.get(prefix or "")
-    if usual is not None and usual != namespace and namespace not in (XML,):
+    if usual is not None and usual != namespace and namespace not in WRONG_MEDIA_NAMESPACES:
         _once(ctx, "ReservedPrefix", element, value=prefix or "")
 
 
@@ -452,6 +459,10 @@ def check_host(host: Element, ctx: Context) -> None:
     if parent is None and host.tag not in (tag(ATOM, "feed"), tag("", "rss")):
         return
     check_extension_children(host, ctx)
+    if parent is None:
+        for prefix, namespace in host.nsmap.items():
+            if namespace in WRONG_MEDIA_NAMESPACES:
+                _once(ctx, "MediaRssNamespace", host, value=namespace, detail=prefix or "")
     _, local = split(host.tag)
     if local == "item" and ctx.format == "rss":
         _check_item_descriptions(host, ctx)

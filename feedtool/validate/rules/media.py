@@ -42,8 +42,12 @@ def _uri(value: str) -> str | None:
     return values.check_uri(value)
 
 
-def _full_uri(value: str) -> str | None:
-    return values.check_uri(value, full=True)
+_SHORT_URN = re.compile(r"urn:[\w.-]+\Z")
+
+
+def _scheme(value: str) -> str | None:
+    """Media RSS schemes are URIs; the spec's own defaults are short URNs like urn:ebu."""
+    return None if _SHORT_URN.match(value) else values.check_uri(value, full=True)
 
 
 def _mime(value: str) -> str | None:
@@ -134,7 +138,7 @@ def check_copyright(element: Element, ctx: Context, value: str) -> None:
 
 
 def check_category(element: Element, ctx: Context, value: str) -> None:
-    check_attributes(element, ctx, {"scheme": _full_uri})
+    check_attributes(element, ctx, {"scheme": _scheme})
     label = element.get("label")
     if label is not None:
         found = plain_text_problem(label)
@@ -176,7 +180,7 @@ CREDIT_ROLES = frozenset(
 
 
 def check_credit(element: Element, ctx: Context, value: str) -> None:
-    check_attributes(element, ctx, {"scheme": _full_uri})
+    check_attributes(element, ctx, {"scheme": _scheme})
     role = element.get("role")
     if role is not None and role not in CREDIT_ROLES:
         ctx.report("InvalidCreditRole", element, value=role, **_where(element))

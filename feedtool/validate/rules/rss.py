@@ -142,6 +142,16 @@ def check_html(element: Element, ctx: Context, value: str) -> None:
     rss_html.check_escaped_html(element, ctx, element.text or "")
 
 
+def check_description(element: Element, ctx: Context, value: str) -> None:
+    """An item's description: HTML since RSS 0.92, plain text in RSS 0.91."""
+    check_html(element, ctx, value)
+    channel = element.getparent()
+    channel = channel.getparent() if channel is not None else None
+    rss = channel.getparent() if channel is not None else None
+    if rss is not None and (rss.get("version") or "").strip() == "0.91":
+        check_plain_text(element, ctx, value)
+
+
 def no_check(element: Element, ctx: Context, value: str) -> None:
     """Elements whose value RSS leaves free (generator, copyright, ...)."""
 
@@ -349,7 +359,7 @@ CHANNEL_CHILDREN: dict[str, ValueCheck] = {
 ITEM_CHILDREN: dict[str, ValueCheck] = {
     "title": check_title,
     "link": check_full_uri,
-    "description": check_html,
+    "description": check_description,
     "author": check_contact,
     "category": check_category,
     "comments": check_full_uri,
@@ -426,7 +436,7 @@ def check_item(item: Element, ctx: Context) -> None:
     has_description = item.find("description") is not None
     if not has_title and not has_description:
         ctx.report("ItemMustContainTitleOrDescription", item, **where)
-    if item.find("guid") is None:
+    if item.find("guid") is None and not _is_version_091(parent.getparent()):
         ctx.report("MissingGuid", item, **where)
     if len(item.findall("enclosure")) > 1:
         ctx.report("DuplicateEnclosure", item.findall("enclosure")[1], element="enclosure",
@@ -437,6 +447,11 @@ def check_item(item: Element, ctx: Context) -> None:
         if description is None or _position(item, description) > _position(item, encoded):
             ctx.report("NeedDescriptionBeforeContent", item, **where)
     _check_duplicate_semantics(item, ctx, ITEM_SEMANTICS, "DuplicateItemSemantics")
+
+
+def _is_version_091(rss: Element | None) -> bool:
+    """RSS 0.91 and 0.92 have no guid and no self link to advise."""
+    return rss is not None and (rss.get("version") or "").strip().startswith("0.")
 
 
 def _position(parent: Element, child: Element) -> int:
@@ -507,9 +522,8 @@ def _check_item_placement(channel: Element, ctx: Context) -> None:
 
 
 def _check_self_link(channel: Element, ctx: Context) -> None:
-    rss = channel.getparent()
-    if rss is None or (rss.get("version") or "").strip().startswith("0."):
-        return  # the self link is RSS 2.0 advice
+    if _is_version_091(channel.getparent()):
+        return
     selves = [link for link in channel.findall(ATOM_LINK) if link.get("rel") == "self"]
     if not selves:
         ctx.report("MissingAtomSelfLink", channel, element="channel")

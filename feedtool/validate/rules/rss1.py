@@ -8,7 +8,7 @@ from collections.abc import Callable
 from feedtool.validate import rss_codes, values
 from feedtool.validate.engine import Context, Element, name_of, root, rule, streamed
 from feedtool.validate.namespaces import RDF, RSS1, RSS11, split, tag
-from feedtool.validate.rules.rss import check_full_uri, no_check, text_of
+from feedtool.validate.rules.rss import check_full_uri, check_html, no_check, text_of
 
 rss_codes.ensure_defined()
 
@@ -63,7 +63,7 @@ CHANNEL_CHILDREN: dict[str, ValueCheck] = {
 ITEM_CHILDREN: dict[str, ValueCheck] = {
     "title": no_check,
     "link": check_uri_text,
-    "description": no_check,
+    "description": check_html,
 }
 IMAGE_CHILDREN: dict[str, ValueCheck] = {
     "title": no_check,
