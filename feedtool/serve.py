@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from feedtool import __version__
@@ -272,7 +273,7 @@ def etag_matches(if_none_match: str, etag: str) -> bool:
 def _parse_http_date(value: str) -> float | None:
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when.tzinfo is None:
         return None
@@ -642,6 +643,12 @@ async def _poll(server: FeedServer, watch: Watch | None, stop: asyncio.Event) ->
                 server.log(f"reload: {e}; still serving the previous files")
 
 
+def _describe_failure(context: dict[str, Any]) -> str:
+    error = context.get("exception")
+    trace = "".join(traceback.format_exception(error)).rstrip() if error is not None else ""
+    return f"error: {context.get('message', 'unexpected failure')}\n{trace}".rstrip()
+
+
 async def serve(
     listener: socket.socket,
     site: Site,
@@ -654,6 +661,8 @@ async def serve(
     loop = asyncio.get_running_loop()
     stop = stop or asyncio.Event()
     server = FeedServer(site, log)
+    # A bug met while answering is logged where the access log goes, and the server goes on.
+    loop.set_exception_handler(lambda _, context: server.log(_describe_failure(context)))
     handled: list[int] = []
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):

@@ -85,6 +85,7 @@ def raw_exchange(port: int, data: bytes, timeout: float = 5.0) -> bytes:
     """Sends bytes as they are and returns everything the server answers until it closes."""
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as client:
         client.sendall(data)
+        client.shutdown(socket.SHUT_WR)  # nothing more to say: the server closes after answering
         chunks = []
         with contextlib.suppress(TimeoutError):
             while chunk := client.recv(65536):

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from serve_support import raw_exchange, request, running_server, status_of, wait_for
 
 ENTRIES = "\n".join(
@@ -362,3 +364,68 @@ def test_slow_and_idle_connections_are_closed(site: Path, monkeypatch: pytest.Mo
             slow.sendall(b"GET /feed.json HTTP/1.1\r\nX-Slow: ")
             assert closed_by_server(slow, trickle=True)
             assert closed_by_server(idle, trickle=False)
+
+
+_HEADER_LINES = [
+    b"Host: t",
+    b"Content-Length: 3",
+    b"Content-Length: x",
+    b"Content-Length: 99999999999999999999",
+    b"Transfer-Encoding: chunked",
+    b"Connection: keep-alive, close",
+    b"If-None-Match: *",
+    b'If-None-Match: W/"", "\x80',
+    b"If-Modified-Since: Mon, 01 Jan 99999 00:00:00 GMT",
+    b"If-Modified-Since: \xff",
+    b"Accept-Encoding: gzip;q=abc, *;q=2",
+    b"X:",
+    b":",
+]
+_TARGETS = st.sampled_from([b"/", b"/atom.xml", b"/rss.xml", b"/feed.json", b"/sub/", b"/leak.txt"])
+_REQUESTS = st.one_of(
+    st.binary(max_size=200),
+    st.builds(
+        lambda method, target, version, host, lines: (
+            b" ".join((method, target, version))
+            + b"".join(b"\r\n" + line for line in host + lines)
+            + b"\r\n\r\n"
+        ),
+        st.sampled_from([b"GET", b"HEAD", b"POST", b"get", b"G\x00T", b""]),
+        _TARGETS
+        | st.binary(max_size=40)
+        | st.text(alphabet="/.%2eEfF5cC0?#\\ab\u00e9", max_size=40).map(lambda t: t.encode()),
+        st.sampled_from([b"HTTP/1.1", b"HTTP/1.0", b"HTTP/2.0", b"HTTP/1.12", b"http/1.1", b""]),
+        st.sampled_from([[b"Host: t"], []]),
+        st.lists(st.sampled_from(_HEADER_LINES) | st.binary(max_size=30), max_size=5),
+    ),
+    # A well-formed request for a real file whose header fields are odd or hostile.
+    st.builds(
+        lambda method, target, lines: (
+            method
+            + b" "
+            + target
+            + b" HTTP/1.1\r\nHost: t"
+            + b"".join(b"\r\n" + line for line in lines)
+            + b"\r\n\r\n"
+        ),
+        st.sampled_from([b"GET", b"HEAD"]),
+        _TARGETS,
+        st.lists(st.sampled_from(_HEADER_LINES) | st.binary(max_size=30), min_size=1, max_size=5),
+    ),
+)
+
+
+def test_any_bytes_get_an_http_answer_and_break_nothing(site: Path) -> None:
+    with running_server(site) as running:
+
+        @settings(max_examples=300, deadline=None)
+        @given(data=_REQUESTS)
+        def check(data: bytes) -> None:
+            answer = raw_exchange(running.port, data)
+            assert answer == b"" or re.match(rb"HTTP/1\.1 [1-5]\d\d [A-Za-z]", answer), answer[:80]
+            assert b"top secret" not in answer
+
+        check()
+        wait_for(lambda: not running.log or running.log_text().endswith("\n"), 5, "log flushed")
+        assert "error:" not in running.log_text()
+        assert request(running.port, "GET", "/atom.xml")[0] == 200
