@@ -218,10 +218,38 @@ def _charset(content_type: str | None) -> str | None:
     return match.group(1) if match else None
 
 
+_INTERNAL_SUBSET = re.compile(r"<!DOCTYPE[^[>]*\[(.*?)\]\s*>", re.DOTALL)
+_ENTITY_DECLARATION = re.compile(r"<!ENTITY\s+(?:%\s+)?([^\s\"']+)\s+(SYSTEM|PUBLIC)?")
+
+
+def _declared_entities(head: bytes, encoding: str | None) -> list[tuple[str, bool]]:
+    """(name, external?) of the entities the document's internal subset declares, if visible
+    in `head`; found here, they never reach the parser."""
+    text = head.decode(encoding or "utf-8", errors="replace")
+    subset = _INTERNAL_SUBSET.search(text)
+    if subset is None:
+        return []
+    return [(m[1], bool(m[2])) for m in _ENTITY_DECLARATION.finditer(subset.group(1))]
+
+
+def _report_entities(ctx: Context, entities: list[tuple[str, bool]]) -> None:
+    # Entity declarations are how billion laughs, quadratic blowup and XXE work; a feed never
+    # needs them, so the document is reported and not parsed any further.
+    for name, external in entities:
+        if external:
+            ctx.report("ContainsSystemEntity", 1, name=name, url="external")
+    ctx.report("EntityDeclaration", 1, names=", ".join(name for name, _ in entities[:5]))
+
+
 def _parse_xml(chunks: Iterable[bytes], head: bytes, ctx: Context) -> None:
     bom, declared = _sniff(head)
     ctx.declared_encoding = declared
-    override = None
+    entities = _declared_entities(head, bom or _codec(declared or "utf-8"))
+    if entities:
+        _report_entities(ctx, entities)
+        return
+    # libxml2 detects UTF-32 only without a byte order mark: name it when there is one.
+    override = {"utf-32-le": "UTF-32LE", "utf-32-be": "UTF-32BE"}.get(bom or "")
     charset = _charset(ctx.content_type)
     if charset and bom is None:
         if _codec(charset) is None:
@@ -288,12 +316,7 @@ class _Walker:
         dtd = info.internalDTD
         entities = list(dtd.iterentities()) if dtd is not None else []
         if entities:
-            # Entity declarations are how billion laughs, quadratic blowup and XXE work; a
-            # feed never needs them, so we stop here rather than parse on.
-            for entity in entities:
-                if entity.system_url:
-                    ctx.report("ContainsSystemEntity", 1, name=entity.name, url=entity.system_url)
-            ctx.report("EntityDeclaration", 1, names=", ".join(e.name for e in entities[:5]))
+            _report_entities(ctx, [(e.name, bool(e.system_url)) for e in entities])
             return False
         ctx.format = _ROOTS.get(root_element.tag)
         if ctx.format is None and root_element.tag not in _RULES:

@@ -1,0 +1,139 @@
+"""Untrusted input: XML attacks are reported as errors without expansion, files or network;
+encodings are honoured; large feeds stream."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from feedtool.validate import validate_bytes, validate_path
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+ATTACKS = SHARED / "xml-attacks"
+ENCODINGS = SHARED / "feeds" / "encodings"
+needs_shared = pytest.mark.skipif(
+    not ATTACKS.is_dir(), reason="the shared corpus (../shared) is not beside the repository"
+)
+# Attack classes that must always end in an error (benign controls and payload lists aside).
+MUST_FAIL = {
+    "billion_laughs", "quadratic_blowup", "recursive_entity", "xxe_file", "xxe_network",
+    "xxe_oob_parameter_entity", "xxe_encoding_bypass", "internal_entity_control",
+}  # fmt: skip
+
+
+def attack_cases() -> list[tuple[str, str]]:
+    if not ATTACKS.is_dir():
+        return []
+    rows = (ATTACKS / "manifest.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    cases = []
+    for row in rows:
+        fields = row.split("\t")
+        if fields[0].endswith(".xml"):
+            cases.append((fields[0], fields[5]))
+    return cases
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"network access while validating: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+
+
+@needs_shared
+@pytest.mark.parametrize(("name", "attack"), attack_cases(), ids=lambda v: str(v))
+def test_xml_attacks_are_contained(name: str, attack: str, no_network: None) -> None:
+    data = (ATTACKS / name).read_bytes()
+    tracemalloc.start()
+    try:
+        report = validate_bytes(data, source=name)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * 1024 * 1024, f"{peak} bytes traced for a {len(data)} byte document"
+    messages = " ".join(p.message for p in report.problems)
+    assert "root:x:0:0" not in messages  # nothing read from /etc/passwd
+    assert "Ha !Ha !" not in messages  # no entity expansion
+    if attack in MUST_FAIL:
+        assert report.errors, [p.code for p in report.problems]
+
+
+def test_entity_declarations_stop_the_parse_before_expansion() -> None:
+    levels = '<!ENTITY e0 "laugh">' + "".join(f'<!ENTITY e{n} "{f"&e{n - 1};" * 10}">' for n in range(1, 12))
+    data = f'<!DOCTYPE rss [{levels}]><rss version="2.0"><channel>&e11;</channel></rss>'.encode()
+    report = validate_bytes(data, source="bomb.xml")
+    assert [p.code for p in report.problems if p.severity == "error"] == ["EntityDeclaration"]
+
+
+@pytest.mark.skipif(not ENCODINGS.is_dir(), reason="the shared corpus (../shared) is absent")
+def test_feeds_in_other_encodings_decode(no_network: None) -> None:
+    checked = 0
+    for name in ("big5", "euc-kr", "koi8", "utf-16", "utf-32", "gb2312", "windows-1252"):
+        for path in sorted(ENCODINGS.glob(f"*{name}*.xml"))[:3]:
+            if "http_" in path.name:
+                continue  # these depend on an HTTP charset the file does not carry
+            codes = {p.code for p in validate_path(path).problems}
+            assert not codes & {"UnicodeError", "UnknownEncoding", "SAXError"}, (path, codes)
+            checked += 1
+    assert checked
+
+
+def test_utf16_with_bom_is_read() -> None:
+    text = (
+        '<?xml version="1.0" encoding="utf-16"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        "<title>Ça va</title></feed>"
+    )
+    report = validate_bytes(text.encode("utf-16"), source="utf16.xml")
+    assert report.format == "atom"
+    assert not {p.code for p in report.problems} & {"UnicodeError", "SAXError"}
+
+
+_PEAK = """
+import sys
+from pathlib import Path
+from feedtool.validate import validate_path
+report = validate_path(Path(sys.argv[1]))
+assert report.format == "atom", report
+print(next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")))
+"""
+
+
+def _write_feed(path: Path, entries: int) -> None:
+    entry = (
+        "<entry><title>T</title><id>https://example.com/{n}</id>"
+        "<updated>2024-05-01T12:00:00Z</updated><link href='https://example.com/{n}'/>"
+        "<content type='html'>" + "&lt;p&gt;text text text&lt;/p&gt;" * 300 + "</content>"
+        "</entry>\n"
+    )
+    with path.open("w", encoding="utf-8") as out:
+        out.write(
+            "<feed xmlns='http://www.w3.org/2005/Atom'><title>T</title>"
+            "<id>https://example.com/</id><updated>2024-05-01T12:00:00Z</updated>"
+            "<author><name>A</name></author>"
+        )
+        for n in range(entries):
+            out.write(entry.format(n=n))
+        out.write("</feed>")
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
+def test_a_long_feed_streams_in_bounded_memory(tmp_path: Path) -> None:
+    """Four times the entries must not take anywhere near four times the memory."""
+    peaks = []
+    sizes = []
+    for entries in (500, 2000):
+        path = tmp_path / f"feed-{entries}.xml"
+        _write_feed(path, entries)
+        sizes.append(path.stat().st_size)
+        out = subprocess.check_output([sys.executable, "-c", _PEAK, str(path)], text=True)
+        peaks.append(int(out) * 1024)
+    growth = peaks[1] - peaks[0]
+    assert growth < (sizes[1] - sizes[0]) / 4, f"peak grew {growth} bytes: {peaks} for {sizes}"
