@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -91,12 +92,55 @@ def _generator(meta: FeedMeta, items: Sequence[Item], kind: tuple[str, str, str]
     return fg
 
 
+# A start tag (text and attribute values never hold a raw "<" or ">" once serialized).
+_START_TAG = re.compile(rb"<[A-Za-z][^<>]*>")
+
+
+def _write_streamed(fg: FeedGenerator, path: Path, rss: bool) -> None:
+    """feedgen's feed, written one entry at a time.
+
+    feedgen builds the whole document in memory, which for ten thousand articles is hundreds
+    of megabytes; here it renders the feed's head on its own, and each entry element (still
+    feedgen's own) is serialized and dropped in turn, so memory holds one entry at a time.
+    """
+    entries = fg.entry()
+    fg.entry([], replace=True)
+    head = fg.rss_str(pretty=True, encoding="UTF-8") if rss else fg.atom_str(pretty=True, encoding="UTF-8")
+    closing = b"  </channel>\n</rss>\n" if rss else b"</feed>\n"
+    if not head.endswith(closing):
+        raise ValueError(f"unexpected end of feedgen's document: {head[-40:]!r}")
+    root = etree.fromstring(head)
+    # Entries are serialized inside a holder that declares the feed's namespaces, then their
+    # own copies of those declarations are dropped: the feed element already makes them.
+    holder = etree.Element("holder", nsmap={k: v for k, v in root.nsmap.items() if k})
+    redundant = [f' xmlns:{k}="{v}"'.encode() for k, v in holder.nsmap.items()]
+    level = 2 if rss else 1
+    with path.open("wb") as out:
+        out.write(head[: -len(closing)])
+        for entry in entries:
+            element = entry.rss_entry() if rss else entry.atom_entry()
+            holder.append(element)
+            etree.indent(element, space="  ", level=level)
+            element.tail = None
+            text = etree.tostring(element, encoding="UTF-8")
+            holder.remove(element)
+            text = _START_TAG.sub(lambda tag: _drop(tag.group(0), redundant), text)
+            out.write(b"  " * level + text + b"\n")
+        out.write(closing)
+
+
+def _drop(tag: bytes, declarations: list[bytes]) -> bytes:
+    for declaration in declarations:
+        tag = tag.replace(declaration, b"")
+    return tag
+
+
 def write_atom(meta: FeedMeta, items: Sequence[Item], path: Path) -> None:
-    _generator(meta, items, ATOM).atom_file(str(path), pretty=True, encoding="UTF-8")
+    _write_streamed(_generator(meta, items, ATOM), path, rss=False)
 
 
 def write_rss(meta: FeedMeta, items: Sequence[Item], path: Path) -> None:
-    _generator(meta, items, RSS).rss_file(str(path), pretty=True, encoding="UTF-8")
+    _write_streamed(_generator(meta, items, RSS), path, rss=True)
 
 
 def _json_item(item: Item) -> dict[str, Any]:

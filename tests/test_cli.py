@@ -1,0 +1,37 @@
+"""The command line as a whole: every subcommand explains itself, and both entry points work."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from feedtool import __version__
+from feedtool.cli import SUBCOMMANDS, main, make_parser
+
+
+def test_every_subcommand_has_help_with_a_real_example(capsys):
+    names = [module.__name__.rsplit(".", 1)[1] for module in SUBCOMMANDS]
+    assert names == ["build", "validate", "serve"]
+    for name in names:
+        with pytest.raises(SystemExit) as done:
+            main([name, "--help"])
+        assert done.value.code == 0
+        text = capsys.readouterr().out
+        assert f"feedtool {name}" in text.split("examples:")[1], f"{name} --help shows no example"
+    top = make_parser().format_help()
+    assert all(name in top for name in names)
+
+
+def test_python_dash_m_and_version():
+    done = subprocess.run([sys.executable, "-m", "feedtool", "--version"], capture_output=True, text=True)
+    assert done.returncode == 0
+    assert done.stdout.strip() == f"feedtool {__version__}"
+
+
+def test_unknown_subcommand_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["publish"])
+    assert done.value.code == 2
+    assert "invalid choice: 'publish'" in capsys.readouterr().err
