@@ -97,7 +97,9 @@ REGISTERED_RELS = frozenset(
         "icon",
     ]
 )
-FEED_HISTORY_RELS = frozenset(["first", "last", "next", "previous", "prev", "prev-archive", "next-archive"])
+FEED_HISTORY_RELS = frozenset(
+    ["first", "last", "next", "previous", "prev", "prev-archive", "next-archive", "current"]
+)
 _WHITESPACE_SENSITIVE = frozenset(("id", "icon", "logo", "updated", "published", "uri"))
 # Percent-escapes of characters that need none (letters, digits, - . _ ~), and lower-case hex.
 _NEEDLESS_ESCAPE = re.compile(r"%(?:[46][1-9A-Fa-f]|[57][0-9Aa]|3[0-9]|2[DEde]|5[Ff]|7[Ee])")
@@ -300,6 +302,9 @@ def check_entry(entry: Element, ctx: Context) -> None:
         ctx.report("MissingTextualContent", entry, **_where(entry))
     if content is not None and _needs_summary(content) and not _has(entry, "summary"):
         ctx.report("MissingSummary", entry, **_where(entry))
+    parent = entry.getparent()
+    if parent is not None and parent.tag != FEED:
+        return  # an entry quoted inside an extension (sx:conflicts): not one of the feed's
     entry_id = (entry.findtext(tag(ATOM, "id")) or "").strip()
     updated = (entry.findtext(tag(ATOM, "updated")) or "").strip()
     facts.entry_count += 1
