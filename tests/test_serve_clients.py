@@ -189,6 +189,8 @@ NO_CJK_FONTS = """<?xml version="1.0"?>
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (Debian package chromium)")
 def test_index_page_renders_chinese_glyphs_in_chromium(server, tmp_path: Path) -> None:
+    if shutil.which("fc-list") is None:
+        pytest.skip("fontconfig's fc-list is missing (Debian package fontconfig)")
     cjk_fonts = subprocess.run(["fc-list", ":lang=zh-cn", "family"], capture_output=True, text=True)
     if not cjk_fonts.stdout.strip():
         pytest.skip("no CJK font installed (Debian package fonts-wqy-zenhei)")
