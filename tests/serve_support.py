@@ -133,7 +133,9 @@ class ServeProcess:
         )
         self.banner = self._read_banner()
         found = re.search(r"at (http://127\.0\.0\.1:(\d+)/)", self.banner)
-        assert found, self.banner
+        if found is None:
+            self.stop()
+            raise AssertionError(f"no served address in the banner:\n{self.banner}")
         self.base_url, self.port = found.group(1), int(found.group(2))
 
     def _read_banner(self) -> str:
