@@ -299,8 +299,13 @@ def check_addr_spec(value: str) -> str | None:
     return None if _ADDR_SPEC.match(value) else "InvalidAddrSpec"
 
 
+_ADDRESS_AND_NAME = re.compile(_LOCAL_PART + r"@[a-zA-Z0-9.\-]+\.[a-zA-Z]{2,}(?: \([^()]*\))?\Z")
+
+
 def check_email(value: str) -> str | None:
     """Check an RSS contact (author, managingEditor, webMaster): an address, maybe a name."""
+    if _ADDRESS_AND_NAME.match(value):  # the usual `ann@example.com (Ann)`, without parsing
+        return None
     addresses = getaddresses([value])
     address = addresses[0][1] if len(addresses) == 1 else value
     return None if _ADDR_SPEC.match(address) else "InvalidContact"
@@ -443,6 +448,8 @@ _MOJIBAKE = re.compile("[\u0080-\u009f]|[\u00c2-\u00f4][\u0080-\u00bf]")
 
 def looks_double_encoded(text: str) -> bool:
     """True for C1 control characters, or UTF-8 bytes read as Latin-1 (`Ã©` for `é`)."""
+    if text.isascii():
+        return False
     for match in _MOJIBAKE.finditer(text):
         if len(match.group(0)) == 1:
             return True
