@@ -108,6 +108,7 @@ USUAL_PREFIXES = {
     "media": "http://search.yahoo.com/mrss/", "geo": GEO, "foaf": FOAF, "trackback": TRACKBACK,
     "wfw": WFW, "feedburner": FEEDBURNER, "georss": GEORSS, "xhtml": XHTML,
     "cc": CC, "taxo": TAXO, "ev": EVENT, "rdfs": RDFS,
+    "ag": "http://purl.org/rss/1.0/modules/aggregation/",
 }  # fmt: skip
 
 
@@ -186,10 +187,10 @@ def check_resource(element: Element, ctx: Context, value: str) -> None:
     """An element that points somewhere with rdf:resource (admin, cc, trackback in RSS 1.0)."""
     resource = element.get(tag(RDF, "resource"))
     if resource is None:
-        if value:
-            check_full_uri(element, ctx, value)
-        elif ctx.format == "rss1":
+        if ctx.format == "rss1":
             ctx.report("MissingAttribute", element, attribute="rdf:resource", **_where(element))
+        elif value:
+            check_full_uri(element, ctx, value)
         return
     code = values.check_uri(resource)
     if code:
@@ -397,6 +398,22 @@ def check_extension_children(host: Element, ctx: Context) -> None:
             ctx.report("DuplicateElement", child, element=name_of(child), parent=name_of(host))
             continue
         spec.check(child, ctx, text_of(child))
+        if ctx.format == "rss1":
+            _check_rdf_payload(child, ctx)
+
+
+def _check_rdf_payload(element: Element, ctx: Context) -> None:
+    """RSS 1.x extension content is RDF: no mixed content, no RSS elements inside."""
+    for node in element.iter():
+        if not isinstance(node.tag, str):
+            continue
+        if node is not element and split(node.tag)[0] in (RSS1, RSS11):
+            ctx.report("UndefinedElement", node, **_where(node))
+        has_children = any(isinstance(child.tag, str) for child in node)
+        literal = node.get(tag(RDF, "parseType")) == "Literal"
+        if has_children and not literal and (node.text or "").strip():
+            ctx.report("InvalidRDF", node, detail=f"mixed content in {name_of(node)}")
+            return
 
 
 # Misspellings of the Media RSS namespace that feeds really use; readers then see no media.
