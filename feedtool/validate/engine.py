@@ -270,11 +270,15 @@ def _parse_xml(chunks: Iterable[bytes], head: bytes, ctx: Context) -> None:
         base_url=ctx.location,
     )
     walker = _Walker(ctx)
+    utf8 = _codec(override or bom or declared or "utf-8") == "utf-8"
+    scan = _ByteScan(ctx, needs_ascii=bom is None and not head.startswith(b"<?xml"), utf8=utf8)
     etree.clear_error_log()
     try:
         for chunk in chunks:
             for offset in range(0, len(chunk), CHUNK_SIZE):
-                parser.feed(chunk[offset : offset + CHUNK_SIZE])
+                piece = chunk[offset : offset + CHUNK_SIZE]
+                scan.scan(piece)
+                parser.feed(piece)
                 if not walker.walk(parser.read_events()):
                     return
         parser.close()
@@ -283,6 +287,34 @@ def _parse_xml(chunks: Iterable[bytes], head: bytes, ctx: Context) -> None:
         _report_syntax_error(e, ctx)
     if walker.root is None and not ctx.problems():
         ctx.report("SAXError", 1, detail="the document has no root element")
+
+
+_C1_IN_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+
+
+class _ByteScan:
+    """Byte-level findings made while streaming: text outside ASCII in a document that does
+    not say its encoding, and C1 control characters (the trace of mis-decoded windows-1252)."""
+
+    def __init__(self, ctx: Context, *, needs_ascii: bool, utf8: bool) -> None:
+        self.ctx = ctx
+        self.needs_ascii = needs_ascii
+        self.check_c1 = utf8
+        self.line = 1
+
+    def scan(self, piece: bytes) -> None:
+        if self.needs_ascii and not piece.isascii():
+            self.needs_ascii = False
+            offset = next(i for i, byte in enumerate(piece) if byte >= 0x80)
+            self.ctx.report("UnicodeError", self.line + piece.count(b"\n", 0, offset),
+                            detail="non-ASCII text in a document without an XML declaration "
+                            "naming its encoding")  # fmt: skip
+        if self.check_c1:
+            match = _C1_IN_UTF8.search(piece)
+            if match:
+                self.check_c1 = False
+                self.ctx.report("BadCharacters", self.line + piece.count(b"\n", 0, match.start()))
+        self.line += piece.count(b"\n")
 
 
 class _Walker:
@@ -414,4 +446,17 @@ define(
     "references) directly.",
     bad='<!DOCTYPE rss [<!ENTITY site "Example">]><rss>…&site;…</rss>',
     good="<rss>…Example…</rss>",
+)
+define(
+    "BadCharacters",
+    "warning",
+    "the text contains C1 control characters (U+0080 to "
+    "U+009F), usually windows-1252 text decoded as something else",
+    parents=["Warning"],
+    why="Readers show these as boxes or drop them; they mean the text was converted with "
+    "the wrong encoding somewhere before publishing.",
+    fix="Find the step that decodes windows-1252 text as ISO-8859-1 or UTF-8 and fix it; "
+    "curly quotes should be U+2018/U+2019, not U+0091/U+0092.",
+    bad="<title>It\u0092s here</title>",
+    good="<title>It\u2019s here</title>",
 )
