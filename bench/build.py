@@ -19,14 +19,16 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from items import generate  # noqa: E402
+from items import generate
 
 BLEACH_ALONE = """
 import sys, time, bleach
 from pathlib import Path
 from feedtool.clean import ALLOWED_ATTRIBUTES, ALLOWED_PROTOCOLS, ALLOWED_TAGS
 bodies = [p.read_text("utf-8").split("\\n", 3)[3] for p in sorted(Path(sys.argv[1]).glob("*.txt"))]
-cleaner = bleach.Cleaner(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, protocols=ALLOWED_PROTOCOLS, strip=True)
+cleaner = bleach.Cleaner(
+    tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, protocols=ALLOWED_PROTOCOLS, strip=True
+)
 start = time.perf_counter()
 for body in bodies:
     cleaner.clean(body)
@@ -34,14 +36,16 @@ print(f"{time.perf_counter() - start:.3f}")
 """
 
 
-def timed(command: list[str], env: dict[str, str]) -> tuple[float, int, str]:
+def timed(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int, str]:
     """Wall seconds, peak resident memory in MB, and stderr of one run."""
     result = subprocess.run(
-        ["/usr/bin/time", "-v", *command], capture_output=True, text=True, env=env, check=False
+        ["/usr/bin/time", "-v", *command], capture_output=True, text=True, env=env, cwd=cwd, check=False
     )
     if result.returncode != 0:
         sys.exit(f"failed: {' '.join(command)}\n{result.stderr[-3000:]}")
-    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)", result.stderr)
+    wall = re.search(
+        r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)", result.stderr
+    )
     assert wall
     seconds = int(wall.group(1) or 0) * 3600 + int(wall.group(2)) * 60 + float(wall.group(3))
     peak_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr).group(1))
@@ -49,7 +53,9 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, int, str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--items", type=int, default=10_000)
     parser.add_argument("--keep", type=Path, help="work folder to keep (default: a temporary one)")
     args = parser.parse_args()
@@ -65,8 +71,9 @@ def main() -> None:
         'language = "zh-CN"\n[read.timezones]\n"cn.nytimes.com" = "Asia/Shanghai"\n',
         encoding="utf-8",
     )
-    # A frozen copy of the code: the build's cache is keyed by feedtool's own source, which
-    # must not change under the benchmark while someone edits the working tree.
+    # A frozen copy of the code, run from the work folder so that `-m feedtool` finds it: the
+    # build's cache is keyed by feedtool's own source, which must not change under the
+    # benchmark while someone edits the working tree.
     code = work / "code"
     shutil.rmtree(code, ignore_errors=True)
     shutil.copytree(Path(__file__).resolve().parent.parent / "feedtool", code / "feedtool")
@@ -83,15 +90,22 @@ def main() -> None:
         for label in ("cold", "warm (nothing changed)", "one file changed"):
             if label == "one file changed":
                 newest = max(paths, key=lambda p: p.read_text("utf-8").split("datetime=")[1][:21])
-                newest.write_text(newest.read_text("utf-8").replace("<section><p>", "<section><p>改", 1), "utf-8")
-            wall, peak, _ = timed(command, env)
+                newest.write_text(
+                    newest.read_text("utf-8").replace("<section><p>", "<section><p>改", 1), "utf-8"
+                )
+            wall, peak, _ = timed(command, env, work)
             figures[f"{limit} {label}"] = wall
             print(f"--limit {limit:<3} {label:<24}{wall:>9.2f}{args.items / wall:>10.0f}{peak:>9}")
     bleach_script = work / "bleach_alone.py"
     bleach_script.write_text(BLEACH_ALONE, encoding="utf-8")
-    _, peak, _ = timed([sys.executable, str(bleach_script), str(seeds)], env)
+    _, peak, _ = timed([sys.executable, str(bleach_script), str(seeds)], env, work)
     result = subprocess.run(
-        [sys.executable, str(bleach_script), str(seeds)], capture_output=True, text=True, check=True, env=env
+        [sys.executable, str(bleach_script), str(seeds)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        cwd=work,
     )
     wall = float(result.stdout)  # sanitizing only: no start-up, no reading
     print(f"{'bleach alone, one core':<34}{wall:>9.2f}{args.items / wall:>10.0f}{peak:>9}")

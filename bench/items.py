@@ -45,7 +45,9 @@ def item_text(n: int, rng: random.Random) -> str:
     for p in range(rng.randint(8, 22)):
         text = _paragraph(rng)
         if p % 7 == 3:
-            text = text[:20] + f'<a href="https://cn.nytimes.com/{section}/{p}/">{text[20:26]}</a>' + text[26:]
+            text = (
+                text[:20] + f'<a href="https://cn.nytimes.com/{section}/{p}/">{text[20:26]}</a>' + text[26:]
+            )
         paragraphs.append(f"<p>{text}</p>")
         if p % 9 == 5:
             paragraphs.append(
@@ -53,7 +55,8 @@ def item_text(n: int, rng: random.Random) -> str:
                 f'<small style="color: #999;">{_sentence(rng)}</small></p>'
             )
     bylines = "".join(
-        f'<p><a rel="nofollow" target="_blank" href="https://www.nytimes.com/by/{name.lower().replace(" ", "-")}">'
+        '<p><a rel="nofollow" target="_blank" '
+        f'href="https://www.nytimes.com/by/{name.lower().replace(" ", "-")}">'
         f"{name.title()}</a>是时报记者。</p>"
         for name in names
     )

@@ -54,7 +54,9 @@ class BuildResult:
 def item_files(seeds: Path) -> list[Path]:
     if not seeds.is_dir():
         raise ConfigError(f"{seeds}: no such folder of item files (set [build] seeds or --seeds)")
-    return sorted(p for p in seeds.iterdir() if p.suffix == ITEM_SUFFIX and p.is_file() and not p.name.startswith("."))
+    return sorted(
+        p for p in seeds.iterdir() if p.suffix == ITEM_SUFFIX and p.is_file() and not p.name.startswith(".")
+    )
 
 
 def _scan(paths: Iterable[Path], settings: Settings) -> tuple[list[ItemFile], list[ItemError]]:
@@ -85,8 +87,10 @@ def _deduplicate(scanned: list[ItemFile]) -> tuple[list[ItemFile], list[ItemErro
             if loser is not winner:
                 problems.append(
                     ItemError(
-                        loser.path, 2, f"same article as {winner.path} ({loser.url}); keeping {winner.path}, "
-                        "the copy captured last"
+                        loser.path,
+                        2,
+                        f"same article as {winner.path} ({loser.url}); keeping {winner.path}, "
+                        "the copy captured last",
                     )
                 )
     return kept, problems
@@ -128,7 +132,9 @@ def _parse_and_clean(path: Path, settings: Settings | None = None) -> Item | Ite
         return ItemError(path, None, f"cannot read: {e.strerror or e}")
 
 
-def _parse_all(paths: list[Path], settings: Settings, jobs: int, progress: Progress | None) -> Iterator[Item | ItemError]:
+def _parse_all(
+    paths: list[Path], settings: Settings, jobs: int, progress: Progress | None
+) -> Iterator[Item | ItemError]:
     if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
         for done, path in enumerate(paths, 1):
             yield _parse_and_clean(path, settings)

@@ -51,7 +51,9 @@ class ItemCache:
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                for key, blob in self._db.execute(f"select key, item from items where key in ({marks})", chunk):
+                for key, blob in self._db.execute(
+                    f"select key, item from items where key in ({marks})", chunk
+                ):
                     item = pickle.loads(blob)
                     if isinstance(item, Item):
                         found[key] = item
@@ -66,7 +68,10 @@ class ItemCache:
             with self._db:
                 self._db.executemany(
                     "insert or replace into items values (?, ?)",
-                    ((key, pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)) for key, item in items.items()),
+                    (
+                        (key, pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL))
+                        for key, item in items.items()
+                    ),
                 )
         except sqlite3.Error:
             pass
@@ -75,7 +80,9 @@ class ItemCache:
         if self._db is None:
             return None
         try:
-            row = self._db.execute("select state from outputs where folder = ?", (str(folder.resolve()),)).fetchone()
+            row = self._db.execute(
+                "select state from outputs where folder = ?", (str(folder.resolve()),)
+            ).fetchone()
         except sqlite3.Error:
             return None
         return row[0] if row else None
@@ -85,7 +92,9 @@ class ItemCache:
             return
         try:
             with self._db:
-                self._db.execute("insert or replace into outputs values (?, ?)", (str(folder.resolve()), state))
+                self._db.execute(
+                    "insert or replace into outputs values (?, ?)", (str(folder.resolve()), state)
+                )
         except sqlite3.Error:
             pass
 

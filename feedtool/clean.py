@@ -93,7 +93,10 @@ def unwrap_image_proxy(url: str) -> str:
         target = "https:" + target
     elif not re.match(r"^https?://", target, re.I):
         target = "https://" + target
-    inner = urlsplit(target)
+    try:
+        inner = urlsplit(target)
+    except ValueError:
+        return url
     return target if inner.netloc and " " not in target else url
 
 
@@ -108,28 +111,10 @@ def strip_footer(html: str, rules: Iterable[re.Pattern[str]]) -> tuple[str, str 
     return html, None
 
 
-class _DropDangerousContent(Filter):  # type: ignore[misc]
-    """Removes script-like elements together with their text, before bleach sees them."""
-
-    def __iter__(self) -> Iterator[dict[str, object]]:
-        depth = 0
-        for token in super().__iter__():
-            kind = token["type"]
-            name = token.get("name")
-            if kind == "StartTag" and name in DROPPED_WITH_CONTENT:
-                depth += 1
-                continue
-            if kind == "EndTag" and name in DROPPED_WITH_CONTENT:
-                depth = max(0, depth - 1)
-                continue
-            if kind == "EmptyTag" and name in DROPPED_WITH_CONTENT:
-                continue
-            if depth == 0:
-                yield token
-
-
-class _FixUrls(Filter):  # type: ignore[misc]
-    """Resolves relative URLs, unwraps image proxies, and guards links opening a new window."""
+class _Prepare(Filter):  # type: ignore[misc]
+    """Runs before bleach's own filter, on the parsed tree: drops script-like elements with
+    their content, resolves relative URLs, unwraps image proxies, and guards links that open
+    a new window. bleach then removes whatever its allowlist does not name."""
 
     def __init__(self, source: Iterable[dict[str, object]], base_url: str, unwrap: bool) -> None:
         super().__init__(source)
@@ -137,48 +122,75 @@ class _FixUrls(Filter):  # type: ignore[misc]
         self.unwrap = unwrap
 
     def __iter__(self) -> Iterator[dict[str, object]]:
+        depth = 0
         for token in super().__iter__():
-            if token["type"] in ("StartTag", "EmptyTag") and token["data"]:
-                attributes = token["data"]
-                for key in list(attributes):
-                    if key[1] in _URL_ATTRIBUTES:
-                        url = urljoin(self.base_url, attributes[key].strip())
-                        if self.unwrap and token["name"] == "img":
-                            url = unwrap_image_proxy(url)
-                        # bleach reads "javascript:123" as a relative host:port; a browser does not.
-                        if urlsplit(url).scheme.lower() in ALLOWED_PROTOCOLS:
-                            attributes[key] = url
-                        else:
-                            del attributes[key]
-                if token["name"] == "a" and (None, "target") in attributes:
-                    rel = attributes.get((None, "rel"), "").split()
-                    rel += [r for r in _NEW_WINDOW_REL if r not in rel]
-                    attributes[(None, "rel")] = " ".join(rel)
+            kind = token["type"]
+            if kind in ("StartTag", "EmptyTag", "EndTag") and token["name"] in DROPPED_WITH_CONTENT:
+                depth += kind == "StartTag"
+                depth -= kind == "EndTag" and depth > 0
+                continue
+            if depth:
+                continue
+            if kind != "Characters" and kind != "SpaceCharacters" and token.get("data"):
+                self._fix(token)
             yield token
 
+    def _fix(self, token: dict) -> None:  # type: ignore[type-arg]
+        attributes = token["data"]
+        if not isinstance(attributes, dict):
+            return
+        for key in [k for k in attributes if k[1] in _URL_ATTRIBUTES]:
+            try:
+                url = urljoin(self.base_url, attributes[key].strip())
+                if self.unwrap and token["name"] == "img":
+                    url = unwrap_image_proxy(url)
+                scheme = urlsplit(url).scheme.lower()
+            except ValueError:  # not a URL at all, e.g. "http://[" (an unclosed IPv6 host)
+                scheme = ""
+            # bleach reads "javascript:123" as a relative host:port; a browser does not.
+            if scheme in ALLOWED_PROTOCOLS:
+                attributes[key] = url
+            else:
+                del attributes[key]
+        if token["name"] == "a" and (None, "target") in attributes:
+            rel = attributes.get((None, "rel"), "").split()
+            rel += [r for r in _NEW_WINDOW_REL if r not in rel]
+            attributes[(None, "rel")] = " ".join(rel)
 
-@functools.lru_cache(maxsize=8)
-def _cleaner(base_url: str, unwrap: bool) -> bleach.Cleaner:
-    cleaner = bleach.Cleaner(
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        protocols=ALLOWED_PROTOCOLS,
-        strip=True,
-        strip_comments=True,
-        filters=[functools.partial(_FixUrls, base_url=base_url, unwrap=unwrap)],
-    )
-    # bleach's parser turns tags it does not allow into text, which would leave a script's code
-    # in the article: let the parser keep them as elements so the walker can drop them whole.
-    cleaner.parser = BleachHTMLParser(
-        tags=ALLOWED_TAGS | DROPPED_WITH_CONTENT,
-        strip=True,
-        # Decoded entities are re-escaped by the serializer: one spelling, stable on re-cleaning.
-        consume_entities=True,
-        namespaceHTMLElements=False,
-    )
-    walk = cleaner.walker
-    cleaner.walker = lambda dom: _DropDangerousContent(walk(dom))
-    return cleaner
+
+class _Sanitizer:
+    """One bleach Cleaner reused for every item; the item's URL reaches the filter per call."""
+
+    def __init__(self, unwrap: bool) -> None:
+        self.unwrap = unwrap
+        self.base_url = ""
+        self.cleaner = bleach.Cleaner(
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            protocols=ALLOWED_PROTOCOLS,
+            strip=True,
+            strip_comments=True,
+        )
+        # bleach's parser turns tags it does not allow into text, which would leave a script's
+        # code in the article: the parser keeps them as elements so _Prepare drops them whole.
+        self.cleaner.parser = BleachHTMLParser(
+            tags=ALLOWED_TAGS | DROPPED_WITH_CONTENT,
+            strip=True,
+            # Decoded entities are re-escaped by the serializer: one spelling, stable on re-cleaning.
+            consume_entities=True,
+            namespaceHTMLElements=False,
+        )
+        walk = self.cleaner.walker
+        self.cleaner.walker = lambda dom: _Prepare(walk(dom), self.base_url, self.unwrap)
+
+    def __call__(self, html: str, base_url: str) -> str:
+        self.base_url = base_url
+        return str(self.cleaner.clean(html)).strip()
+
+
+@functools.cache
+def _sanitizer(unwrap: bool) -> _Sanitizer:
+    return _Sanitizer(unwrap)
 
 
 # After one pass every entity is spelled as one of these; anything else is text bleach kept
@@ -191,10 +203,10 @@ _FOREIGN_CONTENT = re.compile(r"<\s*/?\s*(?:svg|math)\b", re.I)
 
 def sanitize(html: str, base_url: str, *, unwrap_images: bool = True) -> str:
     """Safe HTML for a feed reader; sanitizing its own output changes nothing."""
-    cleaner = _cleaner(base_url, unwrap_images)
-    clean = str(cleaner.clean(html)).strip()
+    run = _sanitizer(unwrap_images)
+    clean = run(html, base_url)
     if _UNSETTLED_ENTITY.search(clean) or _FOREIGN_CONTENT.search(html):
-        clean = str(cleaner.clean(clean)).strip()
+        clean = run(clean, base_url)
     return clean
 
 

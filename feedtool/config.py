@@ -73,7 +73,10 @@ class Settings:
 def _url(key: str, value: object, *, folder: bool = False) -> str:
     if not isinstance(value, str):
         raise ConfigError(f"{key} must be a string URL, got {type(value).__name__}")
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError as e:
+        raise ConfigError(f"{key} is not a URL ({e}): {value!r}") from e
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConfigError(f"{key} must be an absolute http(s) URL, got {value!r}")
     if folder and not value.endswith("/"):
@@ -87,7 +90,9 @@ def _zone(key: str, value: object) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError) as e:
-        raise ConfigError(f"{key}: unknown time zone {value!r} (use an IANA name such as 'Asia/Shanghai')") from e
+        raise ConfigError(
+            f"{key}: unknown time zone {value!r} (use an IANA name such as 'Asia/Shanghai')"
+        ) from e
     return value
 
 
@@ -233,7 +238,8 @@ def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings
         config_path=path if (path.exists() or explicit) else None,
         seeds_dir=Path(flags["seeds"]) if "seeds" in flags else root / values.get("seeds_dir", "seeds"),
         out_dir=Path(flags["out"]) if "out" in flags else root / values.get("out_dir", "dist"),
-        cache_dir=Path(flags["cache"]) if "cache" in flags
+        cache_dir=Path(flags["cache"])
+        if "cache" in flags
         else root / values.get("cache_dir", ".feedtool-cache"),
         title=values.get("title", "feedtool feed"),
         subtitle=values.get("subtitle", ""),
@@ -250,7 +256,9 @@ def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings
         feed_id=values.get("feed_id", ""),
     )
     if not _LANGUAGE.match(settings.language):
-        raise ConfigError(f"{path}: feed.language must be a language tag such as 'zh-CN', got {settings.language!r}")
+        raise ConfigError(
+            f"{path}: feed.language must be a language tag such as 'zh-CN', got {settings.language!r}"
+        )
     if not settings.title.strip():
         raise ConfigError(f"{path}: feed.title must not be empty")
     return replace(settings, feed_id=settings.feed_id or settings.site_url)

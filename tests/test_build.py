@@ -39,7 +39,9 @@ def test_building_twice_gives_byte_identical_files_and_keeps_them_untouched(proj
     first = built(project, capsys)
     shutil.rmtree(project / ".feedtool-cache")
     assert main(["build", "--out", "again"]) == 0
-    assert {n: b for n, (b, _) in snapshot(project / "again").items()} == {n: b for n, (b, _) in first.items()}
+    assert {n: b for n, (b, _) in snapshot(project / "again").items()} == {
+        n: b for n, (b, _) in first.items()
+    }
     assert main(["build"]) == 0
     assert snapshot(project / "dist") == first  # same bytes, same mtimes: nothing was rewritten
 
@@ -50,7 +52,10 @@ def test_warm_build_parses_nothing_and_one_changed_file_parses_one(project, caps
     assert main(["build"]) == 0
     assert "already up to date (0 parsed, 2 from cache)" in capsys.readouterr().err
     write_item(
-        project / "seeds", "zz.txt", captured_ms=1700000000000, url="https://cn.nytimes.com/world/2023/new/",
+        project / "seeds",
+        "zz.txt",
+        captured_ms=1700000000000,
+        url="https://cn.nytimes.com/world/2023/new/",
         html=body(when="2023-11-01 08:00:00"),
     )
     assert main(["build"]) == 0
@@ -81,7 +86,10 @@ BAD_FILES = {
     "header": ("<!--x-->\n[t](https://e.com/a)\n---\n" + body(), ":1: first line must be <!--EPOCH_MS-->"),
     "title": ("<!--1-->\n[t] https://e.com/a\n---\n" + body(), ":2: title line must look like"),
     "empty": ("<!--1-->\n[t](https://e.com/a)\n---\n\n", ":4: the HTML body is empty"),
-    "time": ("<!--1-->\n[t](https://e.com/a)\n---\n" + body(when="9999-99-99"), ":4: <time datetime=\"9999-99-99\">"),
+    "time": (
+        "<!--1-->\n[t](https://e.com/a)\n---\n" + body(when="9999-99-99"),
+        ':4: <time datetime="9999-99-99">',
+    ),
     "no-time": ("<!--1-->\n[t](https://e.com/a)\n---\n<p>正文</p>", ':4: no <time datetime="…">'),
 }
 
@@ -120,10 +128,22 @@ def test_keep_going_builds_the_rest_and_lists_what_it_skipped(project, capsys):
 
 def test_same_article_twice_is_reported_and_the_later_capture_is_kept(project, capsys):
     url = "https://cn.nytimes.com/world/20230914/twice/"
-    write_item(project / "seeds", "a.txt", captured_ms=1694675222000, title="旧标题", url=url,
-               html=body(when="2023-09-14 10:00:00"))
-    write_item(project / "seeds", "b.txt", captured_ms=1694675999000, title="新标题", url=url,
-               html=body(when="2023-09-14 10:00:00"))
+    write_item(
+        project / "seeds",
+        "a.txt",
+        captured_ms=1694675222000,
+        title="旧标题",
+        url=url,
+        html=body(when="2023-09-14 10:00:00"),
+    )
+    write_item(
+        project / "seeds",
+        "b.txt",
+        captured_ms=1694675999000,
+        title="新标题",
+        url=url,
+        html=body(when="2023-09-14 10:00:00"),
+    )
     assert main(["build"]) == 1
     err = capsys.readouterr().err
     assert f"seeds/a.txt:2: same article as seeds/b.txt ({url}); keeping seeds/b.txt" in err
@@ -135,8 +155,11 @@ def test_same_article_twice_is_reported_and_the_later_capture_is_kept(project, c
 
 def test_publication_after_capture_is_a_warning_naming_the_file(project, capsys):
     write_item(
-        project / "seeds", "late.txt", captured_ms=1694675222000,  # 2023-09-14 07:07 UTC
-        url="https://cn.nytimes.com/world/20230915/late/", html=body(when="2023-09-15 09:00:00"),
+        project / "seeds",
+        "late.txt",
+        captured_ms=1694675222000,  # 2023-09-14 07:07 UTC
+        url="https://cn.nytimes.com/world/20230915/late/",
+        html=body(when="2023-09-15 09:00:00"),
     )
     assert main(["build"]) == 0
     err = capsys.readouterr().err
@@ -144,8 +167,12 @@ def test_publication_after_capture_is_a_warning_naming_the_file(project, capsys)
 
 
 def test_aggregator_footer_never_reaches_the_feeds(project, capsys):
-    write_item(project / "seeds", "ad.txt", url="https://cn.nytimes.com/world/x/ad/",
-               html=body(footer=FEEDX_FOOTER, when="2023-09-14 12:00:00"))
+    write_item(
+        project / "seeds",
+        "ad.txt",
+        url="https://cn.nytimes.com/world/x/ad/",
+        html=body(footer=FEEDX_FOOTER, when="2023-09-14 12:00:00"),
+    )
     assert main(["build"]) == 0
     for name in ("atom.xml", "rss.xml", "feed.json"):
         assert "获取更多RSS" not in (project / "dist" / name).read_text("utf-8")
@@ -159,8 +186,13 @@ def test_a_feed_that_does_not_validate_is_never_published(project, capsys, monke
         path.write_text('<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title></feed>', encoding="utf-8")
 
     monkeypatch.setattr(feedtool.emit.feeds, "write_atom", atom_without_ids)
-    write_item(project / "seeds", "new.txt", captured_ms=1700000000000, url="https://cn.nytimes.com/world/n/",
-               html=body(when="2023-11-01 08:00:00"))
+    write_item(
+        project / "seeds",
+        "new.txt",
+        captured_ms=1700000000000,
+        url="https://cn.nytimes.com/world/n/",
+        html=body(when="2023-11-01 08:00:00"),
+    )
     capsys.readouterr()
     assert main(["build"]) == 1
     err = capsys.readouterr().err
@@ -173,7 +205,7 @@ def test_a_feed_that_does_not_validate_is_never_published(project, capsys, monke
     [
         ('[feed]\ntitel = "x"\n', "unknown key 'titel' in [feed]"),
         ("[feeds]\n", "unknown section [feeds]"),
-        ('[feed]\nlimit = -1\n', "feed.limit must be 0 (all items) or a positive number"),
+        ("[feed]\nlimit = -1\n", "feed.limit must be 0 (all items) or a positive number"),
         ('[feed]\nbase_url = "https://e.com/feeds"\n', "feed.base_url must end with '/'"),
         ('[read]\ntimezone = "Mars/Olympus"\n', "read.timezone: unknown time zone 'Mars/Olympus'"),
         ('[[clean.footer_rules]]\npattern = "(["\n', "clean.footer_rules[1].pattern is not a valid regular"),

@@ -96,7 +96,12 @@ def test_config_can_add_a_footer_rule(tmp_path):
     config = write_config(tmp_path, '[[clean.footer_rules]]\nname = "mine"\npattern = "<p>sponsored</p>"\n')
     settings = load_settings(config)
     item = Item(
-        id=BASE, url=BASE, title="t", published=_now(), updated=_now(), content_html="<p>a</p><p>sponsored</p>"
+        id=BASE,
+        url=BASE,
+        title="t",
+        published=_now(),
+        updated=_now(),
+        content_html="<p>a</p><p>sponsored</p>",
     )
     assert clean_item(item, settings).content_html == "<p>a</p>"
 
@@ -109,7 +114,8 @@ def _now():
 
 def test_sanitizer_keeps_article_structure():
     html = (
-        '<section><h2>小标题</h2><p>正文<a href="https://e.com/x">链接</a><em>强调</em><strong>粗</strong></p>'
+        '<section><h2>小标题</h2><p>正文<a href="https://e.com/x">链接</a>'
+        "<em>强调</em><strong>粗</strong></p>"
         '<figure><img src="https://e.com/i.jpg" alt="图"><figcaption>说明<cite>来源</cite></figcaption></figure>'
         "<blockquote><p>引文</p></blockquote><ul><li>一</li></ul><ol><li>二</li></ol>"
         "<table><thead><tr><th>头</th></tr></thead><tbody><tr><td>格</td></tr></tbody></table></section>"
@@ -141,7 +147,9 @@ def test_relative_urls_are_resolved_against_the_item_link():
 
 
 def test_links_opening_a_new_window_get_noopener():
-    clean = sanitize('<a rel="nofollow" target="_blank" href="https://e.com/">a</a><a href="https://e.com/">b</a>', BASE)
+    clean = sanitize(
+        '<a rel="nofollow" target="_blank" href="https://e.com/">a</a><a href="https://e.com/">b</a>', BASE
+    )
     assert 'rel="nofollow noopener noreferrer"' in clean
     assert clean.count("noopener") == 1
 
@@ -155,7 +163,9 @@ def test_image_proxy_urls_are_unwrapped():
     assert unwrap_image_proxy("https://e.com/?url=x.com/a.jpg") == "https://e.com/?url=x.com/a.jpg"
     clean = sanitize('<img src="https://images.weserv.nl/?url=static01.nyt.com/a.jpg">', BASE)
     assert clean == '<img src="https://static01.nyt.com/a.jpg">'
-    kept = sanitize('<img src="https://images.weserv.nl/?url=static01.nyt.com/a.jpg">', BASE, unwrap_images=False)
+    kept = sanitize(
+        '<img src="https://images.weserv.nl/?url=static01.nyt.com/a.jpg">', BASE, unwrap_images=False
+    )
     assert "images.weserv.nl" in kept
 
 
@@ -173,7 +183,18 @@ def test_clean_item_strips_feedx_and_keeps_the_rest(tmp_path):
 TAGS = sorted(ALLOWED_TAGS | {"script", "style", "iframe", "form", "svg", "math", "object", "blink", "font"})
 ATTRIBUTES = ["href", "src", "style", "class", "onclick", "onerror", "target", "rel", "title", "width", "id"]
 VALUES = st.sampled_from(
-    ["https://e.com/a", "/rel", "javascript:alert(1)", "_blank", "x&amp;y", "a&b", "&lt;", "10", "", "mailto:x@y.z"]
+    [
+        "https://e.com/a",
+        "/rel",
+        "javascript:alert(1)",
+        "_blank",
+        "x&amp;y",
+        "a&b",
+        "&lt;",
+        "10",
+        "",
+        "mailto:x@y.z",
+    ]
 )
 
 
@@ -181,17 +202,24 @@ VALUES = st.sampled_from(
 def html_fragments(draw, depth=0):
     parts = []
     for _ in range(draw(st.integers(0, 4))):
-        kind = draw(st.sampled_from(["text", "element", "entity", "junk"] if depth < 3 else ["text", "entity"]))
+        kind = draw(
+            st.sampled_from(["text", "element", "entity", "junk"] if depth < 3 else ["text", "entity"])
+        )
         if kind == "text":
             parts.append(draw(st.text(st.sampled_from("ab 中文<>&\"'=/"), max_size=8)))
         elif kind == "entity":
-            parts.append(draw(st.sampled_from(["&amp;", "&lt;", "&nbsp;", "&copy;", "&#39;", "&bogus;", "&"])))
+            parts.append(
+                draw(st.sampled_from(["&amp;", "&lt;", "&nbsp;", "&copy;", "&#39;", "&bogus;", "&"]))
+            )
         elif kind == "junk":
-            parts.append(draw(st.sampled_from(["<", "</", "<!--", "-->", "<p", "<a href=", "<br/>", "<![CDATA["])))
+            parts.append(
+                draw(st.sampled_from(["<", "</", "<!--", "-->", "<p", "<a href=", "<br/>", "<![CDATA["]))
+            )
         else:
             tag = draw(st.sampled_from(TAGS))
             attrs = "".join(
-                f' {name}="{draw(VALUES)}"' for name in draw(st.lists(st.sampled_from(ATTRIBUTES), max_size=3))
+                f' {name}="{draw(VALUES)}"'
+                for name in draw(st.lists(st.sampled_from(ATTRIBUTES), max_size=3))
             )
             inner = draw(html_fragments(depth=depth + 1))
             parts.append(f"<{tag}{attrs}>{inner}</{tag}>")
@@ -206,7 +234,9 @@ def test_sanitizing_is_idempotent_and_safe(html):
     assert unsafe_parts(once) == []
 
 
-@pytest.mark.skipif(not XSS_CORPUS.exists(), reason="the shared XSS corpus (../shared) is not beside the repo")
+@pytest.mark.skipif(
+    not XSS_CORPUS.exists(), reason="the shared XSS corpus (../shared) is not beside the repo"
+)
 def test_no_payload_of_the_xss_corpus_survives():
     survivors, unstable = [], []
     for line in XSS_CORPUS.read_text(encoding="utf-8").split("\n"):
@@ -220,4 +250,3 @@ def test_no_payload_of_the_xss_corpus_survives():
             unstable.append(payload[:80])
     assert survivors == []
     assert unstable == []
-

@@ -57,7 +57,9 @@ def test_entries_are_newest_first_and_the_feed_updated_is_the_newest_item(built)
 
 def test_self_links_are_where_the_feeds_are_served(built):
     folder = built.outputs[0].parent
-    assert 'href="https://feeds.example.com/nyt/atom.xml" rel="self"' in (folder / "atom.xml").read_text("utf-8")
+    assert 'href="https://feeds.example.com/nyt/atom.xml" rel="self"' in (folder / "atom.xml").read_text(
+        "utf-8"
+    )
     rss = (folder / "rss.xml").read_text("utf-8")
     assert 'href="https://feeds.example.com/nyt/rss.xml" rel="self"' in rss
     assert "<link>https://cn.nytimes.com/</link>" in rss

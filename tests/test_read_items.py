@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -43,7 +44,9 @@ def test_seed_item_is_read_with_every_field():
     assert item.summary.startswith("他们注视着火箭发射台的工作情况。")
     assert item.summary.endswith("。")
     assert item.image is not None
-    assert item.image.caption == "俄罗斯官媒发布的照片显示，朝鲜领导人金正恩和俄罗斯总统普京周三在俄罗斯会面。"
+    assert (
+        item.image.caption == "俄罗斯官媒发布的照片显示，朝鲜领导人金正恩和俄罗斯总统普京周三在俄罗斯会面。"
+    )
     assert item.image.credit == "Vladimir Smirnov/Sputnik"
     assert (item.image.width, item.image.height) == (1050, 810)
 
@@ -65,9 +68,7 @@ def test_authors_are_one_person_each(tmp_path, address, names):
 
 
 def test_title_may_hold_brackets_and_url_parentheses(tmp_path):
-    path = write_item(
-        tmp_path, "a.txt", title="[快讯] 一(二)三", url="https://example.com/wiki/Foo_(bar)"
-    )
+    path = write_item(tmp_path, "a.txt", title="[快讯] 一(二)三", url="https://example.com/wiki/Foo_(bar)")
     item = read(path)
     assert item.title == "[快讯] 一(二)三"
     assert item.url == "https://example.com/wiki/Foo_(bar)"
@@ -107,7 +108,7 @@ def test_summary_is_whole_sentences_of_about_200_characters():
         ("<!--123-->\n[t](https://e.com/)\nnot dashes\n<p>x</p>", 3, "third line must be a line of dashes"),
         ("<!--123-->\n[t](https://e.com/)\n---\n  \n", 4, "the HTML body is empty"),
         ("<!--123-->\n[t](https://e.com/)\n---\n<p>no time</p>", 4, 'no <time datetime="…">'),
-        ("<!--123-->\n[t](https://e.com/)\n---\n<p>x</p>\n<time datetime=\"yesterday\">", 5, "is not a date"),
+        ('<!--123-->\n[t](https://e.com/)\n---\n<p>x</p>\n<time datetime="yesterday">', 5, "is not a date"),
     ],
 )
 def test_bad_files_name_the_line_and_the_problem(tmp_path, text, line, message):
@@ -132,10 +133,8 @@ def test_body_that_is_not_utf8_names_its_line(tmp_path):
 def test_reader_raises_only_its_own_errors_on_arbitrary_bytes(data):
     path = Path("fuzz.txt")
     for step in (lambda: scan_item(path, data, zone), lambda: read_item(path, data, zone, "en")):
-        try:
+        with contextlib.suppress(FeedtoolError):
             step()
-        except FeedtoolError:
-            pass
 
 
 @settings(max_examples=200, deadline=None)
@@ -144,9 +143,7 @@ def test_reader_raises_only_its_own_errors_on_arbitrary_bytes(data):
     st.text(st.characters(blacklist_categories=["Cs"]), max_size=300),
 )
 def test_reader_raises_only_its_own_errors_on_arbitrary_item_text(title, html):
-    data = f"<!--1694675222000-->\n[{title}](https://e.com/a)\n---\n{html}".encode()
-    path = Path("fuzz.txt")
-    try:
-        read_item(path, data, zone, "en")
-    except FeedtoolError:
-        pass
+    # "[" in the title also makes URLs like "https://[x", which urllib refuses outright.
+    data = f"<!--1694675222000-->\n[{title}](https://{title}e.com/a)\n---\n{html}".encode()
+    with contextlib.suppress(FeedtoolError):
+        read_item(Path("fuzz.txt"), data, zone, "en")

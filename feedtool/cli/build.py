@@ -29,15 +29,25 @@ def register(commands: Any) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: ./feedtool.toml)")
+    parser.add_argument(
+        "--config", type=Path, metavar="FILE", help="configuration file (default: ./feedtool.toml)"
+    )
     parser.add_argument("--seeds", type=Path, metavar="DIR", help="folder of item files (default: seeds)")
     parser.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: dist)")
-    parser.add_argument("--cache-dir", type=Path, metavar="DIR", help="cache of cleaned items (default: .feedtool-cache)")
-    parser.add_argument("--base-url", metavar="URL", help="the address the output folder is served at, ending in /")
-    parser.add_argument("--limit", type=int, metavar="N", help="newest items per feed, 0 for all (default: 50)")
+    parser.add_argument(
+        "--cache-dir", type=Path, metavar="DIR", help="cache of cleaned items (default: .feedtool-cache)"
+    )
+    parser.add_argument(
+        "--base-url", metavar="URL", help="the address the output folder is served at, ending in /"
+    )
+    parser.add_argument(
+        "--limit", type=int, metavar="N", help="newest items per feed, 0 for all (default: 50)"
+    )
     parser.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
     parser.add_argument("--keep-going", action="store_true", help="leave bad files out instead of stopping")
-    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if the output is not current")
+    parser.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if the output is not current"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -66,7 +76,12 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         settings = load_settings(
-            args.config, seeds=args.seeds, out=args.out, cache=args.cache_dir, base_url=args.base_url, limit=args.limit
+            args.config,
+            seeds=args.seeds,
+            out=args.out,
+            cache=args.cache_dir,
+            base_url=args.base_url,
+            limit=args.limit,
         )
     except ConfigError as e:
         print(f"feedtool build: {e}", file=sys.stderr)

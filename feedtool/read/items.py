@@ -38,6 +38,7 @@ _DATE_SEGMENT = re.compile(r"^\d+$")
 SUMMARY_TARGET = 200
 SUMMARY_HARD_LIMIT = 300
 
+
 @dataclass(frozen=True, slots=True)
 class ItemFile:
     """What a cheap look at an item file tells: enough to order, de-duplicate and cache it."""
@@ -70,7 +71,10 @@ def _decode(path: Path, data: bytes) -> str:
 
 
 def _http_url(url: str) -> bool:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed IPv6 host, "http://["
+        return False
     return parts.scheme in ("http", "https") and bool(parts.netloc) and not any(c.isspace() for c in url)
 
 
@@ -98,7 +102,9 @@ def _split(path: Path, data: bytes) -> _Parts:
     if not match:
         shown = first.strip()[:60] or "an empty line"
         raise ItemError(
-            path, 1, f"first line must be <!--EPOCH_MS--> (capture time, milliseconds since 1970 UTC), got {shown!r}"
+            path,
+            1,
+            f"first line must be <!--EPOCH_MS--> (capture time, milliseconds since 1970 UTC), got {shown!r}",
         )
     try:
         captured = datetime.fromtimestamp(int(match.group(1)) / 1000, UTC)
@@ -122,7 +128,9 @@ def _published(path: Path, body: str, url: str, zone: tzinfo) -> datetime:
     match = _FIRST_TIME.search(body)
     if not match:
         raise ItemError(
-            path, BODY_FIRST_LINE, 'no <time datetime="…"> in the body: cannot tell when the item was published'
+            path,
+            BODY_FIRST_LINE,
+            'no <time datetime="…"> in the body: cannot tell when the item was published',
         )
     value = next(g for g in match.groups() if g is not None)
     line = BODY_FIRST_LINE + body.count("\n", 0, match.start())
@@ -130,7 +138,9 @@ def _published(path: Path, body: str, url: str, zone: tzinfo) -> datetime:
         when = dateparser.isoparse(value.strip())
     except (ValueError, OverflowError) as e:
         raise ItemError(
-            path, line, f'<time datetime="{value}"> is not a date and time (expected e.g. 2023-09-14 02:49:21)'
+            path,
+            line,
+            f'<time datetime="{value}"> is not a date and time (expected e.g. 2023-09-14 02:49:21)',
         ) from e
     return when.replace(tzinfo=zone) if when.tzinfo is None else when
 

@@ -73,9 +73,7 @@ def validate_path(path: Path, *, base: str | None = None) -> Report:
     except OSError as e:
         raise FeedtoolError(f"{path}: cannot read: {e.strerror or e}") from e
     with handle:
-        return validate_chunks(
-            _chunks(handle, path), source=str(path), location=base, content_type=None
-        )
+        return validate_chunks(_chunks(handle, path), source=str(path), location=base, content_type=None)
 
 
 def _chunks(handle: BinaryIO, path: Path) -> Iterator[bytes]:
