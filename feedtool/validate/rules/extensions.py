@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from feedtool.validate import rss_codes, values
@@ -33,18 +32,19 @@ from feedtool.validate.namespaces import (
     tag,
 )
 from feedtool.validate.rules.rss import (
+    ValueCheck,
     check_full_uri,
     check_html,
     check_language,
     check_plain_text,
     no_check,
     text_of,
+    value_check,
+    where,
 )
 from feedtool.validate.values import words
 
 rss_codes.ensure_defined()
-
-ValueCheck = Callable[[Element, Context, str], None]
 
 SY = "http://purl.org/rss/1.0/modules/syndication/"
 ADMIN = "http://webns.net/mvcb/"
@@ -131,55 +131,28 @@ def host_kind(host: Element) -> str:
     return HOST_KINDS.get(local, local)
 
 
-def check_w3cdtf(element: Element, ctx: Context, value: str) -> None:
-    code = values.check_w3cdtf_date(value)
-    if code:
-        ctx.report(code, element, value=value, **_where(element))
-
-
-def check_iso8601(element: Element, ctx: Context, value: str) -> None:
-    code = values.check_iso8601_date(value)
-    if code:
-        ctx.report(code, element, value=value, **_where(element))
-
-
-def check_rfc3339(element: Element, ctx: Context, value: str) -> None:
-    code = values.check_rfc3339_date(value)
-    if code:
-        ctx.report(code, element, value=value, **_where(element))
-
-
-def _where(element: Element) -> dict[str, str]:
-    parent = element.getparent()
-    return {"element": name_of(element), "parent": name_of(parent) if parent is not None else ""}
-
-
-def _value_check(checker: Callable[[str], str | None]) -> ValueCheck:
-    def check(element: Element, ctx: Context, value: str) -> None:
-        code = checker(value)
-        if code:
-            ctx.report(code, element, value=value, **_where(element))
-
-    return check
+check_w3cdtf = value_check(values.check_w3cdtf_date)
+check_iso8601 = value_check(values.check_iso8601_date)
+check_rfc3339 = value_check(values.check_rfc3339_date)
 
 
 _COMMA_INTEGERS = re.compile(r"\d+(?:,\s*\d+)*\Z")
 
-check_positive = _value_check(values.check_positive_integer)
-check_non_negative = _value_check(values.check_non_negative_integer)
-check_latitude = _value_check(values.check_latitude)
-check_longitude = _value_check(values.check_longitude)
-check_comma_integers = _value_check(
+check_positive = value_check(values.check_positive_integer)
+check_non_negative = value_check(values.check_non_negative_integer)
+check_latitude = value_check(values.check_latitude)
+check_longitude = value_check(values.check_longitude)
+check_comma_integers = value_check(
     lambda v: None if _COMMA_INTEGERS.match(v) else "InvalidCommaSeparatedIntegers"
 )
-check_update_period = _value_check(
+check_update_period = value_check(
     lambda v: None if v in ("hourly", "daily", "weekly", "monthly", "yearly") else "InvalidUpdatePeriod"
 )
 
 
 def check_update_frequency(element: Element, ctx: Context, value: str) -> None:
     if not value:
-        ctx.report("NotBlank", element, **_where(element))
+        ctx.report("NotBlank", element, **where(element))
     check_positive(element, ctx, value)
 
 
@@ -188,13 +161,13 @@ def check_resource(element: Element, ctx: Context, value: str) -> None:
     resource = element.get(tag(RDF, "resource"))
     if resource is None:
         if ctx.format == "rss1":
-            ctx.report("MissingAttribute", element, attribute="rdf:resource", **_where(element))
+            ctx.report("MissingAttribute", element, attribute="rdf:resource", **where(element))
         elif value:
             check_full_uri(element, ctx, value)
         return
     code = values.check_uri(resource)
     if code:
-        ctx.report(code, element, value=resource, **_where(element))
+        ctx.report(code, element, value=resource, **where(element))
 
 
 def check_trackback_ping(element: Element, ctx: Context, value: str) -> None:
@@ -202,7 +175,7 @@ def check_trackback_ping(element: Element, ctx: Context, value: str) -> None:
         check_resource(element, ctx, value)
         return
     for attribute in element.attrib:
-        ctx.report("UnexpectedAttribute", element, attribute=attribute, **_where(element))
+        ctx.report("UnexpectedAttribute", element, attribute=attribute, **where(element))
     check_full_uri(element, ctx, value)
 
 
@@ -213,40 +186,40 @@ def check_slash_comments(element: Element, ctx: Context, value: str) -> None:
 
 def check_atom_link(element: Element, ctx: Context, value: str) -> None:
     if value:
-        ctx.report("AtomLinkNotEmpty", element, **_where(element))
+        ctx.report("AtomLinkNotEmpty", element, **where(element))
     href = element.get("href")
     if href is None:
-        ctx.report("MissingAttribute", element, attribute="href", **_where(element))
+        ctx.report("MissingAttribute", element, attribute="href", **where(element))
         return
     code = values.check_iri(href)
     if code:
-        ctx.report(code, element, value=href, **_where(element))
+        ctx.report(code, element, value=href, **where(element))
 
 
 def check_xhtml_body(element: Element, ctx: Context, value: str) -> None:
     for finding in check_xhtml(element):
         if finding.code != "UnknownNamespace":
             ctx.report(finding.code, element, detail=finding.detail, value=finding.detail,
-                       **_where(element))  # fmt: skip
+                       **where(element))  # fmt: skip
 
 
 def check_thr_in_reply_to(element: Element, ctx: Context, value: str) -> None:
     media_type = element.get("type")
     if media_type is not None and values.check_mime_type(media_type):
         ctx.report("InvalidMIMEType", element, attribute="type", value=media_type,
-                   **_where(element))  # fmt: skip
+                   **where(element))  # fmt: skip
     ref = element.get("ref")
     if ref is None:
-        ctx.report("MissingAttribute", element, attribute="ref", **_where(element))
+        ctx.report("MissingAttribute", element, attribute="ref", **where(element))
     else:
         code = values.check_iri(ref, full=True)
         if code:
-            ctx.report(code, element, value=ref, **_where(element))
+            ctx.report(code, element, value=ref, **where(element))
     href = element.get("href")
     if href is not None:
         code = values.check_iri(href)
         if code:
-            ctx.report(code, element, value=href, **_where(element))
+            ctx.report(code, element, value=href, **where(element))
 
 
 def check_flare(element: Element, ctx: Context, value: str) -> None:
@@ -255,25 +228,25 @@ def check_flare(element: Element, ctx: Context, value: str) -> None:
         reference = element.get(attribute)
         if reference is not None and ctx.format == "rss" and values.is_relative_ref(reference):
             ctx.report("ContainsRelRef", element, attribute=attribute, value=reference,
-                       **_where(element))  # fmt: skip
+                       **where(element))  # fmt: skip
 
 
 def check_access_restriction(element: Element, ctx: Context, value: str) -> None:
     relationship = element.get("relationship")
     if relationship is None:
-        ctx.report("MissingAttribute", element, attribute="relationship", **_where(element))
+        ctx.report("MissingAttribute", element, attribute="relationship", **where(element))
     if relationship not in ("allow", "deny"):
         ctx.report("InvalidAccessRestrictionRel", element, value=relationship or "",
-                   **_where(element))  # fmt: skip
+                   **where(element))  # fmt: skip
 
 
 def check_comment_rss_case(element: Element, ctx: Context, value: str) -> None:
-    ctx.report("CommentRSS", element, **_where(element))
+    ctx.report("CommentRSS", element, **where(element))
 
 
 def check_feedburner_info(element: Element, ctx: Context, value: str) -> None:
     if element.get("uri") is None:
-        ctx.report("MissingAttribute", element, attribute="uri", **_where(element))
+        ctx.report("MissingAttribute", element, attribute="uri", **where(element))
 
 
 DC_DATES = words("date created issued modified dateAccepted dateCopyrighted dateSubmitted")
@@ -352,7 +325,7 @@ SPECS: dict[str, Spec] = {
     tag(FEEDBURNER, "browserFriendly"): Spec(check_plain_text),
     tag(FEEDBURNER, "feedFlare"): Spec(check_flare, repeatable=True),
     tag(ACCESS, "restriction"): Spec(check_access_restriction, hosts=frozenset({"rss"})),
-    tag(CONVERSATIONS, "ratingAverage"): Spec(_value_check(values.check_float)),
+    tag(CONVERSATIONS, "ratingAverage"): Spec(value_check(values.check_float)),
     tag(CONVERSATIONS, "ratingCount"): Spec(check_non_negative),
     tag(CONVERSATIONS, "ratingIndividual"): Spec(check_positive),
     tag(CONVERSATIONS, "ratingTimestamp"): Spec(no_check),
@@ -408,7 +381,7 @@ def _check_rdf_payload(element: Element, ctx: Context) -> None:
         if not isinstance(node.tag, str):
             continue
         if node is not element and split(node.tag)[0] in (RSS1, RSS11):
-            ctx.report("UndefinedElement", node, **_where(node))
+            ctx.report("UndefinedElement", node, **where(node))
         has_children = any(isinstance(child.tag, str) for child in node)
         literal = node.get(tag(RDF, "parseType")) == "Literal"
         if has_children and not literal and (node.text or "").strip():
@@ -428,7 +401,7 @@ def _check_unknown(child: Element, ctx: Context, namespace: str) -> None:
     elif namespace == OLD_WIKI:
         _once(ctx, "ObsoleteWikiNamespace", child, value=namespace)
     elif namespace in CHECKED_NAMESPACES:
-        ctx.report("UndefinedElement", child, **_where(child))
+        ctx.report("UndefinedElement", child, **where(child))
     elif namespace not in TOLERATED and namespace not in EXTERNAL_NAMESPACES:
         _once(ctx, "UnknownNamespace", child, value=namespace, detail=namespace)
 
@@ -442,7 +415,7 @@ def _once(ctx: Context, code: str, element: Element, **fields: str) -> None:
     key = (code, fields.get("value", ""))
     if key not in seen:
         seen.add(key)
-        ctx.report(code, element, **_where(element), **fields)
+        ctx.report(code, element, **where(element), **fields)
 
 
 def _check_prefix(element: Element, ctx: Context) -> None:
@@ -499,7 +472,7 @@ def _check_item_descriptions(item: Element, ctx: Context) -> None:
         if twin is not None and (item.find("description") is not None or
                                  item.find(tag(CONTENT, "encoded")) is not None or
                                  twin_tag == tag(XHTML, "body")):  # fmt: skip
-            ctx.report("DuplicateDescriptionSemantics", twin, **_where(twin))
+            ctx.report("DuplicateDescriptionSemantics", twin, **where(twin))
 
 
 @rule(tag(ATOM, "link"))
@@ -508,10 +481,10 @@ def check_thread_link_attributes(link: Element, ctx: Context) -> None:
     count = link.get(tag(THR, "count"))
     if count is not None and values.check_non_negative_integer(count):
         ctx.report("InvalidNonNegativeInteger", link, attribute="thr:count", value=count,
-                   **_where(link))  # fmt: skip
+                   **where(link))  # fmt: skip
     updated = link.get(tag(THR, "updated"))
     if updated is not None and values.check_rfc3339_date(updated) == "InvalidRFC3339Date":
         ctx.report("InvalidRFC3339Date", link, attribute="thr:updated", value=updated,
-                   **_where(link))  # fmt: skip
+                   **where(link))  # fmt: skip
     if link.get(tag(THR, "when")) is not None:
-        ctx.report("NoThrWhen", link, attribute="thr:when", **_where(link))
+        ctx.report("NoThrWhen", link, attribute="thr:when", **where(link))

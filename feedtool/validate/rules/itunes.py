@@ -9,7 +9,14 @@ from feedtool.validate import rss_codes, values
 from feedtool.validate.engine import Context, Element, name_of, rule
 from feedtool.validate.namespaces import ITUNES, split, tag
 from feedtool.validate.rules.extensions import EXTERNAL_SPECS, Spec, ValueCheck
-from feedtool.validate.rules.rss import check_plain_text, no_check, plain_text_problem, text_of
+from feedtool.validate.rules.rss import (
+    check_plain_text,
+    no_check,
+    plain_text_problem,
+    text_of,
+    value_check,
+    where,
+)
 from feedtool.validate.values import words
 
 rss_codes.ensure_defined()
@@ -63,47 +70,34 @@ OBSOLETE_CATEGORIES = frozenset(
 )  # fmt: skip
 
 
-def _where(element: Element) -> dict[str, str]:
-    parent = element.getparent()
-    return {"element": name_of(element), "parent": name_of(parent) if parent is not None else ""}
-
-
 def check_true_false(element: Element, ctx: Context, value: str) -> None:
     raw = "".join(element.itertext())
     if raw not in ("true", "false"):
-        ctx.report("InvalidTrueFalse", element, value=raw, **_where(element))
+        ctx.report("InvalidTrueFalse", element, value=raw, **where(element))
 
 
 def check_block(element: Element, ctx: Context, value: str) -> None:
     if value.lower() not in ("yes", "no", "clean", "true", "false"):
-        ctx.report("InvalidYesNoClean", element, value=value, **_where(element))
+        ctx.report("InvalidYesNoClean", element, value=value, **where(element))
 
 
 def check_yes_no(element: Element, ctx: Context, value: str) -> None:
     if value.lower() not in ("yes", "no"):
-        ctx.report("InvalidYesNo", element, value=value, **_where(element))
+        ctx.report("InvalidYesNo", element, value=value, **where(element))
 
 
-def check_positive(element: Element, ctx: Context, value: str) -> None:
-    code = values.check_positive_integer(value)
-    if code:
-        ctx.report(code, element, value=value, **_where(element))
-
-
-def check_duration(element: Element, ctx: Context, value: str) -> None:
-    code = values.check_duration(value)
-    if code:
-        ctx.report(code, element, value=value, **_where(element))
+check_positive = value_check(values.check_positive_integer)
+check_duration = value_check(values.check_duration)
 
 
 def check_episode_type(element: Element, ctx: Context, value: str) -> None:
     if value not in ("full", "trailer", "bonus"):
-        ctx.report("InvalidItunesEpisodeType", element, value=value, **_where(element))
+        ctx.report("InvalidItunesEpisodeType", element, value=value, **where(element))
 
 
 def check_show_type(element: Element, ctx: Context, value: str) -> None:
     if value not in ("episodic", "serial"):
-        ctx.report("InvalidItunesChannelType", element, value=value, **_where(element))
+        ctx.report("InvalidItunesChannelType", element, value=value, **where(element))
 
 
 def _limited(limit: int) -> ValueCheck:
@@ -111,10 +105,10 @@ def _limited(limit: int) -> ValueCheck:
 
     def check(element: Element, ctx: Context, value: str) -> None:
         if len(value) > limit:
-            ctx.report("TooLong", element, detail=str(limit), **_where(element))
+            ctx.report("TooLong", element, detail=str(limit), **where(element))
         found = plain_text_problem(value)
         if found:
-            ctx.report(found[0], element, value=found[1], **_where(element))
+            ctx.report(found[0], element, value=found[1], **where(element))
 
     return check
 
@@ -122,23 +116,23 @@ def _limited(limit: int) -> ValueCheck:
 def check_keywords(element: Element, ctx: Context, value: str) -> None:
     _limited(255)(element, ctx, value)
     if " " in value and "," not in value:
-        ctx.report("InvalidKeywords", element, value=value, **_where(element))
+        ctx.report("InvalidKeywords", element, value=value, **where(element))
 
 
 def check_image(element: Element, ctx: Context, value: str) -> None:
     href = element.get("href")
     if href is None:
-        ctx.report("MissingAttribute", element, attribute="href", **_where(element))
+        ctx.report("MissingAttribute", element, attribute="href", **where(element))
         return
     if not re.match(r"https?://", href) or values.check_uri(href, full=True):
         ctx.report("InvalidURLAttribute", element, attribute="href", value=href,
-                   **_where(element))  # fmt: skip
+                   **where(element))  # fmt: skip
 
 
 def check_category(element: Element, ctx: Context, value: str) -> None:
     text = element.get("text")
     if text is None:
-        ctx.report("MissingAttribute", element, attribute="text", **_where(element))
+        ctx.report("MissingAttribute", element, attribute="text", **where(element))
         return
     parent = element.getparent()
     if parent is not None and parent.tag == CATEGORY:
@@ -147,7 +141,7 @@ def check_category(element: Element, ctx: Context, value: str) -> None:
         known = frozenset(CATEGORIES)
     if text not in known:
         code = "ObsoleteItunesCategory" if text in OBSOLETE_CATEGORIES else "InvalidItunesCategory"
-        ctx.report(code, element, value=text, **_where(element))
+        ctx.report(code, element, value=text, **where(element))
     for child in element:
         if isinstance(child.tag, str) and child.tag == CATEGORY:
             check_category(child, ctx, "")
@@ -160,13 +154,13 @@ def check_owner(element: Element, ctx: Context, value: str) -> None:
         return
     code = values.check_addr_spec(text_of(email))
     if code:
-        ctx.report(code, email, value=text_of(email), **_where(email))
+        ctx.report(code, email, value=text_of(email), **where(email))
 
 
 def check_new_feed_url(element: Element, ctx: Context, value: str) -> None:
     code = values.check_uri(value, full=True)
     if code:
-        ctx.report(code, element, value=value, **_where(element))
+        ctx.report(code, element, value=value, **where(element))
 
 
 CATEGORY = tag(ITUNES, "category")

@@ -34,7 +34,6 @@ class _FeedFacts:
     """What the item rules tell the channel rule (items are emptied once checked)."""
 
     guids: set[str] = field(default_factory=set)
-    items: int = 0
 
 
 def _facts(ctx: Context) -> _FeedFacts:
@@ -53,9 +52,21 @@ def text_of(element: Element) -> str:
 # Value checks for simple elements: each reports its own problems.
 
 
-def _where(element: Element) -> dict[str, str]:
+def where(element: Element) -> dict[str, str]:
+    """The message fields naming an element and its parent, as written in the feed."""
     parent = element.getparent()
     return {"element": name_of(element), "parent": name_of(parent) if parent is not None else ""}
+
+
+def value_check(checker: Callable[[str], str | None]) -> ValueCheck:
+    """A check that reports the code a value checker (from `values`) returns, if any."""
+
+    def check(element: Element, ctx: Context, value: str) -> None:
+        code = checker(value)
+        if code:
+            ctx.report(code, element, value=value, **where(element))
+
+    return check
 
 
 _ENTITY_LIKE = re.compile(r"&(#|[A-Za-z]\w*)")
@@ -79,61 +90,48 @@ def check_plain_text(element: Element, ctx: Context, value: str) -> None:
     if len(element) == 0:
         found = plain_text_problem(element.text or "")
         if found:
-            ctx.report(found[0], element, value=found[1], **_where(element))
+            ctx.report(found[0], element, value=found[1], **where(element))
 
 
 def check_title(element: Element, ctx: Context, value: str) -> None:
     if not value:
-        ctx.report("NotBlank", element, **_where(element))
+        ctx.report("NotBlank", element, **where(element))
         return
     check_plain_text(element, ctx, value)
 
 
-def check_full_uri(element: Element, ctx: Context, value: str) -> None:
-    code = values.check_uri(value, full=True)
-    if code:
-        ctx.report(code, element, value=value, **_where(element))
-
-
-def check_rfc822(element: Element, ctx: Context, value: str) -> None:
-    code = values.check_rfc822_date(value)
-    if code:
-        ctx.report(code, element, value=value, **_where(element))
+check_full_uri = value_check(lambda value: values.check_uri(value, full=True))
+check_rfc822 = value_check(values.check_rfc822_date)
+check_language = value_check(values.check_language)
 
 
 def check_contact(element: Element, ctx: Context, value: str) -> None:
-    where = _where(element)
+    fields = where(element)
     found = values.html_in_text(value)
     if found:
-        ctx.report("ContainsHTML", element, value=found, **where)
+        ctx.report("ContainsHTML", element, value=found, **fields)
     if value.lower().startswith("mailto:"):
         return
     if values.check_email(value) is None:
         if not values.has_real_name(value):
-            ctx.report("MissingRealName", element, value=value, **where)
+            ctx.report("MissingRealName", element, value=value, **fields)
     elif values.contains_email(value):
-        ctx.report("EmailFormat", element, value=value, **where)
+        ctx.report("EmailFormat", element, value=value, **fields)
     else:
-        ctx.report("InvalidContact", element, value=value, **where)
-
-
-def check_language(element: Element, ctx: Context, value: str) -> None:
-    code = values.check_language(value)
-    if code:
-        ctx.report(code, element, value=value, **_where(element))
+        ctx.report("InvalidContact", element, value=value, **fields)
 
 
 def check_ttl(element: Element, ctx: Context, value: str) -> None:
     if not value:
-        ctx.report("NotBlank", element, **_where(element))
+        ctx.report("NotBlank", element, **where(element))
     code = values.check_positive_integer(value)
     if code:
-        ctx.report(code, element, value=value, **_where(element))
+        ctx.report(code, element, value=value, **where(element))
 
 
 def check_category(element: Element, ctx: Context, value: str) -> None:
     if not value:
-        ctx.report("NotBlank", element, **_where(element))
+        ctx.report("NotBlank", element, **where(element))
     check_plain_text(element, ctx, value)
 
 
@@ -161,77 +159,77 @@ def no_check(element: Element, ctx: Context, value: str) -> None:
 
 
 def check_cloud(element: Element, ctx: Context, value: str) -> None:
-    where = _where(element)
+    fields = where(element)
     for attribute in ("domain", "port", "path", "registerProcedure", "protocol"):
         if element.get(attribute) is None:
-            ctx.report("MissingAttribute", element, attribute=attribute, **where)
+            ctx.report("MissingAttribute", element, attribute=attribute, **fields)
     port = element.get("port")
     if port is not None and values.check_positive_integer(port):
-        ctx.report("InvalidIntegerAttribute", element, attribute="port", value=port, **where)
+        ctx.report("InvalidIntegerAttribute", element, attribute="port", value=port, **fields)
     protocol = element.get("protocol")
     if protocol is not None and protocol not in ("xml-rpc", "soap", "http-post"):
-        ctx.report("InvalidValue", element, value=protocol, **where)
+        ctx.report("InvalidValue", element, value=protocol, **fields)
 
 
 def check_enclosure(element: Element, ctx: Context, value: str) -> None:
-    where = _where(element)
+    fields = where(element)
     url = element.get("url")
     length = element.get("length")
     media_type = element.get("type")
     for attribute, given in (("url", url), ("length", length), ("type", media_type)):
         if given is None:
-            ctx.report("MissingAttribute", element, attribute=attribute, **where)
+            ctx.report("MissingAttribute", element, attribute=attribute, **fields)
     if url is not None and (
         not re.match(r"https?://", url, re.IGNORECASE) or values.check_uri(url, full=True)
     ):
-        ctx.report("InvalidURLAttribute", element, attribute="url", value=url, **where)
+        ctx.report("InvalidURLAttribute", element, attribute="url", value=url, **fields)
     if length is not None:
         if re.fullmatch(r"-\d+", length.strip()):
-            ctx.report("UseZeroForUnknown", element, attribute="length", value=length, **where)
+            ctx.report("UseZeroForUnknown", element, attribute="length", value=length, **fields)
         elif values.check_non_negative_integer(length):
             ctx.report("InvalidIntegerAttribute", element, attribute="length", value=length,
-                       **where)  # fmt: skip
+                       **fields)  # fmt: skip
     if media_type is not None and values.check_mime_type(media_type):
-        ctx.report("InvalidMIMEAttribute", element, attribute="type", value=media_type, **where)
+        ctx.report("InvalidMIMEAttribute", element, attribute="type", value=media_type, **fields)
 
 
 _SMALL_INTEGER = re.compile(r"\d{1,9}\Z")
 
 
 def check_guid(element: Element, ctx: Context, value: str) -> None:
-    where = _where(element)
+    fields = where(element)
     for attribute in element.attrib:
         if attribute != "isPermaLink":
-            ctx.report("UnexpectedAttribute", element, attribute=attribute, **where)
+            ctx.report("UnexpectedAttribute", element, attribute=attribute, **fields)
     flag = element.get("isPermaLink")
     if flag is not None and flag not in ("true", "false"):
         ctx.report("InvalidBooleanAttribute", element, attribute="isPermaLink", value=flag,
-                   **where)  # fmt: skip
+                   **fields)  # fmt: skip
     if not value:
-        ctx.report("NotBlank", element, **where)
+        ctx.report("NotBlank", element, **fields)
     if flag == "false":
         if _SMALL_INTEGER.match(value):
-            ctx.report("NotSufficientlyUnique", element, value=value, **where)
+            ctx.report("NotSufficientlyUnique", element, value=value, **fields)
     elif value.lower().startswith(("urn:", "tag:")):
-        ctx.report("InvalidPermalink", element, value=value, **where)
+        ctx.report("InvalidPermalink", element, value=value, **fields)
     elif not value or values.check_uri(value, full=True):
-        ctx.report("InvalidHttpGUID", element, value=value, **where)
+        ctx.report("InvalidHttpGUID", element, value=value, **fields)
     facts = _facts(ctx)
     if value:
         if value in facts.guids:
-            ctx.report("DuplicateValue", element, value=value, **where)
+            ctx.report("DuplicateValue", element, value=value, **fields)
         facts.guids.add(value)
 
 
 def check_source(element: Element, ctx: Context, value: str) -> None:
-    where = _where(element)
+    fields = where(element)
     url = element.get("url")
     if url is None:
-        ctx.report("MissingAttribute", element, attribute="url", **where)
+        ctx.report("MissingAttribute", element, attribute="url", **fields)
     else:
         code = values.check_uri(url, full=True)
         if code:
-            ctx.report(code, element, value=url, **where)
+            ctx.report(code, element, value=url, **fields)
     check_plain_text(element, ctx, value)
 
 
@@ -247,28 +245,28 @@ _IMAGE_CHILDREN: dict[str, ValueCheck] = {
 
 def check_image(element: Element, ctx: Context, value: str) -> None:
     _check_children(element, ctx, _IMAGE_CHILDREN, repeatable=())
-    where = _where(element)
+    fields = where(element)
     for required, code in (("url", "MissingElement"), ("title", "MissingTitle"),
                            ("link", "MissingLink")):  # fmt: skip
         if element.find(required) is None:
-            ctx.report(code, element, element=required, parent=where["element"])
+            ctx.report(code, element, element=required, parent=fields["element"])
     for name, limit, code in (("width", 144, "InvalidWidth"), ("height", 400, "InvalidHeight")):
         child = element.find(name)
         if child is not None:
             size = text_of(child)
             if not size.isdigit() or not 0 < int(size) <= limit:
-                ctx.report(code, child, value=size, **_where(child))
+                ctx.report(code, child, value=size, **where(child))
     url = element.find("url")
     if url is not None:
         address = text_of(url).lower().split("?")[0]
         if address and not address.endswith((".jpg", ".jpeg", ".gif", ".png")):
-            ctx.report("ImageUrlFormat", url, value=text_of(url), **_where(url))
+            ctx.report("ImageUrlFormat", url, value=text_of(url), **where(url))
     channel = element.getparent()
     if channel is not None and channel.tag == CHANNEL:
         for name, code in (("title", "ImageTitleDoesntMatch"), ("link", "ImageLinkDoesntMatch")):
             mine, theirs = element.find(name), channel.find(name)
             if mine is not None and theirs is not None and text_of(mine) != text_of(theirs):
-                ctx.report(code, mine, value=text_of(mine), **_where(mine))
+                ctx.report(code, mine, value=text_of(mine), **where(mine))
 
 
 _TEXT_INPUT_CHILDREN: dict[str, ValueCheck] = {
@@ -280,13 +278,13 @@ _TEXT_INPUT_CHILDREN: dict[str, ValueCheck] = {
 
 
 def check_text_input(element: Element, ctx: Context, value: str) -> None:
-    ctx.report("AvoidTextInput", element, **_where(element))
+    ctx.report("AvoidTextInput", element, **where(element))
     _check_children(element, ctx, _TEXT_INPUT_CHILDREN, repeatable=())
-    where = _where(element)
+    fields = where(element)
     for required, code in (("title", "MissingTitle"), ("description", "MissingDescription"),
                            ("name", "MissingElement"), ("link", "MissingLink")):  # fmt: skip
         if element.find(required) is None:
-            ctx.report(code, element, element=required, parent=where["element"])
+            ctx.report(code, element, element=required, parent=fields["element"])
 
 
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -311,20 +309,20 @@ def _check_skip(element: Element, ctx: Context, child_name: str) -> None:
             continue
         found = True
         value = text_of(child)
-        where = _where(child)
+        fields = where(child)
         if child_name == "hour":
             if not value.isdigit() or int(value) > 24:
-                ctx.report("InvalidHour", child, value=value, **where)
+                ctx.report("InvalidHour", child, value=value, **fields)
                 continue
             if int(value) == 24:
-                ctx.report("UseZeroForMidnight", child, value=value, **where)
+                ctx.report("UseZeroForMidnight", child, value=value, **fields)
                 value = "0"
             value = str(int(value))
         elif value not in _DAYS:
-            ctx.report("InvalidDay", child, value=value, **where)
+            ctx.report("InvalidDay", child, value=value, **fields)
             continue
         if value in seen:
-            ctx.report("DuplicateValue", child, value=value, **where)
+            ctx.report("DuplicateValue", child, value=value, **fields)
         seen.add(value)
     if not found:
         ctx.report("MissingElement", element, element=child_name, parent=name_of(element))
@@ -394,7 +392,7 @@ def _check_children(
         check = known.get(local)
         if check is None:
             if local == "blink" and element.tag == CHANNEL:
-                ctx.report("NoBlink", child, **_where(child))
+                ctx.report("NoBlink", child, **where(child))
             else:
                 _report_unknown(child, ctx)
             continue
@@ -405,11 +403,11 @@ def _check_children(
             value = text_of(child)
             check(child, ctx, value)
             if values.looks_double_encoded(value):
-                ctx.report("BadCharacters", child, **_where(child))
+                ctx.report("BadCharacters", child, **where(child))
         _check_no_children(child, ctx, check)
     stray = [element.text] + [child.tail for child in element]
     if any(text and text.strip() for text in stray):
-        ctx.report("UnexpectedText", element, **_where(element))
+        ctx.report("UnexpectedText", element, **where(element))
 
 
 _STRUCTURED = {check_cloud, check_image, check_text_input, check_skip_hours, check_skip_days}
@@ -430,14 +428,13 @@ def check_item(item: Element, ctx: Context) -> None:
     if parent is None or parent.tag != CHANNEL:
         return
     _check_children(item, ctx, ITEM_CHILDREN, repeatable=("category", "enclosure"))
-    _facts(ctx).items += 1
-    where = {"element": "item", "parent": "channel"}
+    fields = {"element": "item", "parent": "channel"}
     has_title = item.find("title") is not None
     has_description = item.find("description") is not None
     if not has_title and not has_description:
-        ctx.report("ItemMustContainTitleOrDescription", item, **where)
+        ctx.report("ItemMustContainTitleOrDescription", item, **fields)
     if item.find("guid") is None and not _is_version_091(parent.getparent()):
-        ctx.report("MissingGuid", item, **where)
+        ctx.report("MissingGuid", item, **fields)
     if len(item.findall("enclosure")) > 1:
         ctx.report("DuplicateEnclosure", item.findall("enclosure")[1], element="enclosure",
                    parent="item")  # fmt: skip
@@ -445,7 +442,7 @@ def check_item(item: Element, ctx: Context) -> None:
     if encoded is not None:
         description = item.find("description")
         if description is None or _position(item, description) > _position(item, encoded):
-            ctx.report("NeedDescriptionBeforeContent", item, **where)
+            ctx.report("NeedDescriptionBeforeContent", item, **fields)
     _check_duplicate_semantics(item, ctx, ITEM_SEMANTICS, "DuplicateItemSemantics")
 
 
@@ -499,11 +496,11 @@ def check_channel(channel: Element, ctx: Context) -> None:
     if parent.tag != RSS:
         return
     _check_children(channel, ctx, CHANNEL_CHILDREN, repeatable=("category", "item"))
-    where = {"parent": "channel"}
+    fields = {"parent": "channel"}
     for required, code in (("title", "MissingTitle"), ("link", "MissingLink"),
                            ("description", "MissingDescription")):  # fmt: skip
         if channel.find(required) is None:
-            ctx.report(code, channel, element=required, **where)
+            ctx.report(code, channel, element=required, **fields)
     _check_item_placement(channel, ctx)
     _check_duplicate_semantics(channel, ctx, CHANNEL_SEMANTICS, "DuplicateSemantics")
     _check_self_link(channel, ctx)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from feedtool.validate import rss_codes, values
 from feedtool.validate.engine import Context, Element, name_of, root, rule, streamed
 from feedtool.validate.namespaces import RDF, RSS1, RSS11, split, tag
-from feedtool.validate.rules.rss import check_full_uri, check_html, no_check, text_of
+from feedtool.validate.rules.rss import check_full_uri, check_html, no_check, text_of, value_check, where
 
 rss_codes.ensure_defined()
 
@@ -26,15 +26,10 @@ streamed(tag(RSS1, "item"), tag(RSS090, "item"))
 ValueCheck = Callable[[Element, Context, str], None]
 
 
-def _where(element: Element) -> dict[str, str]:
-    parent = element.getparent()
-    return {"element": name_of(element), "parent": name_of(parent) if parent is not None else ""}
-
-
 def check_reference(element: Element, ctx: Context, value: str) -> None:
     """channel/image and channel/textinput point at the full element with rdf:resource."""
     if element.get(RESOURCE) is None:
-        ctx.report("MissingAttribute", element, attribute="rdf:resource", **_where(element))
+        ctx.report("MissingAttribute", element, attribute="rdf:resource", **where(element))
 
 
 def check_items(element: Element, ctx: Context, value: str) -> None:
@@ -43,13 +38,10 @@ def check_items(element: Element, ctx: Context, value: str) -> None:
             continue
         for attribute in node.attrib:
             if attribute not in (RESOURCE, tag("", "resource")):
-                ctx.report("UnexpectedAttribute", node, attribute=attribute, **_where(node))
+                ctx.report("UnexpectedAttribute", node, attribute=attribute, **where(node))
 
 
-def check_uri_text(element: Element, ctx: Context, value: str) -> None:
-    code = values.check_uri(value)
-    if code:
-        ctx.report(code, element, value=value, **_where(element))
+check_uri_text = value_check(values.check_uri)
 
 
 CHANNEL_CHILDREN: dict[str, ValueCheck] = {
@@ -87,11 +79,11 @@ def _check_about(element: Element, ctx: Context) -> None:
     about = element.get(ABOUT)
     if about is None:
         if _vocabulary(element) != RSS090:
-            ctx.report("MissingAttribute", element, attribute="rdf:about", **_where(element))
+            ctx.report("MissingAttribute", element, attribute="rdf:about", **where(element))
         return
     code = values.check_uri(about)
     if code:
-        ctx.report(code, element, value=about, **_where(element))
+        ctx.report(code, element, value=about, **where(element))
     seen: set[str] = ctx.state.setdefault(__name__ + ".about", set())
     if about in seen:
         ctx.report("DuplicateValue", element, value=about, element_name="rdf:about")
@@ -115,7 +107,7 @@ def _check_children(
             continue  # RDF extensions
         check = known.get(local)
         if check is None:
-            ctx.report("UndefinedElement", child, **_where(child))
+            ctx.report("UndefinedElement", child, **where(child))
             continue
         counts[local] += 1
         if counts[local] > 1:
@@ -137,7 +129,7 @@ def _in_envelope(element: Element) -> bool:
 def check_channel(channel: Element, ctx: Context) -> None:
     if not _in_envelope(channel):
         if channel.getparent() is not None:
-            ctx.report("UndefinedElement", channel, **_where(channel))
+            ctx.report("UndefinedElement", channel, **where(channel))
         return
     version_090 = _vocabulary(channel) == RSS090
     if not version_090:
@@ -169,7 +161,7 @@ def check_item(item: Element, ctx: Context) -> None:
     if parent is None:
         return
     if parent.tag not in (RDF_ROOT, tag(RSS11, "items")):
-        ctx.report("UndefinedElement", item, **_where(item))
+        ctx.report("UndefinedElement", item, **where(item))
         ctx.report("InvalidRDF", item, detail="an item inside the channel")
         return
     if _vocabulary(item) != RSS11 or item.get(ABOUT) is not None:
@@ -189,7 +181,7 @@ def check_image(image: Element, ctx: Context) -> None:
     _check_children(image, ctx, IMAGE_CHILDREN, ("title", "url"))
     mine, theirs = image.find(tag(RSS11, "link")), parent.find(tag(RSS11, "link"))
     if mine is not None and theirs is not None and text_of(mine) != text_of(theirs):
-        ctx.report("ImageLinkDoesntMatch", mine, value=text_of(mine), **_where(mine))
+        ctx.report("ImageLinkDoesntMatch", mine, value=text_of(mine), **where(mine))
 
 
 @rule(tag(RSS1, "textinput"), tag(RSS090, "textinput"))
@@ -214,12 +206,12 @@ def check_envelope(envelope: Element, ctx: Context) -> None:
             vocabulary = namespace
             counts[local] += 1
             if local not in ("channel", "item", "image", "textinput"):
-                ctx.report("UndefinedElement", child, **_where(child))
+                ctx.report("UndefinedElement", child, **where(child))
             elif counts[local] > 1 and local != "item":
                 ctx.report("DuplicateElement", child, element=local, parent="rdf:RDF")
         elif local == "channel":
             if not namespace:
-                ctx.report("UndeterminableVocabulary", child, **_where(child))
+                ctx.report("UndeterminableVocabulary", child, **where(child))
             else:
                 ctx.report("UnknownNamespace", child, value=namespace, detail=namespace)
     if vocabulary is None or counts["channel"] == 0:
