@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 
 from feedtool.validate import rss_codes, values
 from feedtool.validate.engine import Context, Element, name_of, root, rule, streamed
 from feedtool.validate.namespaces import RDF, RSS1, RSS11, split, tag
-from feedtool.validate.rules.rss import check_full_uri, check_html, no_check, text_of, value_check, where
+from feedtool.validate.rules.rss import (
+    ValueCheck,
+    check_full_uri,
+    check_html,
+    no_check,
+    text_of,
+    value_check,
+    where,
+)
 
 rss_codes.ensure_defined()
 
@@ -22,8 +29,6 @@ PARSE_TYPE = tag(RDF, "parseType")
 root(RDF_ROOT, "rss1")
 root(tag(RSS11, "Channel"), "rss1")
 streamed(tag(RSS1, "item"), tag(RSS090, "item"))
-
-ValueCheck = Callable[[Element, Context, str], None]
 
 
 def check_reference(element: Element, ctx: Context, value: str) -> None:
