@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from feedtool.validate import Report, validate_bytes
-from feedtool.validate.codes import CODES, ancestors
+from feedtool.validate.codes import CODES, ancestors, explain
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validate"
 OWN_FOLDERS = ("atom", "atom-ext", "html", "xml")  # written with the core and Atom rules
@@ -93,3 +93,19 @@ def test_fixtures_report_lines_inside_the_file() -> None:
         lines = path.read_bytes().count(b"\n") + 1
         for problem in run(path).problems:
             assert problem.line is None or 1 <= problem.line <= lines, (path, problem)
+
+
+def test_every_reported_code_has_a_complete_explanation() -> None:
+    """`--explain` gives meaning, why, fix and a bad and a good example for each code we emit."""
+    reported: set[str] = set()
+    for path in fixture_paths():
+        reported |= {p.code for p in run(path).problems}
+    incomplete = {
+        code: [
+            part
+            for part in ("Meaning:", "Why it matters:", "How to fix:", "Bad:", "Good:")
+            if part not in explain(code)
+        ]
+        for code in sorted(reported)
+    }
+    assert not {code: parts for code, parts in incomplete.items() if parts}

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from feedtool.validate.examples import EXAMPLES
 from feedtool.validate.report import Problem, Report, Severity
 
 Kind = Literal["error", "warning", "info", "family"]
@@ -132,10 +133,11 @@ def explain(name: str) -> str:
         lines += ["", "Why it matters: " + code.why]
     if code.fix:
         lines += ["", "How to fix: " + code.fix]
-    if code.bad:
-        lines += ["", "Bad:", _indent(code.bad)]
-    if code.good:
-        lines += ["", "Good:", _indent(code.good)]
+    bad, good = (code.bad, code.good) if code.bad else EXAMPLES.get(name, ("", ""))
+    if bad:
+        lines += ["", "Bad:", _indent(bad)]
+    if good:
+        lines += ["", "Good:", _indent(good)]
     return "\n".join(lines)
 
 
