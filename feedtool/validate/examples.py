@@ -244,6 +244,10 @@ EXAMPLES: dict[str, tuple[str, str]] = {
         '<feed xmlns="http://www.w3.org/2005/Atom"><title>…</title>…',
         '<feed …><link rel="self" href="https://example.com/feed.xml"/>…',
     ),
+    "SelfDoesntMatchLocation": (
+        'served at https://example.com/feed.xml: <link rel="self" href="https://old.example.com/feed.xml"/>',
+        'served at https://example.com/feed.xml: <link rel="self" href="https://example.com/feed.xml"/>',
+    ),
     "MissingSourceElement": (
         '<source><link rel="self" href="…"/></source>',
         "<source><id>…</id><title>…</title><updated>…</updated></source>",
