@@ -111,6 +111,28 @@ def strip_footer(html: str, rules: Iterable[re.Pattern[str]]) -> tuple[str, str 
     return html, None
 
 
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# Start tags that make the HTML parser close an open <p> (the "in body" rules).
+_CLOSES_P = _HEADINGS | frozenset(
+    {"address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "figcaption", "figure",
+     "footer", "header", "hr", "li", "ol", "p", "pre", "section", "table", "ul"}
+)  # fmt: skip
+
+
+def _reparses_differently(name: str, open_elements: list[str]) -> bool:
+    """Whether a tree with `name` opened inside `open_elements` would parse back as another
+    tree: a parse of broken markup can build such trees (inside an <a>, from foreign content),
+    and cleaning its output a second time would then change it."""
+    if name in _HEADINGS and _HEADINGS.intersection(open_elements):
+        return True
+    if name == "a" and "a" in open_elements:
+        return True
+    if name in _CLOSES_P and "p" in open_elements:
+        return True
+    lists = [e for e in open_elements if e in ("ul", "ol", "dl", "li", "dd", "dt")]
+    return name in ("li", "dd", "dt") and bool(lists) and lists[-1] in ("li", "dd", "dt")
+
+
 class _Prepare(Filter):  # type: ignore[misc]
     """Runs before bleach's own filter, on the parsed tree: drops script-like elements with
     their content, resolves relative URLs, unwraps image proxies, and guards links that open
@@ -121,8 +143,11 @@ class _Prepare(Filter):  # type: ignore[misc]
         self.base_url = base_url
         self.unwrap = unwrap
 
+    unsettled = False  # the tree nests elements as the HTML parser never would
+
     def __iter__(self) -> Iterator[dict[str, object]]:
         depth = 0
+        stack: list[str] = []
         for token in super().__iter__():
             kind = token["type"]
             if kind in ("StartTag", "EmptyTag", "EndTag") and token["name"] in DROPPED_WITH_CONTENT:
@@ -131,6 +156,11 @@ class _Prepare(Filter):  # type: ignore[misc]
                 continue
             if depth:
                 continue
+            if kind == "StartTag":
+                self.unsettled = self.unsettled or _reparses_differently(token["name"], stack)
+                stack.append(token["name"])
+            elif kind == "EndTag" and stack:
+                stack.pop()
             if kind != "Characters" and kind != "SpaceCharacters" and token.get("data"):
                 self._fix(token)
             yield token
@@ -181,11 +211,19 @@ class _Sanitizer:
             namespaceHTMLElements=False,
         )
         walk = self.cleaner.walker
-        self.cleaner.walker = lambda dom: _Prepare(walk(dom), self.base_url, self.unwrap)
+        self.prepared: _Prepare | None = None
 
-    def __call__(self, html: str, base_url: str) -> str:
+        def prepare(dom: object) -> _Prepare:
+            self.prepared = _Prepare(walk(dom), self.base_url, self.unwrap)
+            return self.prepared
+
+        self.cleaner.walker = prepare
+
+    def __call__(self, html: str, base_url: str) -> tuple[str, bool]:
+        """The clean HTML, and whether its tree is one a parser would build differently."""
         self.base_url = base_url
-        return str(self.cleaner.clean(html)).strip()
+        clean = str(self.cleaner.clean(html)).strip()
+        return clean, bool(self.prepared and self.prepared.unsettled)
 
 
 @functools.cache
@@ -204,9 +242,16 @@ _FOREIGN_CONTENT = re.compile(r"<\s*/?\s*(?:svg|math)\b", re.I)
 def sanitize(html: str, base_url: str, *, unwrap_images: bool = True) -> str:
     """Safe HTML for a feed reader; sanitizing its own output changes nothing."""
     run = _sanitizer(unwrap_images)
-    clean = run(html, base_url)
-    if _UNSETTLED_ENTITY.search(clean) or _FOREIGN_CONTENT.search(html):
-        clean = run(clean, base_url)
+    clean, unsettled = run(html, base_url)
+    # A second pass settles the rare output that a first pass leaves unstable; it is checked
+    # for, not done always, because it would double the cost of every build.
+    for _ in range(3):
+        if not (unsettled or _UNSETTLED_ENTITY.search(clean) or _FOREIGN_CONTENT.search(html)):
+            break
+        html = clean
+        clean, unsettled = run(clean, base_url)
+        if clean == html:
+            break
     return clean
 
 
