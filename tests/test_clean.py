@@ -117,7 +117,8 @@ def test_sanitizer_keeps_article_structure():
     html = (
         '<section><h2>小标题</h2><p>正文<a href="https://e.com/x">链接</a>'
         "<em>强调</em><strong>粗</strong></p>"
-        '<figure><img src="https://e.com/i.jpg" alt="图"><figcaption>说明<cite>来源</cite></figcaption></figure>'
+        '<figure><img src="https://e.com/i.jpg" alt="图">'
+        "<figcaption>说明<cite>来源</cite></figcaption></figure>"
         "<blockquote><p>引文</p></blockquote><ul><li>一</li></ul><ol><li>二</li></ol>"
         "<table><thead><tr><th>头</th></tr></thead><tbody><tr><td>格</td></tr></tbody></table></section>"
     )
