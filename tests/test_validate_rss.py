@@ -16,6 +16,7 @@ import pytest
 
 from feedtool.validate import validate_bytes, validate_path
 from feedtool.validate.codes import CODES, ancestors
+from feedtool.validate.rss_codes import VOCABULARY
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_validate_fixtures import FIXTURES, expectations, fixture_paths, run
@@ -109,6 +110,16 @@ def test_every_reported_code_is_registered_with_an_explanation() -> None:
             code = CODES[problem.code]
             assert code.why, f"{problem.code} has no explanation"
             assert "?" not in problem.message or "?" in path.read_text("latin-1"), problem
+
+
+def test_every_rss_code_explains_itself_with_examples() -> None:
+    """`feedtool validate --explain` shows meaning, why, fix, and a bad and a good example."""
+    for name, kind, *_ in VOCABULARY:
+        if kind == "family":
+            continue
+        code = CODES[name]
+        assert code.why and code.fix, name
+        assert code.bad and code.good and code.bad != code.good, name
 
 
 def _w3c_cases(folder: str) -> list[dict[str, object]]:
