@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from feedtool.validate import validate_bytes
+from feedtool.validate.codes import CODES
 
 VERSION = "https://jsonfeed.org/version/1.1"
 
@@ -106,3 +107,11 @@ def test_messages_name_the_member() -> None:
 def test_bytes_that_are_not_utf8_are_an_error() -> None:
     data = json.dumps(feed(title="Caf\u00e9"), ensure_ascii=False).encode("latin-1")
     assert codes(data) == ["JsonFeedNotUtf8"]
+
+
+def test_every_json_feed_code_explains_itself_with_examples() -> None:
+    names = [name for name in CODES if name.startswith("JsonFeed")]
+    assert len(names) >= 12
+    for name in names:
+        code = CODES[name]
+        assert code.why and code.fix and code.bad and code.good, name
