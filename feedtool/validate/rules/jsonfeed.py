@@ -39,6 +39,8 @@ define(
     parents=["Error"],
     why="JSON Feed readers decode the bytes as UTF-8.",
     fix="Save the feed as UTF-8.",
+    bad='"title": "Café" saved as Latin-1 (é is the single byte 0xE9)',
+    good='"title": "Café" saved as UTF-8 (é is the bytes 0xC3 0xA9)',
 )
 define(
     "JsonFeedMissingMember",
@@ -117,6 +119,8 @@ define(
     parents=["Error"],
     why="Readers tell items apart by id: items with the same id are merged or dropped.",
     fix="Give every item its own id that never changes.",
+    bad='"items": [{"id": "1", …}, {"id": "1", …}]',
+    good='"items": [{"id": "1", …}, {"id": "2", …}]',
 )
 define(
     "JsonFeedIdNotString",
