@@ -871,6 +871,22 @@ VOCABULARY: tuple[tuple[str, Kind, tuple[str, ...], str, str, str], ...] = (
     ),
     # smaller modules
     (
+        "InvalidCoord",
+        "error",
+        ("InvalidValue",),
+        "{element} must be a latitude and a longitude in decimal degrees, not {value!r}",
+        "Maps cannot place the entry.",
+        "Write `45.256 -110.45`.",
+    ),
+    (
+        "InvalidCoordList",
+        "error",
+        ("InvalidValue",),
+        "{element} must be pairs of latitude and longitude, not {value!r}",
+        "Maps cannot draw the shape.",
+        "Write the pairs separated by spaces; a polygon ends where it starts.",
+    ),
+    (
         "InvalidAccessRestrictionRel",
         "error",
         ("InvalidValue",),
@@ -1196,6 +1212,14 @@ EXAMPLES: dict[str, tuple[str, str]] = {
     "NoThrWhen": (
         '<link rel="replies" thr:when="yesterday" …/>',
         '<link rel="replies" thr:updated="2024-05-01T12:00:00Z" …/>',
+    ),
+    "InvalidCoord": (
+        "<georss:point>45.256, -110.45</georss:point>",
+        "<georss:point>45.256 -110.45</georss:point>",
+    ),
+    "InvalidCoordList": (
+        "<georss:line>45.256 -110.45 46.46</georss:line>",
+        "<georss:line>45.256 -110.45 46.46 -109.48</georss:line>",
     ),
     "CommentRSS": ("<wfw:commentRSS>…</wfw:commentRSS>", "<wfw:commentRss>…</wfw:commentRss>"),
 }

@@ -79,7 +79,7 @@ CONVERSATIONS = "http://conversationsnetwork.org/rssNamespace-1.0/"
 # Namespaces whose elements we accept without checking them one by one.
 TOLERATED = frozenset(
     {FOAF, RDFS, ANNOTATE, LINK_MODULE, AGGREGATION, CHANGED, OLD_THREADING, WFW, HISTORY,
-     GEORSS, GML, OPENSEARCH, APP, CF, TAXO, WIKI, RDF, XHTML,
+     GML, OPENSEARCH, APP, CF, TAXO, WIKI, RDF, XHTML,
      "http://www.w3.org/1999/xhtml", "http://search.yahoo.com/mrss/",
      "http://www.itunes.com/dtds/podcast-1.0.dtd", "http://www.itunes.com/DTDs/Podcast-1.0.dtd",
      "http://feedsync.org/2007/feedsync",
@@ -244,6 +244,45 @@ def check_comment_rss_case(element: Element, ctx: Context, value: str) -> None:
     ctx.report("CommentRSS", element, **where(element))
 
 
+def _numbers(value: str) -> list[float] | None:
+    try:
+        return [float(word) for word in value.split()]
+    except ValueError:
+        return None
+
+
+def _coordinates_ok(numbers: list[float]) -> bool:
+    pairs = zip(numbers[0::2], numbers[1::2], strict=True)
+    return all(-90 <= lat <= 90 and -180 <= lon <= 180 for lat, lon in pairs)
+
+
+def check_georss_point(element: Element, ctx: Context, value: str) -> None:
+    numbers = _numbers(value)
+    if numbers is None or len(numbers) != 2 or not _coordinates_ok(numbers):
+        ctx.report("InvalidCoord", element, value=value, **where(element))
+
+
+def _coordinate_list(minimum_pairs: int, closed: bool) -> ValueCheck:
+    def check(element: Element, ctx: Context, value: str) -> None:
+        numbers = _numbers(value)
+        ok = (
+            numbers is not None
+            and len(numbers) % 2 == 0
+            and len(numbers) >= 2 * minimum_pairs
+            and _coordinates_ok(numbers)
+            and (not closed or numbers[:2] == numbers[-2:])
+        )
+        if not ok:
+            ctx.report("InvalidCoordList", element, value=value, **where(element))
+
+    return check
+
+
+def check_signed_number(element: Element, ctx: Context, value: str) -> None:
+    if _numbers(value) is None or len(value.split()) != 1:
+        ctx.report("InvalidFloat", element, value=value, **where(element))
+
+
 def check_feedburner_info(element: Element, ctx: Context, value: str) -> None:
     if element.get("uri") is None:
         ctx.report("MissingAttribute", element, attribute="uri", **where(element))
@@ -324,6 +363,18 @@ SPECS: dict[str, Spec] = {
     tag(FEEDBURNER, "info"): Spec(check_feedburner_info),
     tag(FEEDBURNER, "browserFriendly"): Spec(check_plain_text),
     tag(FEEDBURNER, "feedFlare"): Spec(check_flare, repeatable=True),
+    tag(GEORSS, "point"): Spec(check_georss_point),
+    tag(GEORSS, "line"): Spec(_coordinate_list(2, closed=False)),
+    tag(GEORSS, "polygon"): Spec(_coordinate_list(4, closed=True)),
+    tag(GEORSS, "box"): Spec(_coordinate_list(2, closed=False)),
+    tag(GEORSS, "elev"): Spec(check_signed_number),
+    tag(GEORSS, "radius"): Spec(check_signed_number),
+    tag(GEORSS, "floor"): Spec(value_check(values.check_integer)),
+    **{
+        tag(GEORSS, name): Spec(check_plain_text)
+        for name in ("featureTypeTag", "relationshipTag", "featureName")
+    },
+    tag(GEORSS, "where"): Spec(no_check),
     tag(ACCESS, "restriction"): Spec(check_access_restriction, hosts=frozenset({"rss"})),
     tag(CONVERSATIONS, "ratingAverage"): Spec(value_check(values.check_float)),
     tag(CONVERSATIONS, "ratingCount"): Spec(check_non_negative),
