@@ -26,7 +26,9 @@ def fixture_paths() -> list[Path]:
 
 def header(path: Path) -> dict[str, str]:
     """The Expect/Base/Content-Type fields of the fixture's first comment."""
-    head = path.read_bytes()[:4000].decode("latin-1")
+    raw = path.read_bytes()[:4000]
+    utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+    head = raw.decode("utf-16", errors="replace") if utf16 else raw.decode("latin-1")
     return {name: value for name, value in _FIELD.findall(head)}
 
 

@@ -213,6 +213,11 @@ def _codec(name: str) -> str | None:
         return None
 
 
+def _family(codec: str | None) -> str | None:
+    """utf-16 for utf-16-le and utf-16-be: what a byte order mark and a declaration share."""
+    return codec.removesuffix("-le").removesuffix("-be") if codec else codec
+
+
 def _charset(content_type: str | None) -> str | None:
     match = _CHARSET.search(content_type or "")
     return match.group(1) if match else None
@@ -248,6 +253,8 @@ def _parse_xml(chunks: Iterable[bytes], head: bytes, ctx: Context) -> None:
     if entities:
         _report_entities(ctx, entities)
         return
+    if bom and declared and _family(_codec(declared)) != _family(bom):
+        ctx.report("EncodingMismatch", 1, declared=declared, charset=f"{bom} (byte order mark)")
     # libxml2 detects UTF-32 only without a byte order mark: name it when there is one.
     override = {"utf-32-le": "UTF-32LE", "utf-32-be": "UTF-32BE"}.get(bom or "")
     charset = _charset(ctx.content_type)
@@ -257,7 +264,7 @@ def _parse_xml(chunks: Iterable[bytes], head: bytes, ctx: Context) -> None:
             return
         override = charset
         if declared and _codec(declared) != _codec(charset):
-            ctx.report("EncodingMismatch", 1, declared=declared, charset=charset)
+            ctx.report("EncodingMismatch", 1, declared=declared, charset=f"served as charset={charset}")
     parser = etree.XMLPullParser(
         events=("start", "end"),
         resolve_entities=False,
@@ -419,8 +426,7 @@ define(
 define(
     "EncodingMismatch",
     "warning",
-    "the XML declaration says {declared!r} but the server says "
-    "charset={charset!r}; readers follow the server",
+    "the XML declaration says {declared!r} but the document is {charset}; readers follow the latter",
     parents=["Warning"],
     why="The HTTP charset wins over the XML declaration, so readers may decode the text wrongly.",
     fix="Make the server's Content-Type charset and the XML declaration agree.",
