@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from feedtool.validate import values
 
@@ -191,3 +193,42 @@ def test_html_in_text() -> None:
     assert values.html_in_text("caf&eacute;") == "&eacute;"
     assert values.html_in_text("caf&eacute;", literal_entities=frozenset({"eacute"})) is None
     assert values.html_in_text("</notatag>") is None
+
+
+CHECKERS = (
+    values.check_rfc822_date,
+    values.check_rfc3339_date,
+    values.check_w3cdtf_date,
+    values.check_iso8601_date,
+    values.check_uri,
+    values.check_iri,
+    values.check_email,
+    values.check_addr_spec,
+    values.check_mime_type,
+    values.check_language,
+    values.check_integer,
+    values.check_positive_integer,
+    values.check_non_negative_integer,
+    values.check_float,
+    values.check_latitude,
+    values.check_longitude,
+    values.check_duration,
+    values.check_country_code,
+    values.html_in_text,
+    values.looks_double_encoded,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_checkers_take_any_text_without_raising(value: str) -> None:
+    for checker in CHECKERS:
+        result = checker(value)
+        assert result is None or isinstance(result, (str, bool))
+
+
+def test_double_encoding_is_recognized() -> None:
+    assert values.looks_double_encoded("caf\u00c3\u00a9")  # é read as Latin-1
+    assert values.looks_double_encoded("isn\u00e2\u0080\u0099t")  # ’ read as Latin-1
+    assert not values.looks_double_encoded("caf\u00e9 cr\u00e8me")
+    assert not values.looks_double_encoded("plain ASCII")
