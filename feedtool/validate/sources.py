@@ -44,11 +44,15 @@ def expand(source: str) -> list[str]:
 
 
 def location_of(source: str, base: str | None) -> str | None:
-    """The address a source is checked as: `base`, or `base` joined with the source's path."""
-    if base is None or not base.endswith("/") or source == "-":
+    """The address a source is checked as: `base`, or `base` joined with the source's path.
+
+    A base ending in `/` names a folder: a file is checked at the folder joined with its path
+    as given, a URL at its own (final) address, stdin at no address at all.
+    """
+    if base is None or not base.endswith("/"):
         return base
-    if is_url(source):
-        return base
+    if source == "-" or is_url(source):
+        return None
     relative = Path(source).as_posix().removeprefix("./").lstrip("/")
     return urljoin(base, relative)
 
@@ -81,7 +85,7 @@ def validate_source(source: str, *, base: str | None = None) -> Report:
         return validate_bytes(
             fetched.data,
             source=source,
-            base=location if base is not None else fetched.url,
+            base=location or fetched.url,
             content_type=fetched.content_type,
         )
     path = Path(source)
