@@ -22,12 +22,15 @@ from feedtool.validate.namespaces import (
     DC,
     DCTERMS,
     FEEDBURNER,
+    ITUNES,
+    MEDIA,
     RDF,
     RSS1,
     RSS11,
     SLASH,
     THR,
     XHTML,
+    XML,
     split,
     tag,
 )
@@ -76,36 +79,37 @@ ACCESS = "http://www.bloglines.com/about/specs/fac-1.0"
 CF = "http://www.microsoft.com/schemas/rss/core/2005"
 CONVERSATIONS = "http://conversationsnetwork.org/rssNamespace-1.0/"
 
-# Namespaces whose elements we accept without checking them one by one.
+# Namespaces feeds use whose elements we accept without checking them one by one (iTunes
+# and Media RSS are checked by their own modules, through EXTERNAL_SPECS).
 TOLERATED = frozenset(
-    {FOAF, RDFS, ANNOTATE, LINK_MODULE, AGGREGATION, CHANGED, OLD_THREADING, WFW, HISTORY,
-     GML, OPENSEARCH, APP, CF, TAXO, WIKI, RDF, XHTML,
-     "http://www.w3.org/1999/xhtml", "http://search.yahoo.com/mrss/",
-     "http://www.itunes.com/dtds/podcast-1.0.dtd", "http://www.itunes.com/DTDs/Podcast-1.0.dtd",
+    {FOAF, RDFS, ANNOTATE, LINK_MODULE, AGGREGATION, CHANGED, OLD_THREADING, HISTORY, GML,
+     OPENSEARCH, APP, CF, TAXO, WIKI, RDF, XHTML, ATOM, XML, ITUNES, MEDIA,
+     "http://www.itunes.com/DTDs/Podcast-1.0.dtd",
      "http://feedsync.org/2007/feedsync",
-
-     "http://www.w3.org/2003/01/geo/wgs84_pos#",
-     "http://openid.net/xmlns/1.0", "xri://$xrds", "xri://$xrd*($v*2.0)",
-     "http://www.google.com/schemas/sitemap/0.84", "http://purl.org/dc/dcmitype/",
-     "http://purl.org/rss/1.0/modules/image/", "http://purl.org/rss/1.0/modules/search/",
+     "http://openid.net/xmlns/1.0",
+     "xri://$xrds",
+     "xri://$xrd*($v*2.0)",
+     "http://purl.org/dc/dcmitype/",
+     "http://purl.org/rss/1.0/modules/image/",
+     "http://purl.org/rss/1.0/modules/search/",
      "http://purl.org/rss/1.0/modules/email/",
-     "http://purl.org/rss/1.0/modules/reference/", "http://purl.org/rss/1.0/modules/richequiv/",
-     "http://purl.org/rss/1.0/modules/servicestatus/", "http://purl.org/rss/1.0/modules/streaming/",
+     "http://purl.org/rss/1.0/modules/reference/",
+     "http://purl.org/rss/1.0/modules/richequiv/",
+     "http://purl.org/rss/1.0/modules/servicestatus/",
+     "http://purl.org/rss/1.0/modules/streaming/",
      "http://purl.org/rss/1.0/modules/subscription/",
-     "http://purl.org/rss/1.0/modules/audio/", "http://www.w3.org/2003/05/soap-envelope",
-     "http://postneo.com/icbm/", "http://www.pheedo.com/namespace/pheedo",
-     "http://search.yahoo.com/rss/", "http://www.w3.org/2005/Atom",
-     "http://purl.org/atom/ns#", "http://blogs.law.harvard.edu/tech/rss",
-     "http://www.microsoft.com/schemas/rss/sse", "http://api.google.com/base/1.0/",
-     "http://base.google.com/ns/1.0", "http://www.w3.org/XML/1998/namespace"}
+     "http://purl.org/rss/1.0/modules/audio/",
+     "http://purl.org/atom/ns#",
+     "http://www.microsoft.com/schemas/rss/sse",
+     "http://base.google.com/ns/1.0"}
 )  # fmt: skip
 
 # The prefix nearly every feed uses for a namespace; another namespace on the same prefix
 # confuses tools that read prefixes.
 USUAL_PREFIXES = {
     "dc": DC, "dcterms": DCTERMS, "sy": SY, "admin": ADMIN, "content": CONTENT,
-    "slash": SLASH, "rdf": RDF, "atom": ATOM, "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
-    "media": "http://search.yahoo.com/mrss/", "geo": GEO, "foaf": FOAF, "trackback": TRACKBACK,
+    "slash": SLASH, "rdf": RDF, "atom": ATOM, "itunes": ITUNES,
+    "media": MEDIA, "geo": GEO, "foaf": FOAF, "trackback": TRACKBACK,
     "wfw": WFW, "feedburner": FEEDBURNER, "georss": GEORSS, "xhtml": XHTML,
     "cc": CC, "taxo": TAXO, "ev": EVENT, "rdfs": RDFS,
     "ag": "http://purl.org/rss/1.0/modules/aggregation/",
@@ -441,9 +445,7 @@ def _check_rdf_payload(element: Element, ctx: Context) -> None:
 
 
 # Misspellings of the Media RSS namespace that feeds really use; readers then see no media.
-WRONG_MEDIA_NAMESPACES = frozenset(
-    {"http://search.yahoo.com/mrss", "http://tools.search.yahoo.com/mrss/", "http://search.yahoo.com/rss/"}
-)
+WRONG_MEDIA_NAMESPACES = frozenset({"http://search.yahoo.com/mrss", "http://tools.search.yahoo.com/mrss/"})
 
 
 def _check_unknown(child: Element, ctx: Context, namespace: str) -> None:
