@@ -102,7 +102,7 @@ def _build_lines(args: argparse.Namespace, base_url: str, out: Path, jobs: int |
     settings = load_settings(args.config, seeds=args.seeds, out=out, base_url=base_url)
     result = build(settings, jobs=jobs)
     written = ", ".join(path.name for path in result.written) or "nothing changed"
-    lines = [f"built {len(result.items)} items into {settings.out_dir}: {written}"]
+    lines = [f"built {result.count} items into {settings.out_dir}: {written}"]
     lines.extend(f"warning: {warning}" for warning in result.warnings)
     return lines
 
