@@ -10,6 +10,8 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from feedtool.validate import validate_bytes, validate_path
 
@@ -137,3 +139,21 @@ def test_a_long_feed_streams_in_bounded_memory(tmp_path: Path) -> None:
         peaks.append(int(out) * 1024)
     growth = peaks[1] - peaks[0]
     assert growth < (sizes[1] - sizes[0]) / 4, f"peak grew {growth} bytes: {peaks} for {sizes}"
+
+
+FEEDS = sorted((Path(__file__).parent / "fixtures" / "validate").rglob("*.xml"))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    feed=st.sampled_from(FEEDS),
+    cut=st.integers(min_value=0, max_value=4000),
+    insert=st.binary(max_size=12),
+)
+def test_damaged_feeds_give_a_report_never_an_exception(feed: Path, cut: int, insert: bytes) -> None:
+    """Truncated or corrupted input is a finding, not a crash."""
+    data = feed.read_bytes()
+    cut = min(cut, len(data))
+    damaged = data[:cut] + insert + data[cut + len(insert) :]
+    report = validate_bytes(damaged, source="damaged.xml", base="https://example.com/feed.xml")
+    assert all(p.severity in ("error", "warning", "info") for p in report.problems)

@@ -135,7 +135,10 @@ class Context:
             node = node.getparent()
         base = self.location
         for value in reversed(bases):
-            base = urljoin(base, value) if base else value
+            try:
+                base = urljoin(base, value) if base else value
+            except ValueError:  # not a URI at all ("http://["): the value is reported elsewhere
+                base = value
         return base
 
     def problems(self) -> tuple[Problem, ...]:
@@ -209,8 +212,34 @@ def _sniff(head: bytes) -> tuple[str | None, str | None]:
 def _codec(name: str) -> str | None:
     try:
         return codecs.lookup(name).name
-    except LookupError:
+    except (LookupError, ValueError):  # unknown, or not even a name (a NUL inside)
         return None
+
+
+def _safe_parser(encoding: str | None, base_url: str | None) -> etree.XMLPullParser | None:
+    """A parser that never loads DTDs, expands entities or touches the network, reading
+    `encoding` (None: what the document says); None when libxml2 knows no name for it."""
+    candidates = [encoding]
+    if encoding is not None:
+        codec = _codec(encoding) or ""
+        # libxml2 (iconv) spells some encodings differently from Python: latin-1, cp1252.
+        candidates += [codec, codec.replace("iso8859-", "ISO-8859-"), codec.replace("cp", "windows-")]
+    for candidate in dict.fromkeys(candidates):
+        try:
+            return etree.XMLPullParser(
+                events=("start", "end"),
+                resolve_entities=False,
+                no_network=True,
+                load_dtd=False,
+                dtd_validation=False,
+                huge_tree=False,
+                remove_comments=False,
+                encoding=candidate,
+                base_url=base_url,
+            )
+        except LookupError:
+            continue
+    return None
 
 
 def _family(codec: str | None) -> str | None:
@@ -265,17 +294,10 @@ def _parse_xml(chunks: Iterable[bytes], head: bytes, ctx: Context) -> None:
         override = charset
         if declared and _codec(declared) != _codec(charset):
             ctx.report("EncodingMismatch", 1, declared=declared, charset=f"served as charset={charset}")
-    parser = etree.XMLPullParser(
-        events=("start", "end"),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=False,
-        encoding=override,
-        base_url=ctx.location,
-    )
+    parser = _safe_parser(override, ctx.location)
+    if parser is None:
+        ctx.report("UnknownEncoding", 1, encoding=override)
+        return
     walker = _Walker(ctx)
     utf8 = _codec(override or bom or declared or "utf-8") == "utf-8"
     scan = _ByteScan(ctx, needs_ascii=bom is None and not head.startswith(b"<?xml"), utf8=utf8)
@@ -342,7 +364,16 @@ class _Walker:
                 continue
             tag = element.tag
             for fn in _lookup(tag):
-                fn(element, ctx)
+                try:
+                    fn(element, ctx)
+                except Exception as e:  # a rule's bug must not cost the user the other findings
+                    ctx.report(
+                        "ValidationFailure",
+                        element,
+                        element=name_of(element),
+                        rule=f"{fn.__module__}.{fn.__qualname__}",
+                        detail=f"{type(e).__name__}: {e}",
+                    )
             if tag in _STREAMED:
                 element.clear(keep_tail=True)
         return True
@@ -465,4 +496,14 @@ define(
     "curly quotes should be U+2018/U+2019, not U+0091/U+0092.",
     bad="<title>It\u0092s here</title>",
     good="<title>It\u2019s here</title>",
+)
+define(
+    "ValidationFailure",
+    "error",
+    "feedtool could not finish checking {element}: {detail} (in {rule}; please report this)",
+    parents=["Error"],
+    why="A rule met input it did not expect; the element may hide other problems.",
+    fix="Report the feed to feedtool's maintainers; meanwhile check the element by hand.",
+    bad="(any input that makes a rule fail)",
+    good="(the same input, checked completely)",
 )

@@ -259,7 +259,7 @@ def _check_self(feed: Element, ctx: Context) -> None:
     href = (link.get("href") or "").strip()
     if values.is_relative_ref(href) and not _has_xml_base(link):
         ctx.report("RelativeSelf", link, value=href, **_where(link))
-    if ctx.location and _normal(urljoin(ctx.base(link) or "", href)) != _normal(ctx.location):
+    if ctx.location and _normal(_join(ctx.base(link), href)) != _normal(ctx.location):
         ctx.report("SelfDoesntMatchLocation", link, value=href, location=ctx.location,
                    **_where(link))  # fmt: skip
 
@@ -273,8 +273,18 @@ def _has_xml_base(element: Element) -> bool:
     return False
 
 
+def _join(base: str | None, href: str) -> str:
+    try:
+        return urljoin(base or "", href)
+    except ValueError:  # not a URI; check_iri reports it
+        return href
+
+
 def _normal(url: str) -> str:
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url
     netloc = parts.netloc.lower()
     for scheme, port in (("http", ":80"), ("https", ":443")):
         if parts.scheme.lower() == scheme and netloc.endswith(port):
@@ -386,7 +396,10 @@ def check_id(element: Element, ctx: Context) -> None:
 
 def _canonical(uri: str) -> bool:
     """False for an http(s) id that readers would compare unequal to its normal form."""
-    parts = urlsplit(uri)
+    try:
+        parts = urlsplit(uri)
+    except ValueError:
+        return True  # not a URI; check_iri reports it
     scheme = uri.split(":", 1)[0]
     if scheme != scheme.lower():
         return False
