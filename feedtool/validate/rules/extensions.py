@@ -85,6 +85,7 @@ TOLERATED = frozenset(
     {FOAF, RDFS, ANNOTATE, LINK_MODULE, AGGREGATION, CHANGED, OLD_THREADING, HISTORY, GML,
      OPENSEARCH, APP, CF, TAXO, WIKI, RDF, XHTML, ATOM, XML, ITUNES, MEDIA,
      "http://www.itunes.com/DTDs/Podcast-1.0.dtd",
+     "http://www.rssboard.org/media-rss",
      "http://feedsync.org/2007/feedsync",
      "http://openid.net/xmlns/1.0",
      "xri://$xrds",
@@ -413,10 +414,11 @@ def check_extension_children(host: Element, ctx: Context) -> None:
         namespace = split(child.tag)[0]
         if namespace in ("", RSS1, RSS11) or (namespace == ATOM and ctx.format == "atom"):
             continue
-        _check_prefix(child, ctx)
+        reserved = _check_prefix(child, ctx)
         spec = spec_of(child.tag)
         if spec is None:
-            _check_unknown(child, ctx, namespace)
+            if not reserved:
+                _check_unknown(child, ctx, namespace)
             continue
         if spec.hosts and kind not in spec.hosts:
             ctx.report("UndefinedElement", child, element=name_of(child), parent=name_of(host))
@@ -471,12 +473,15 @@ def _once(ctx: Context, code: str, element: Element, **fields: str) -> None:
         ctx.report(code, element, **where(element), **fields)
 
 
-def _check_prefix(element: Element, ctx: Context) -> None:
+def _check_prefix(element: Element, ctx: Context) -> bool:
+    """Report (once) a well-known prefix bound to another namespace; True when it is."""
     prefix = element.prefix
     namespace = split(element.tag)[0]
     usual = USUAL_PREFIXES.get(prefix or "")
-    if usual is not None and usual != namespace and namespace not in WRONG_MEDIA_NAMESPACES:
-        _once(ctx, "ReservedPrefix", element, value=prefix or "")
+    if usual is None or usual == namespace or namespace in WRONG_MEDIA_NAMESPACES:
+        return False
+    _once(ctx, "ReservedPrefix", element, value=prefix or "")
+    return True
 
 
 HOSTS = (

@@ -66,7 +66,8 @@ OBSOLETE_CATEGORIES = frozenset(
      "Software How-To", "Business News", "Management & Marketing", "Shopping",
      "Educational Technology", "Higher Education", "K-12", "Language Courses", "Training",
      "Literature", "Other", "Hobbies", "Medicine", "Natural Sciences", "Social Sciences",
-     "Philosophy", "History", "Personal Journals", "Places & Travel", "Tech News"}
+     "Philosophy", "History", "Personal Journals", "Places & Travel", "Tech News",
+     "Arts & Entertainment", "Transportation", "Politics", "Food", "Religion", "Spirituality"}
 )  # fmt: skip
 
 
@@ -135,24 +136,30 @@ def check_category(element: Element, ctx: Context, value: str) -> None:
         ctx.report("MissingAttribute", element, attribute="text", **where(element))
         return
     parent = element.getparent()
-    if parent is not None and parent.tag == CATEGORY:
-        known = CATEGORIES.get(parent.get("text") or "", frozenset())
-    else:
+    parent_text = parent.get("text") or "" if parent is not None and parent.tag == element.tag else None
+    if parent_text is None:
         known = frozenset(CATEGORIES)
+    elif parent_text in OBSOLETE_CATEGORIES and parent_text not in CATEGORIES:
+        known = frozenset()  # every subcategory of an obsolete category is obsolete too
+    else:
+        known = CATEGORIES.get(parent_text, frozenset())
     if text not in known:
-        code = "ObsoleteItunesCategory" if text in OBSOLETE_CATEGORIES else "InvalidItunesCategory"
+        obsolete = text in OBSOLETE_CATEGORIES or (
+            parent_text in OBSOLETE_CATEGORIES and parent_text not in CATEGORIES
+        )
+        code = "ObsoleteItunesCategory" if obsolete else "InvalidItunesCategory"
         ctx.report(code, element, value=text, **where(element))
     for child in element:
-        if isinstance(child.tag, str) and child.tag == CATEGORY:
+        if isinstance(child.tag, str) and child.tag == element.tag:
             check_category(child, ctx, "")
 
 
 def check_owner(element: Element, ctx: Context, value: str) -> None:
-    email = element.find(tag(ITUNES, "email"))
+    email = element.find(tag(split(element.tag)[0], "email"))
     if email is None:
         ctx.report("MissingElement", element, element="itunes:email", parent=name_of(element))
         return
-    code = values.check_addr_spec(text_of(email))
+    code = values.check_email(text_of(email))
     if code:
         ctx.report(code, email, value=text_of(email), **where(email))
 
@@ -199,20 +206,26 @@ EXTERNAL_SPECS.update(
      if clark.startswith("{" + ITUNES + "}")}
 )  # fmt: skip
 
-REQUIRED_IN_CHANNEL = ((CATEGORY, "itunes:category"), (tag(ITUNES, "explicit"), "itunes:explicit"),
-                       (tag("", "language"), "language"))  # fmt: skip
+REQUIRED_IN_CHANNEL = (("category", "itunes:category"), ("explicit", "itunes:explicit"))
+
+
+@rule(f"{{{ITUNES}}}*", f"{{{ITUNES_CAPITALIZED}}}*")
+def note_podcast(element: Element, ctx: Context) -> None:
+    """A feed using any iTunes element is a podcast, and gets the podcast checks."""
+    ctx.state[__name__] = True
 
 
 @rule(tag("", "channel"))
 def check_podcast_channel(channel: Element, ctx: Context) -> None:
-    declared = set(channel.nsmap.values())
-    if not declared & {ITUNES, ITUNES_CAPITALIZED} or ctx.format != "rss":
+    if not ctx.state.get(__name__) or ctx.format != "rss":
         return
     encoding = (ctx.declared_encoding or "utf-8").lower().replace("_", "-")
     if encoding not in ("utf-8", "utf8"):
         ctx.report("NotUTF8", channel, value=ctx.declared_encoding, element="channel")
-    for clark, name in REQUIRED_IN_CHANNEL:
-        if channel.find(clark) is None:
+    for local, name in REQUIRED_IN_CHANNEL:
+        if channel.find(tag(ITUNES, local)) is None and channel.find(tag(ITUNES_CAPITALIZED, local)) is None:
             ctx.report("MissingItunesElement", channel, element=name, parent="channel")
-    if channel.find(tag(ITUNES, "owner")) is None:
+    if channel.find("language") is None:
+        ctx.report("MissingItunesElement", channel, element="language", parent="channel")
+    if channel.find(tag(ITUNES, "owner")) is None and channel.find(tag(ITUNES_CAPITALIZED, "owner")) is None:
         ctx.report("MissingItunesEmail", channel, element="itunes:owner", parent="channel")

@@ -65,9 +65,10 @@ def _npt(value: str) -> str | None:
 
 
 def check_attributes(element: Element, ctx: Context, checks: dict[str, AttributeCheck]) -> None:
+    """Check the attributes present; an empty one is taken as absent, as readers do."""
     for attribute, check in checks.items():
         value = element.get(attribute)
-        if value is None:
+        if not value:
             continue
         code = check(value.strip())
         if code:
@@ -112,7 +113,7 @@ def check_text_construct(element: Element, ctx: Context, value: str) -> None:
         return
     found = plain_text_problem(element.text or "")
     if found:
-        code = "ContainsUndeclaredHTML" if element.tag == tag(MEDIA, "text") else found[0]
+        code = "ContainsUndeclaredHTML" if split(element.tag)[1] == "text" else found[0]
         ctx.report(code, element, value=found[1], **where(element))
 
 
@@ -223,7 +224,7 @@ def check_content(element: Element, ctx: Context, value: str) -> None:
 
 
 def check_group(element: Element, ctx: Context, value: str) -> None:
-    if len(element.findall(tag(MEDIA, "content"))) < 2:
+    if len(element.findall(tag(split(element.tag)[0], "content"))) < 2:
         ctx.report("MediaGroupWithoutAlternatives", element, **where(element))
     check_media_children(element, ctx)
 
@@ -248,16 +249,20 @@ SPECS: dict[str, Spec] = {
     tag(MEDIA, "restriction"): Spec(check_restriction, repeatable=True),
     tag(MEDIA, "rating"): Spec(check_rating, repeatable=True),
 }
+# The RSS Advisory Board republished Media RSS under its own namespace; readers treat both alike.
+MEDIA_RSSBOARD = "http://www.rssboard.org/media-rss"
 EXTERNAL_SPECS.update(SPECS)
+EXTERNAL_SPECS.update({tag(MEDIA_RSSBOARD, split(clark)[1]): spec for clark, spec in SPECS.items()})
 
 
 def check_media_children(element: Element, ctx: Context) -> None:
     """Check the media:* children of a group or content element."""
     counts: Counter[str] = Counter()
     for child in element:
-        if not isinstance(child.tag, str) or split(child.tag)[0] != MEDIA:
+        if not isinstance(child.tag, str):
             continue
-        spec = SPECS.get(child.tag)
+        namespace, local = split(child.tag)
+        spec = SPECS.get(tag(MEDIA, local)) if namespace in (MEDIA, MEDIA_RSSBOARD) else None
         if spec is None:
             continue
         counts[child.tag] += 1

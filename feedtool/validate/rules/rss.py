@@ -130,7 +130,8 @@ def check_ttl(element: Element, ctx: Context, value: str) -> None:
 
 
 def check_category(element: Element, ctx: Context, value: str) -> None:
-    if not value:
+    parent = element.getparent()
+    if not value and parent is not None and parent.tag == ITEM:
         ctx.report("NotBlank", element, **where(element))
     check_plain_text(element, ctx, value)
 
@@ -258,8 +259,9 @@ def check_image(element: Element, ctx: Context, value: str) -> None:
                 ctx.report(code, child, value=size, **where(child))
     url = element.find("url")
     if url is not None:
-        address = text_of(url).lower().split("?")[0]
-        if address and not address.endswith((".jpg", ".jpeg", ".gif", ".png")):
+        last_segment = text_of(url).lower().split("?")[0].split("#")[0].rsplit("/", 1)[-1]
+        extension = last_segment.rsplit(".", 1)[1] if "." in last_segment else None
+        if extension is not None and extension not in ("jpg", "jpeg", "gif", "png"):
             ctx.report("ImageUrlFormat", url, value=text_of(url), **where(url))
     channel = element.getparent()
     if channel is not None and channel.tag == CHANNEL:
