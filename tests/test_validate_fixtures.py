@@ -16,7 +16,7 @@ from feedtool.validate import Report, validate_bytes
 from feedtool.validate.codes import CODES, ancestors, explain
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validate"
-OWN_FOLDERS = ("atom", "atom-ext", "html", "xml")  # written with the core and Atom rules
+OWN_FOLDERS = ("app", "atom", "atom-ext", "html", "xml")  # written with the core and Atom rules
 _FIELD = re.compile(r"^\s*(Expect|Base|Content-Type):\s*(.+?)\s*$", re.MULTILINE)
 
 
