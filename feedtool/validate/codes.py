@@ -92,10 +92,6 @@ def ancestors(name: str) -> frozenset[str]:
     return frozenset(seen)
 
 
-def is_a(name: str, family: str) -> bool:
-    return family in ancestors(name)
-
-
 def render(name: str, fields: Mapping[str, object]) -> str:
     """The message of `name` with its template filled; missing fields read as `?`."""
     return CODES[name].message.format_map(_Fields(fields))

@@ -130,10 +130,6 @@ def _local(element: Element) -> str:
     return split(element.tag)[1] if isinstance(element.tag, str) else ""
 
 
-def _atom_children(element: Element) -> list[Element]:
-    return [c for c in element if isinstance(c.tag, str) and c.tag.startswith(f"{{{ATOM}}}")]
-
-
 def _where(element: Element) -> dict[str, str]:
     parent = element.getparent()
     return {"element": name_of(element), "parent": name_of(parent) if parent is not None else ""}
