@@ -6,9 +6,12 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from feedtool.validate import validate_bytes
 from feedtool.validate.codes import CODES
+from feedtool.validate.rules.jsonfeed import member_lines
 
 VERSION = "https://jsonfeed.org/version/1.1"
 
@@ -115,3 +118,29 @@ def test_every_json_feed_code_explains_itself_with_examples() -> None:
     for name in names:
         code = CODES[name]
         assert code.why and code.fix and code.bad and code.good, name
+
+
+def test_problems_give_the_line_of_the_member() -> None:
+    document = feed(items=[item(), item(id="2", date_published="yesterday")])
+    text = json.dumps(document, indent=2)
+    report = validate_bytes(text.encode(), source="feed.json")
+    [problem] = report.problems
+    assert problem.code == "JsonFeedInvalidDate"
+    assert text.splitlines()[problem.line - 1].strip().startswith('"date_published": "yesterday"')
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(), children, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.text(), JSON_VALUES, max_size=5), st.sampled_from([None, 1, 2]))
+def test_member_lines_finds_every_top_level_member(document: dict[str, Any], indent: int | None) -> None:
+    text = json.dumps(document, indent=indent)
+    lines = member_lines(text)
+    for key in document:
+        line = lines[f"feed.{key}"]
+        assert json.dumps(key) in text.splitlines()[line - 1]

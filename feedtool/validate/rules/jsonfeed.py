@@ -5,6 +5,7 @@ validator does not read JSON Feed; HTML findings use the shared HTML codes."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -191,13 +192,18 @@ _TYPE_NAMES = {
 
 
 class _Checker:
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, text: str) -> None:
         self.ctx = ctx
+        self.text = text
+        self._lines: dict[str, int] | None = None
         self.ids: set[str] = set()
         self.version = CURRENT_VERSION
 
     def report(self, code: str, **fields: object) -> None:
-        self.ctx.report(code, None, **fields)
+        if self._lines is None:  # found only when there is something to report
+            self._lines = member_lines(self.text)
+        path = str(fields.get("path") or fields.get("element") or "")
+        self.ctx.report(code, self._lines.get(path), **fields)
 
     def expect(self, value: Json, kind: type | tuple[type, ...], expected: str, path: str) -> bool:
         if isinstance(value, bool) and kind in (int, float, (int, float)):
@@ -359,4 +365,43 @@ def check_json_feed(document: bytes, ctx: Context) -> None:
     except RecursionError:
         ctx.report("JsonFeedSyntax", None, detail="nested too deeply")
         return
-    _Checker(ctx).feed(decoded)
+    checker = _Checker(ctx, text)
+    checker.feed(decoded)
+
+
+_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[{}\[\]]|[^\s,:{}\[\]"]+|\n')
+
+
+def member_lines(text: str) -> dict[str, int]:
+    """The line where each member and array element starts, keyed by the paths messages use
+    (`feed.items[3].date_published`). The text is known to be valid JSON."""
+    lines: dict[str, int] = {"the feed": 1}
+    # One frame per open container: [path, is_object, next array index, pending key].
+    stack: list[list[Any]] = []
+    line = 1
+
+    def value_path() -> str | None:
+        if not stack:
+            return "feed"
+        frame = stack[-1]
+        if frame[1]:
+            key, frame[3] = frame[3], None
+            return f"{frame[0]}.{key}" if key is not None else None
+        frame[2] += 1
+        return f"{frame[0]}[{frame[2] - 1}]"
+
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if token == "\n":
+            line += 1
+        elif token in "}]":
+            stack.pop()
+        elif token[0] == '"' and stack and stack[-1][1] and stack[-1][3] is None:
+            stack[-1][3] = json.loads(token)  # a key: its value comes next
+        else:
+            path = value_path()
+            if path is not None:
+                lines.setdefault(path, line)
+            if token in "{[":
+                stack.append([path or "", token == "{", 0, None])
+    return lines
