@@ -66,37 +66,12 @@ ATTRIBUTES = {
 }
 TEXT_CONSTRUCTS = frozenset(("title", "subtitle", "summary", "rights"))
 # Link relations registered with IANA (RFC 4287, RFC 5005, RFC 4685, RFC 5023, …).
-REGISTERED_RELS = frozenset(
-    [
-        "alternate",
-        "related",
-        "self",
-        "enclosure",
-        "via",
-        "license",
-        "replies",
-        "edit",
-        "edit-media",
-        "service",
-        "first",
-        "last",
-        "next",
-        "previous",
-        "prev",
-        "prev-archive",
-        "next-archive",
-        "current",
-        "payment",
-        "hub",
-        "search",
-        "up",
-        "describedby",
-        "author",
-        "canonical",
-        "shortlink",
-        "icon",
-    ]
-)
+REGISTERED_RELS = frozenset((
+    "alternate", "related", "self", "enclosure", "via", "license", "replies", "edit",
+    "edit-media", "service", "first", "last", "next", "previous", "prev", "prev-archive",
+    "next-archive", "current", "payment", "hub", "search", "up", "describedby", "author",
+    "canonical", "shortlink", "icon",
+))  # fmt: skip
 FEED_HISTORY_RELS = frozenset(
     ["first", "last", "next", "previous", "prev", "prev-archive", "next-archive", "current"]
 )
@@ -285,7 +260,8 @@ def _normal(url: str) -> str:
     for scheme, port in (("http", ":80"), ("https", ":443")):
         if parts.scheme.lower() == scheme and netloc.endswith(port):
             netloc = netloc[: -len(port)]
-    return f"{parts.scheme.lower()}://{netloc}{parts.path or '/'}{'?' if parts.query else ''}" + (parts.query)
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{parts.scheme.lower()}://{netloc}{parts.path or '/'}{query}"
 
 
 @rule(ENTRY)
