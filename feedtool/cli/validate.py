@@ -43,7 +43,14 @@ def register(commands: Any) -> None:
         help="the address the feed is served at (self-link check, relative references); "
         "ending in / it is joined with each SOURCE path",
     )
-    parser.add_argument("--format", choices=FORMATS, default="text", dest="output_format")
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        dest="output_format",
+        help="text (path:line:column: severity: message [Code]), json (JSON Lines, one "
+        "object per SOURCE), junit (XML for CI test reports) or github (Actions annotations)",
+    )
     parser.add_argument(
         "--ignore",
         action="append",

@@ -141,6 +141,11 @@ class Context:
                 base = value
         return base
 
+    @property
+    def reported(self) -> int:
+        """How many problems have been reported so far."""
+        return len(self._problems)
+
     def problems(self) -> tuple[Problem, ...]:
         order = sorted(range(len(self._problems)), key=lambda i: self._problems[i].line or 0)
         return tuple(self._problems[i] for i in order)
@@ -390,10 +395,10 @@ class _Walker:
             return False
         ctx.format = _ROOTS.get(root_element.tag)
         if ctx.format is None and root_element.tag not in _RULES:
-            reported = len(ctx._problems)
+            reported = ctx.reported
             for fn in _UNKNOWN_ROOT_RULES:
                 fn(root_element, ctx)
-            if len(ctx._problems) == reported:
+            if ctx.reported == reported:
                 ctx.report(
                     "UndefinedElement",
                     root_element,
