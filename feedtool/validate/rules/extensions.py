@@ -400,6 +400,11 @@ CHECKED_NAMESPACES = frozenset(split(t)[0] for t in SPECS) - {ATOM, XHTML, DCTER
 EXTERNAL_SPECS: dict[str, Spec] = {}
 
 
+def is_known_namespace(namespace: str) -> bool:
+    """True for the namespaces these rules know (checked one by one, or tolerated)."""
+    return namespace in CHECKED_NAMESPACES or namespace in TOLERATED
+
+
 def spec_of(clark: str) -> Spec | None:
     return SPECS.get(clark) or EXTERNAL_SPECS.get(clark)
 
@@ -457,12 +462,8 @@ def _check_unknown(child: Element, ctx: Context, namespace: str) -> None:
         _once(ctx, "ObsoleteWikiNamespace", child, value=namespace)
     elif namespace in CHECKED_NAMESPACES:
         ctx.report("UndefinedElement", child, **where(child))
-    elif namespace not in TOLERATED and namespace not in EXTERNAL_NAMESPACES:
+    elif namespace not in TOLERATED:
         _once(ctx, "UnknownNamespace", child, value=namespace, detail=namespace)
-
-
-# Namespaces handled by other modules (iTunes, Media RSS) that register them here.
-EXTERNAL_NAMESPACES: set[str] = set()
 
 
 def _once(ctx: Context, code: str, element: Element, **fields: str) -> None:

@@ -7,6 +7,7 @@ from collections import Counter
 from feedtool.validate import rss_codes, values
 from feedtool.validate.engine import Context, Element, name_of, root, rule, streamed
 from feedtool.validate.namespaces import RDF, RSS1, RSS11, split, tag
+from feedtool.validate.rules.extensions import is_known_namespace
 from feedtool.validate.rules.rss import (
     ValueCheck,
     check_full_uri,
@@ -195,6 +196,15 @@ def check_textinput(textinput: Element, ctx: Context) -> None:
         return
     _check_about(textinput, ctx)
     _check_children(textinput, ctx, TEXTINPUT_CHILDREN, ("title", "description", "name", "link"))
+    # Unlike channel and item, an RSS 1.0 textinput takes no elements of unknown modules.
+    for child in textinput:
+        namespace = split(child.tag)[0] if isinstance(child.tag, str) else None
+        if (
+            namespace is not None
+            and namespace != _vocabulary(textinput)
+            and not is_known_namespace(namespace)
+        ):
+            ctx.report("UndefinedElement", child, **where(child))
 
 
 @rule(RDF_ROOT)
