@@ -68,9 +68,9 @@ TEXT_CONSTRUCTS = frozenset(("title", "subtitle", "summary", "rights"))
 # Link relations registered with IANA (RFC 4287, RFC 5005, RFC 4685, RFC 5023, …).
 REGISTERED_RELS = frozenset((
     "alternate", "related", "self", "enclosure", "via", "license", "replies", "edit",
-    "edit-media", "service", "first", "last", "next", "previous", "prev", "prev-archive",
+    "edit-media", "service", "first", "last", "next", "previous", "prev-archive",
     "next-archive", "current", "payment", "hub", "search", "up", "describedby", "author",
-    "canonical", "shortlink", "icon",
+    "canonical", "shortlink", "icon", "service.edit", "service.post", "service.feed",
 ))  # fmt: skip
 FEED_HISTORY_RELS = frozenset(
     ["first", "last", "next", "previous", "prev", "prev-archive", "next-archive", "current"]
@@ -518,6 +518,8 @@ def _check_typed_text(element: Element, ctx: Context, text_type: str) -> None:
     for child in children:
         ctx.report("UndefinedElement", child, **_where(child))
     text = _text(element)
+    if children and (text.strip() or any((c.tail or "").strip() for c in children)):
+        ctx.report("UnexpectedText", element, **_where(element))
     if text_type == "html":
         _report_html(element, ctx, check_html(text))
     else:
@@ -567,6 +569,8 @@ def _is_text(media_type: str) -> bool:
 def _check_src_content(content: Element, ctx: Context, media_type: str) -> None:
     src = content.get("src") or ""
     _report_value(ctx, values.check_iri(src), content, src)
+    if content.get("type") is None:
+        ctx.report("MissingTypeAttr", content, **_where(content))
     for child in _element_children(content):
         ctx.report("UndefinedElement", child, **_where(child))
     if _text(content).strip():
@@ -584,7 +588,7 @@ def _check_media_content(content: Element, ctx: Context, media_type: str) -> Non
     if media_type.startswith(("multipart/", "message/")):
         ctx.report("InvalidMIMEType", content, value=media_type, **_where(content))
         return
-    if media_type in ("text/html", "application/xhtml+xml"):
+    if media_type == "text/html":
         ctx.report("HtmlFragment", content, value=media_type, **_where(content))
     if _is_xml(media_type):
         if len(children) > 1:
@@ -601,8 +605,12 @@ def _check_media_content(content: Element, ctx: Context, media_type: str) -> Non
                 ctx.report("NotEscaped", content, **_where(content))
             _report_html(content, ctx, check_html(_text(content)))
         return
+    encoded = "".join(_text(content).split())
+    if not encoded:
+        ctx.report("NotBlank", content, **_where(content))
+        return
     try:
-        decoded = base64.b64decode("".join(_text(content).split()), validate=True)
+        decoded = base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError):
         ctx.report("NotBase64", content, **_where(content))
         return
@@ -895,3 +903,15 @@ def check_misspelled_feed(root_element: Element, ctx: Context) -> None:
     if _local(root_element) in ("feed", "entry"):
         ctx.report("InvalidNamespace", root_element, value=split(root_element.tag)[0],
                    **_where(root_element))  # fmt: skip
+
+
+define(
+    "MissingTypeAttr",
+    "warning",
+    "{element} links its content with src but does not say its media type",
+    parents=["Warning"],
+    why="Without type, readers must fetch the content to learn whether they can show it.",
+    fix="Add type with the media type of the linked content.",
+    bad='<content src="https://example.com/a.mp3"/>',
+    good='<content src="https://example.com/a.mp3" type="audio/mpeg"/>',
+)
