@@ -75,13 +75,13 @@ def _scan(paths: Iterable[Path], settings: Settings) -> tuple[list[ItemFile], li
 
 def _deduplicate(scanned: list[ItemFile]) -> tuple[list[ItemFile], list[ItemError]]:
     """One file per URL: the copy captured last wins (it has the latest edits); ties go to
-    the first file name in sorted order."""
+    the first file name in sorted order (`scanned` is in that order)."""
     by_url: dict[str, list[ItemFile]] = {}
     for entry in scanned:
         by_url.setdefault(entry.url, []).append(entry)
     kept, problems = [], []
     for copies in by_url.values():
-        winner = max(copies, key=lambda c: (c.captured, [-ord(ch) for ch in str(c.path)]))
+        winner = max(copies, key=lambda c: c.captured)  # max keeps the first of equals
         kept.append(winner)
         for loser in copies:
             if loser is not winner:
@@ -178,26 +178,28 @@ def _meta(settings: Settings, updated: datetime) -> FeedMeta:
     )
 
 
-# Set just before forking the publishing workers, which inherit the items instead of
+# Set just before forking the rendering workers, which inherit the items instead of
 # receiving tens of megabytes of them through a pipe.
 _publishing: tuple[FeedMeta, list[Item], Path] | None = None
 
 
-def _render_one(name: str) -> tuple[list[str], list[str]]:
-    """Write one output into the staging folder; validate it if it is a feed."""
+def _render_one(name: str) -> None:
     from feedtool.emit import feeds
     from feedtool.emit.page import render_index
-    from feedtool.validate import validate_path
 
     assert _publishing is not None
     meta, items, folder = _publishing
     path = folder / name
     if name == INDEX:
         path.write_text(render_index(meta, items, feeds.FEEDS), encoding="utf-8")
-        return [], []
-    getattr(feeds, dict(FEED_FILES)[name])(meta, items, path)
+    else:
+        getattr(feeds, dict(FEED_FILES)[name])(meta, items, path)
+
+
+def _validate_one(path: Path, url: str) -> tuple[list[str], list[str]]:
+    from feedtool.validate import validate_path
+
     errors, warnings = [], []
-    url = meta.url_of(name)
     for p in validate_path(path, base=url).problems:
         line = f"{url}:{p.line or 0}: {p.severity}: {p.message} [{p.code}]"
         if p.severity == "error":
@@ -212,15 +214,21 @@ def _render(meta: FeedMeta, items: list[Item], folder: Path, jobs: int) -> tuple
     feed with an error; warnings are returned for the user (two items published in the same
     second are a warning no build can fix)."""
     global _publishing
-    names = list(OUTPUT_NAMES)
+    feeds = [folder / name for name, _ in FEED_FILES]
+    urls = [meta.url_of(path.name) for path in feeds]
     _publishing = (meta, items, folder)
     try:
         if jobs > 1 and len(items) >= PARALLEL_THRESHOLD:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-                results = list(pool.map(_render_one, names))
+            # Rendering forks (the items are inherited); validating needs only the files, so it
+            # runs in fresh processes that do not carry the items' memory as well.
+            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+                list(pool.map(_render_one, OUTPUT_NAMES))
+            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+                results = list(pool.map(_validate_one, feeds, urls))
         else:
-            results = [_render_one(name) for name in names]
+            for name in OUTPUT_NAMES:
+                _render_one(name)
+            results = [_validate_one(path, url) for path, url in zip(feeds, urls, strict=True)]
     finally:
         _publishing = None
     errors = [line for found, _ in results for line in found]
@@ -228,7 +236,7 @@ def _render(meta: FeedMeta, items: list[Item], folder: Path, jobs: int) -> tuple
         raise BuildError(
             "the built feeds do not validate, so the output folder was left as it was:\n" + "\n".join(errors)
         )
-    return [folder / name for name in names], [line for _, found in results for line in found]
+    return [folder / name for name in OUTPUT_NAMES], [line for _, found in results for line in found]
 
 
 def _same_bytes(a: Path, b: Path) -> bool:
