@@ -20,8 +20,15 @@ _REFERENCE = re.compile(
 _SCHEME = re.compile(r"\w+:")
 
 
+# Any href or src whose value does not start with a scheme: most HTML has none, so this one
+# search spares the full scan below.
+_MAYBE_RELATIVE = re.compile(r"""\b(?:href|src)\s*=\s*["']?\s*(?!\w+:)""", re.IGNORECASE)
+
+
 def relative_references(markup: str) -> list[str]:
     """The links (a href) and images (img src) in `markup` that have no scheme."""
+    if not _MAYBE_RELATIVE.search(markup):
+        return []
     found = []
     for match in _REFERENCE.finditer(markup):
         reference = next((v for v in match.groups() if v is not None), "")
