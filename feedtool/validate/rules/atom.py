@@ -134,8 +134,11 @@ def _check_container(element: Element, ctx: Context, kind: str) -> None:
             counts[local] = counts.get(local, 0) + 1
             if allowed[local] == ONCE and counts[local] == 2:
                 ctx.report("DuplicateElement", child, **_where(child))
-        elif namespace in (ATOM, ""):
+        elif namespace == ATOM:
             ctx.report("UndefinedElement", child, **_where(child))
+        elif not namespace:
+            # No namespace at all: readers cannot tell which vocabulary it belongs to.
+            ctx.report("UndeterminableVocabulary", child, **_where(child))
     for name in REQUIRED.get(kind, ()):
         if name not in counts:
             ctx.report("MissingElement", element, element=name, parent=name_of(element))
