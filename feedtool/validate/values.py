@@ -4,14 +4,15 @@ What is here (all pure functions of a string, no I/O):
 
 - dates: `check_rfc822_date` (RSS pubDate & co: None, ProblematicalRFC822Date,
   InvalidRFC2822Date, IncorrectDOW, ImplausibleDate), `check_rfc3339_date` (Atom:
-  InvalidRFC3339Date, ImplausibleDate), `check_w3cdtf_date` (dc:date & co: InvalidW3CDTFDate),
-  `check_iso8601_date` (InvalidISO8601DateTime); `parse_rfc822_date` / `parse_rfc3339_date`
+  InvalidRFC3339Date, ImplausibleDate), `check_w3cdtf_date` (dc:date & co: InvalidW3CDTFDate,
+  ImplausibleDate), `check_iso8601_date` (InvalidISO8601DateTime); `parse_rfc822_date` / `parse_rfc3339_date`
   return an aware datetime for comparisons.
 - references: `check_uri` (InvalidUriChar, InvalidLink / InvalidFullLink, UriNotIri,
   InvalidTAG, InvalidURN, SchemeNotIANARegistered), `check_iri` (the same, IRIs allowed),
   `is_absolute_uri`, `is_relative_ref`.
 - people: `check_email` (an `addr-spec`, optionally with a display name: InvalidContact) and
-  `check_addr_spec` (a bare address: InvalidAddrSpec), `has_real_name` (MissingRealName).
+  `check_addr_spec` (a bare address: InvalidAddrSpec), `has_real_name` (MissingRealName),
+  `contains_email` (an address somewhere in the text: EmailFormat).
 - `check_mime_type` (InvalidMIMEType), `check_language` (InvalidLanguage),
   `check_integer` / `check_positive_integer` / `check_non_negative_integer`
   (InvalidInteger, InvalidPositiveInteger, InvalidNonNegativeInteger),
@@ -19,7 +20,8 @@ What is here (all pure functions of a string, no I/O):
   (InvalidFloat), `check_latitude` / `check_longitude` (InvalidLatitude, InvalidLongitude),
   `check_duration` (InvalidDuration), `check_country_code` (InvalidCountryCode).
 - text: `html_in_text` (the HTML end tag or entity that makes plain text look like HTML,
-  for ContainsHTML), `HTML_TAGS`.
+  for ContainsHTML), `looks_double_encoded` (UTF-8 read as Latin-1: BadCharacters),
+  `HTML_TAGS`, and `words` for writing long sets of names.
 
 The codes are the W3C Feed Validation Service's names, so users can look them up there.
 """
