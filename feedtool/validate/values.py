@@ -216,6 +216,7 @@ def check_rfc3339_date(value: str, now: datetime | None = None) -> str | None:
 # URIs and IRIs
 
 _URI_CHARS = r"0-9a-zA-Z;/?:@&=+$.\-_!~*'()%,#"
+_IP_LITERAL = re.compile(r"^([a-zA-Z][0-9a-zA-Z+\-.]*://(?:[^/?#@]*@)?)\[[0-9a-fA-F:.]+\]")
 _URI_REF = re.compile(rf"(?:[a-zA-Z][0-9a-zA-Z+\-.]*:)?/{{0,2}}[{_URI_CHARS}]*\Z")
 _FULL_URI = re.compile(rf"[a-zA-Z][0-9a-zA-Z+\-.]*:(?://)?[{_URI_CHARS}]+\Z")
 _URI_CHAR = re.compile(rf"[{_URI_CHARS}]")
@@ -251,6 +252,7 @@ def check_uri(value: str, *, full: bool = False, iri: bool = False) -> str | Non
         return None if _TAG.match(value) else "InvalidTAG"
     if scheme == "urn":
         return None if _URN.match(value) else "InvalidURN"
+    value = _IP_LITERAL.sub(r"\1ip-literal", value)  # brackets belong around an IPv6 host
     candidate = _iri_to_uri(value) if iri else value
     grammar = _FULL_URI if full else _URI_REF
     if not grammar.match(candidate):
