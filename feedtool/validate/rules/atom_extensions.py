@@ -173,6 +173,14 @@ def check_meta(meta: Element, ctx: Context) -> None:
         ctx.report("InvalidMetaContent", meta, value=content, **_where(meta, "content"))
 
 
+@rule(tag(APP, "edited"), tag(APP, "control"))
+def check_app_placement(element: Element, ctx: Context) -> None:
+    """app:edited and app:control describe an entry; anywhere else in a feed they mean nothing."""
+    parent = element.getparent()
+    if parent is not None and split(parent.tag)[0] == ATOM and parent.tag != ENTRY:
+        ctx.report("UndefinedElement", element, **_where(element))
+
+
 @rule(tag(APP, "edited"))
 def check_app_edited(edited: Element, ctx: Context) -> None:
     value = (edited.text or "").strip()
