@@ -80,21 +80,27 @@ def run(args: argparse.Namespace) -> int:
 
     reports: list[Report] = []
     unreadable = False
+    sources: list[str] = []
     for argument in args.sources:
         try:
-            sources = expand(argument)
+            sources += expand(argument)
         except FeedtoolError as e:
             print(f"feedtool validate: {e}", file=sys.stderr)
             unreadable = True
+    # A progress line for long runs on a terminal; never in pipes or CI logs.
+    progress = sys.stderr.isatty() and len(sources) > 10
+    for done, source in enumerate(sources, 1):
+        if progress:
+            print(f"\rvalidating {done}/{len(sources)}", end="", file=sys.stderr, flush=True)
+        try:
+            report = validate_source(source, base=args.base)
+        except FeedtoolError as e:
+            print(f"\rfeedtool validate: {e}", file=sys.stderr)
+            unreadable = True
             continue
-        for source in sources:
-            try:
-                report = validate_source(source, base=args.base)
-            except FeedtoolError as e:
-                print(f"feedtool validate: {e}", file=sys.stderr)
-                unreadable = True
-                continue
-            reports.append(without(report, [c for c in ignored if c]))
+        reports.append(without(report, [c for c in ignored if c]))
+    if progress:
+        print("\r\033[K", end="", file=sys.stderr, flush=True)
 
     sys.stdout.write(render(reports, args.output_format, strict=args.strict))
     if unreadable:
