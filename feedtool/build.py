@@ -8,6 +8,8 @@ import json
 import multiprocessing
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -196,17 +198,51 @@ def _render_one(name: str) -> None:
         getattr(feeds, dict(FEED_FILES)[name])(meta, items, path)
 
 
-def _validate_one(path: Path, url: str) -> tuple[list[str], list[str]]:
+Found = tuple[list[str], list[str]]  # a feed's errors and warnings, as lines for the user
+
+
+def _problem_lines(url: str, problems: Iterable[tuple[str, str, str, int | None]]) -> Found:
+    errors, warnings = [], []
+    for severity, message, code, line in problems:
+        text = f"{url}:{line or 0}: {severity}: {message} [{code}]"
+        if severity == "error":
+            errors.append(text)
+        elif severity == "warning":
+            warnings.append(text)
+    return errors, warnings
+
+
+def _validate_here(path: Path, url: str) -> Found:
     from feedtool.validate import validate_path
 
-    errors, warnings = [], []
-    for p in validate_path(path, base=url).problems:
-        line = f"{url}:{p.line or 0}: {p.severity}: {p.message} [{p.code}]"
-        if p.severity == "error":
-            errors.append(line)
-        elif p.severity == "warning":
-            warnings.append(line)
-    return errors, warnings
+    report = validate_path(path, base=url)
+    return _problem_lines(url, ((p.severity, p.message, p.code, p.line) for p in report.problems))
+
+
+def _validate_apart(paths: list[Path], urls: list[str], jobs: int) -> list[Found]:
+    """Validate in fresh `feedtool validate` processes, `jobs` at a time: they need only the
+    files, and do not carry the items' memory as forked workers would."""
+    results: list[Found] = []
+    for start in range(0, len(paths), jobs):
+        running = [
+            subprocess.Popen(
+                [sys.executable, "-m", "feedtool", "validate", "--format", "json", "--base", url, str(path)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+            for path, url in zip(paths[start : start + jobs], urls[start : start + jobs], strict=True)
+        ]
+        for process, url in zip(running, urls[start : start + jobs], strict=True):
+            out, err = process.communicate()
+            try:
+                report = json.loads(out)
+                problems = [(p["severity"], p["message"], p["code"], p["line"]) for p in report["problems"]]
+            except (ValueError, KeyError, TypeError) as e:
+                raise BuildError(
+                    f"{url}: the validator did not run: {err.decode(errors='replace')[-500:]}"
+                ) from e
+            results.append(_problem_lines(url, problems))
+    return results
 
 
 def _render(meta: FeedMeta, items: list[Item], folder: Path, jobs: int) -> tuple[list[Path], list[str]]:
@@ -219,16 +255,14 @@ def _render(meta: FeedMeta, items: list[Item], folder: Path, jobs: int) -> tuple
     _publishing = (meta, items, folder)
     try:
         if jobs > 1 and len(items) >= PARALLEL_THRESHOLD:
-            # Rendering forks (the items are inherited); validating needs only the files, so it
-            # runs in fresh processes that do not carry the items' memory as well.
+            # Rendering forks: the workers inherit the items.
             with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
                 list(pool.map(_render_one, OUTPUT_NAMES))
-            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-                results = list(pool.map(_validate_one, feeds, urls))
+            results = _validate_apart(feeds, urls, jobs)
         else:
             for name in OUTPUT_NAMES:
                 _render_one(name)
-            results = [_validate_one(path, url) for path, url in zip(feeds, urls, strict=True)]
+            results = [_validate_here(path, url) for path, url in zip(feeds, urls, strict=True)]
     finally:
         _publishing = None
     errors = [line for found, _ in results for line in found]

@@ -232,3 +232,21 @@ def test_missing_seeds_folder_is_a_usage_error(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert main(["build", "--seeds", "nowhere"]) == 2
     assert "nowhere: no such folder of item files" in capsys.readouterr().err
+
+
+def test_a_large_build_uses_worker_processes_and_gives_the_same_bytes(project, capsys):
+    """Past PARALLEL_THRESHOLD items, parsing, rendering and validating run in other
+    processes; the output must not depend on that."""
+    from feedtool.build import PARALLEL_THRESHOLD
+
+    for n in range(PARALLEL_THRESHOLD + 6):
+        write_item(
+            project / "seeds", f"gen{n:03d}.txt", captured_ms=1700000000000 + n,
+            url=f"https://cn.nytimes.com/world/2023/n{n}/",
+            html=body(when=f"2023-10-{1 + n // 24:02d} {n % 24:02d}:00:00", footer=FEEDX_FOOTER),
+        )  # fmt: skip
+    assert main(["build", "--limit", "0", "--jobs", "2", "--out", "parallel"]) == 0
+    assert main(["build", "--limit", "0", "--jobs", "1", "--out", "serial", "--cache-dir", "c1"]) == 0
+    parallel, serial = snapshot(project / "parallel"), snapshot(project / "serial")
+    assert {n: b for n, (b, _) in parallel.items()} == {n: b for n, (b, _) in serial.items()}
+    assert parallel["atom.xml"][0].count(b"<entry>") == PARALLEL_THRESHOLD + 8
