@@ -437,18 +437,35 @@ def check_extension_children(host: Element, ctx: Context) -> None:
             _check_rdf_payload(child, ctx)
 
 
-def _check_rdf_payload(element: Element, ctx: Context) -> None:
-    """RSS 1.x extension content is RDF: no mixed content, no RSS elements inside."""
-    for node in element.iter():
-        if not isinstance(node.tag, str):
-            continue
-        if node is not element and split(node.tag)[0] in (RSS1, RSS11):
-            ctx.report("UndefinedElement", node, **where(node))
-        has_children = any(isinstance(child.tag, str) for child in node)
-        literal = node.get(tag(RDF, "parseType")) == "Literal"
-        if has_children and not literal and (node.text or "").strip():
-            ctx.report("InvalidRDF", node, detail=f"mixed content in {name_of(node)}")
-            return
+# The element names the RDF/XML syntax defines (rdf:_1, rdf:_2 … are allowed too).
+RDF_NODE_NAMES = frozenset(
+    words("Description Seq Bag Alt li type value first rest nil List Statement subject predicate object")
+)
+
+
+def _check_rdf_payload(element: Element, ctx: Context, property_element: bool = True) -> bool:
+    """RSS 1.x extension content is RDF/XML: property and node elements alternate (only a
+    property may point with rdf:resource), no mixed content, no RSS elements inside.
+    Returns False once it has reported, so a broken payload is reported once."""
+    namespace, local = split(element.tag)
+    if namespace in (RSS1, RSS11):
+        ctx.report("UndefinedElement", element, **where(element))
+        return False
+    if namespace == RDF and local not in RDF_NODE_NAMES and not local.startswith("_"):
+        ctx.report("InvalidRDF", element, detail=f"rdf:{local} is not an RDF term")
+        return False
+    if not property_element and element.get(tag(RDF, "resource")) is not None:
+        ctx.report("InvalidRDF", element, detail=f"{name_of(element)} is a node, not a property")
+        return False
+    if namespace and not is_known_namespace(namespace) and namespace not in (RSS1, RSS11):
+        _once(ctx, "UnknownNamespace", element, value=namespace, detail=namespace)
+    children = [child for child in element if isinstance(child.tag, str)]
+    if element.get(tag(RDF, "parseType")) in ("Literal", "Collection"):
+        return True
+    if children and (element.text or "").strip():
+        ctx.report("InvalidRDF", element, detail=f"mixed content in {name_of(element)}")
+        return False
+    return all(_check_rdf_payload(child, ctx, not property_element) for child in children)
 
 
 # Misspellings of the Media RSS namespace that feeds really use; readers then see no media.
