@@ -90,3 +90,15 @@ def test_json_feed_carries_the_same_items(built):
     assert [i["id"] for i in feed["items"]] == [item.id for item in built.items]
     assert [a["name"] for a in feed["items"][0]["authors"]] == ["Paul Sonne", "Choe Sang-Hun"]
     assert feed["items"][0]["content_html"] == built.items[0].content_html
+
+
+@pytest.mark.parametrize("name", ["atom.xml", "rss.xml", "feed.json"])
+def test_committed_dist_validates_with_no_errors_and_no_warnings(name):
+    from items import REPO
+
+    from feedtool.validate import validate_path
+
+    settings = load_settings(REPO / "feedtool.toml")
+    report = validate_path(REPO / "dist" / name, base=settings.base_url + name)
+    assert report.format == {"atom.xml": "atom", "rss.xml": "rss", "feed.json": "json"}[name]
+    assert [(p.severity, p.code, p.message) for p in report.problems if p.severity != "info"] == []
