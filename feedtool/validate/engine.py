@@ -172,7 +172,10 @@ def validate_chunks(
         head += chunk
         if len(head) >= 1024:
             break
-    if _looks_like_json(head):
+    is_json = _looks_like_json(head)
+    if content_type:
+        _check_media_type(content_type, ctx, is_json=is_json)
+    if is_json:
         ctx.format = "json"
         document = head + b"".join(stream)
         for fn in _JSON_RULES:
@@ -180,6 +183,24 @@ def validate_chunks(
     else:
         _parse_xml(_prepend(head, stream), head, ctx)
     return Report(source, location, ctx.format, ctx.problems())
+
+
+FEED_MEDIA_TYPES = frozenset(
+    ("application/atom+xml", "application/rss+xml", "application/rdf+xml", "application/feed+json")
+)
+
+
+def _check_media_type(content_type: str, ctx: Context, *, is_json: bool) -> None:
+    """The HTTP Content-Type a feed was served with, as readers and the W3C judge it."""
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    if media_type in FEED_MEDIA_TYPES or (is_json and media_type == "application/json"):
+        return
+    if media_type == "text/xml":
+        ctx.report("TextXml", None, value=media_type)
+    elif media_type == "application/xml":
+        ctx.report("NonSpecificMediaType", None, value=media_type)
+    else:
+        ctx.report("UnexpectedContentType", None, value=media_type)
 
 
 def _prepend(head: bytes, stream: Iterator[bytes]) -> Iterator[bytes]:
@@ -511,4 +532,36 @@ define(
     fix="Report the feed to feedtool's maintainers; meanwhile check the element by hand.",
     bad="(any input that makes a rule fail)",
     good="(the same input, checked completely)",
+)
+define(
+    "UnexpectedContentType",
+    "warning",
+    "the feed is served as {value}, which is not a feed media type",
+    parents=["Warning"],
+    why="Browsers and some readers decide what to do with a response by its Content-Type; "
+    "text/html or text/plain feeds are shown as pages or ignored.",
+    fix="Serve Atom as application/atom+xml, RSS as application/rss+xml, JSON Feed as application/feed+json.",
+    bad="Content-Type: text/html",
+    good="Content-Type: application/atom+xml; charset=utf-8",
+)
+define(
+    "NonSpecificMediaType",
+    "warning",
+    "the feed is served as {value}, which does not say it is a feed",
+    parents=["Warning"],
+    why="Generic XML types make browsers show the document instead of offering to subscribe.",
+    fix="Use application/atom+xml or application/rss+xml.",
+    bad="Content-Type: application/xml",
+    good="Content-Type: application/rss+xml; charset=utf-8",
+)
+define(
+    "TextXml",
+    "info",
+    "the feed is served as text/xml, whose default charset rules differ from the XML ones",
+    parents=["Info"],
+    why="Under RFC 3023 a text/xml document without a charset parameter is us-ascii, whatever "
+    "its XML declaration says.",
+    fix="Serve a feed media type, or at least add charset=utf-8.",
+    bad="Content-Type: text/xml",
+    good="Content-Type: application/rss+xml; charset=utf-8",
 )
