@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -26,7 +27,7 @@ sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 import feedparser  # noqa: E402
 from feedgen.feed import FeedGenerator  # noqa: E402
 
-from feedtool.validate import validate_path  # noqa: E402
+from feedtool.validate import validate_bytes, validate_path  # noqa: E402
 
 PARAGRAPH = (
     '<p>Feed readers show this paragraph with <a href="https://example.com/more">a link</a>, '
@@ -108,11 +109,37 @@ def peak_memory_mb(path: Path, base: str | None) -> tuple[float, float]:
     return peak / 1024, (peak - baseline) / 1024
 
 
+def attack_figures(shared: Path) -> None:
+    """Time and traced memory for every XML attack in the shared corpus, worst first."""
+    attacks = shared / "corpus" / "xml-attacks"
+    if not attacks.is_dir():
+        print(f"(no XML attack corpus at {attacks})")
+        return
+    rows = []
+    for line in (attacks / "manifest.tsv").read_text(encoding="utf-8").splitlines()[1:]:
+        name, attack = line.split("\t")[0], line.split("\t")[5]
+        if not name.endswith(".xml"):
+            continue
+        data = (attacks / name).read_bytes()
+        tracemalloc.start()
+        started = time.perf_counter()
+        report = validate_bytes(data, source=name)
+        elapsed = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        rows.append((elapsed, peak, name, attack, report.verdict))
+    rows.sort(reverse=True)
+    print(f"XML attacks: {len(rows)} files, slowest {rows[0][0] * 1000:.1f} ms ({rows[0][2]}), "
+          f"largest traced peak {max(r[1] for r in rows) / 1024:.0f} KiB; "
+          f"{sum(r[4] == 'error' for r in rows)} reported as errors")  # fmt: skip
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--entries", type=int, default=2000)
     parser.add_argument("--no-huge", action="store_true", help="skip the 100 MB feed")
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         feed = Path(tmp) / "large.xml"
@@ -139,6 +166,7 @@ def main() -> int:
             peak, above = peak_memory_mb(huge, "https://example.com/huge.xml")
             print(f"100 MB RSS feed: {elapsed:.1f} s, verdict {huge_report.verdict}, peak "
                   f"memory {peak:.0f} MB ({above:.0f} MB above import)")  # fmt: skip
+    attack_figures(args.shared)
     print(f"({os.cpu_count()} CPUs)")
     return 0
 
