@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html.entities import name2codepoint
 
+import html5lib
 from lxml import etree
 
 from feedtool.validate.codes import define
@@ -102,7 +104,6 @@ _CSS_WELL_FORMED = re.compile(r"""\s*(?:[-\w]+\s*:\s*(?:[^:;"'\\()]|\([^()]*\)|"
 
 _TAG = re.compile(r"<(/?)([a-zA-Z][-\w:.]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
 _ATTRIBUTE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*)))?""")
-_UNCLOSED_TAG = re.compile(r"<[a-zA-Z/!?][^>]*\Z")
 _EVENT_HANDLER = re.compile(r"\son[a-zA-Z]+\s*=")
 _DANGEROUS_TAG = re.compile(r"<(" + "|".join(sorted(DANGEROUS_ELEMENTS)) + r")(?=[\s/>])", re.IGNORECASE)
 _SCRIPT_URL = re.compile(r"\s*(?:java|vb|live)script:", re.IGNORECASE)
@@ -163,10 +164,112 @@ def check_html(markup: str) -> tuple[HtmlFinding, ...]:
         findings += [
             HtmlFinding("SecurityRisk", f"<{name.lower()}>") for name in _DANGEROUS_TAG.findall(markup)
         ]
-    last = markup.rfind("<")
-    if _UNCLOSED_TAG.match(markup, last):
-        findings.append(HtmlFinding("NotHtml", markup[last:][:40].strip()))
+    problem = html_parse_problem(markup)
+    if problem:
+        findings.append(HtmlFinding("NotHtml", problem))
     return tuple(dict.fromkeys(findings))
+
+
+# Elements whose start tag closes an open <p> (HTML parsing rules), and raw-text or
+# table-like elements whose parsing has rules a tag scan does not follow.
+_CLOSES_P = _words(
+    "address article aside blockquote center details dialog dir div dl fieldset "
+    "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr main menu nav ol p "
+    "pre section table ul li dd dt"
+)
+_HEADINGS = _words("h1 h2 h3 h4 h5 h6")
+_COMPLEX = _words(
+    "script style textarea title xmp iframe noembed noframes noscript plaintext select "
+    "option optgroup table tbody thead tfoot tr td th caption colgroup col template svg "
+    "math frameset frame head body html ruby rb rt rp rtc form button nobr"
+)
+_VOID = _words(
+    "area base br col embed hr img input link meta param source track wbr basefont bgsound frame keygen"
+)
+_TAG_PARTS = re.compile(r"<(/?)([a-zA-Z][^\s/>]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+_ATTRIBUTE_NAME = re.compile(r"""(?:^|\s)([^\s"'<>/=]+)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+)""")
+_STRAY_LT = re.compile(r"<(?![a-zA-Z/!])|</(?![a-zA-Z])")
+_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|([a-zA-Z][a-zA-Z0-9]*));")
+_SIMPLE_ATTRIBUTES = re.compile(
+    r"""(?:\s+[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*/?\Z"""
+)
+_BAD_CODEPOINT = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef]")
+
+
+def html_parse_problem(markup: str) -> str | None:
+    """What a conforming HTML parser (html5lib) objects to in an HTML fragment, or None.
+
+    Readers parse escaped HTML with browser rules; fragments that need error recovery
+    render differently from reader to reader. Most fragments are simple enough for a fast
+    tag scan to vouch for them; the others are parsed for real.
+    """
+    if "<" not in markup and "&" not in markup:
+        return None
+    if _plainly_well_formed(markup):
+        return None
+    return _html5lib_problem(markup)
+
+
+def _plainly_well_formed(markup: str) -> bool:
+    """True when a tag scan proves the fragment parses without error; False means unsure."""
+    # Whole-fragment checks first, each one regex pass: control characters, a "<" that
+    # starts no tag, comments (left to the parser), incomplete character references.
+    if _BAD_CODEPOINT.search(markup) or _STRAY_LT.search(markup) or "<!" in markup:
+        return False
+    if "&" in markup and not _references_complete(markup):
+        return False
+    tags = _TAG_PARTS.findall(markup)
+    if len(tags) != markup.count("<"):
+        return False  # a tag left open at the end, or a "<" inside an attribute
+    open_elements: list[str] = []
+    p_open = 0
+    for closing, name, attributes in tags:
+        if not name.islower():
+            name = name.lower()
+        if name in _COMPLEX or (attributes and not _SIMPLE_ATTRIBUTES.match(attributes)):
+            return False
+        if attributes.count("=") > 1:
+            names = [n.lower() for n in _ATTRIBUTE_NAME.findall(attributes)]
+            if len(names) != len(set(names)):
+                return False  # a duplicate attribute
+        if closing:
+            if name in _VOID or not open_elements or open_elements.pop() != name:
+                return False  # </img>, </br> and stray end tags need the parser's rules
+            p_open -= name == "p"
+            continue
+        if name in _VOID:
+            continue
+        if attributes.endswith("/") or attributes.rstrip().endswith("/"):
+            return False  # a self-closing non-void element
+        if (
+            (p_open and name in _CLOSES_P)
+            or (name in _HEADINGS and open_elements and open_elements[-1] in _HEADINGS)
+            or (name == "a" and "a" in open_elements)
+        ):
+            return False
+        p_open += name == "p"
+        open_elements.append(name)
+    return not open_elements
+
+
+def _references_complete(text: str, start: int = 0) -> bool:
+    """True when every & from `start` on begins a complete, known character reference."""
+    position = text.find("&", start)
+    while position != -1:
+        reference = _REFERENCE.match(text, position)
+        if reference is None or (reference[1] and reference[1] not in name2codepoint):
+            return False
+        position = text.find("&", reference.end())
+    return True
+
+
+def _html5lib_problem(markup: str) -> str | None:
+    parser = html5lib.HTMLParser(namespaceHTMLElements=False)
+    parser.parseFragment(markup)
+    if not parser.errors:
+        return None
+    (line, column), code, _ = parser.errors[0]
+    return f"{code.replace('-', ' ')} at line {line}, column {column} of the HTML"
 
 
 def check_xhtml(container: etree._Element) -> tuple[HtmlFinding, ...]:
@@ -217,7 +320,7 @@ define(
 define(
     "NotHtml",
     "warning",
-    "{element} is declared as HTML but does not parse as HTML near {detail!r}",
+    "{element} is declared as HTML but does not parse cleanly as HTML: {detail}",
     parents=["Warning"],
     why="Readers render this text as HTML; broken markup can swallow the rest of the entry.",
     fix="Close every tag, and escape a literal `<` as &amp;lt;.",
