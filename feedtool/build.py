@@ -7,6 +7,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from feedtool import __version__
 from feedtool.cache import ItemCache
@@ -38,6 +39,7 @@ OUTPUT_NAMES = (*(name for name, _ in FEED_FILES), INDEX)
 PARALLEL_THRESHOLD = 64
 
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,18 +63,17 @@ def item_files(seeds: Path) -> list[Path]:
     )
 
 
-def _scan(paths: Iterable[Path], settings: Settings) -> tuple[list[ItemFile], list[ItemError]]:
+def _scan_one(path: Path, settings: Settings | None = None) -> ItemFile | ItemError:
     from feedtool.read import scan_item
 
-    scanned, problems = [], []
-    for path in paths:
-        try:
-            scanned.append(scan_item(path, path.read_bytes(), settings.zone_for))
-        except ItemError as e:
-            problems.append(e)
-        except OSError as e:
-            problems.append(ItemError(path, None, f"cannot read: {e.strerror or e}"))
-    return scanned, problems
+    settings = settings or _worker_settings
+    assert settings is not None
+    try:
+        return scan_item(path, path.read_bytes(), settings.zone_for)
+    except ItemError as e:
+        return e
+    except OSError as e:
+        return ItemError(path, None, f"cannot read: {e.strerror or e}")
 
 
 def _deduplicate(scanned: list[ItemFile]) -> tuple[list[ItemFile], list[ItemError]]:
@@ -119,36 +120,51 @@ def _init_worker(settings: Settings) -> None:
     _worker_settings = settings
 
 
-def _parse_and_clean(path: Path, settings: Settings | None = None) -> Item | ItemError:
+def _parse_and_clean(path: Path, settings: Settings | None = None) -> bytes | ItemError:
+    """The cleaned item, pickled: that is how it crosses to the main process and how the
+    cache stores it, so the bytes are made once."""
     from feedtool.clean import clean_item
     from feedtool.read import read_item
 
     settings = settings or _worker_settings
     assert settings is not None
     try:
-        data = path.read_bytes()
-        return clean_item(read_item(path, data, settings.zone_for, settings.language), settings)
+        item = clean_item(read_item(path, path.read_bytes(), settings.zone_for, settings.language), settings)
     except ItemError as e:
         return e
     except OSError as e:
         return ItemError(path, None, f"cannot read: {e.strerror or e}")
+    return pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _parse_all(
-    paths: list[Path], settings: Settings, jobs: int, progress: Progress | None
-) -> Iterator[Item | ItemError]:
-    if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
-        for done, path in enumerate(paths, 1):
-            yield _parse_and_clean(path, settings)
-            if progress:
-                progress(done, len(paths))
-        return
-    chunk = max(1, min(64, len(paths) // (jobs * 8)))
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(settings,)) as pool:
-        for done, result in enumerate(pool.map(_parse_and_clean, paths, chunksize=chunk), 1):
+class _Workers:
+    """Runs a function over paths: in worker processes when there are enough of them to pay
+    for starting the processes, else here."""
+
+    def __init__(self, settings: Settings, jobs: int, count: int) -> None:
+        self.settings = settings
+        self.pool = (
+            ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(settings,))
+            if jobs > 1 and count >= PARALLEL_THRESHOLD
+            else None
+        )
+        self.jobs = jobs
+
+    def map(self, fn: Callable[..., T], paths: list[Path], progress: Progress | None = None) -> Iterator[T]:
+        if self.pool is None or len(paths) < PARALLEL_THRESHOLD:
+            results: Iterable[T] = (fn(path, self.settings) for path in paths)
+            chunk = 1
+        else:
+            chunk = max(1, min(64, len(paths) // (self.jobs * 8)))
+            results = self.pool.map(fn, paths, chunksize=chunk)
+        for done, result in enumerate(results, 1):
             yield result
             if progress and (done % chunk == 0 or done == len(paths)):
                 progress(done, len(paths))
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
 
 
 def _cache_key(entry: ItemFile, fingerprint: str) -> str:
@@ -347,13 +363,21 @@ def build(
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     paths = item_files(settings.seeds_dir)
     cache = ItemCache(settings.cache_dir)
+    workers: _Workers | None = None
     try:
         signature = _signature(settings, paths)
         if not check:
             previous = _up_to_date(settings, cache, signature)
             if previous is not None and (keep_going or not previous.skipped):
                 return previous
-        scanned, problems = _scan(paths, settings)
+        workers = _Workers(settings, jobs, len(paths))
+        scanned: list[ItemFile] = []
+        problems: list[ItemError] = []
+        for found in workers.map(_scan_one, paths):
+            if isinstance(found, ItemError):
+                problems.append(found)
+            else:
+                scanned.append(found)
         unique, duplicates = _deduplicate(scanned)
         problems += duplicates
         warnings = _time_warnings(unique)
@@ -366,17 +390,19 @@ def build(
         keys = [_cache_key(entry, fingerprint) for entry in selected]
         cached = cache.get_many(keys)
         missing = [entry for entry, key in zip(selected, keys, strict=True) if key not in cached]
-        fresh: dict[str, Item] = {}
-        parsed = _parse_all([entry.path for entry in missing], settings, jobs, progress)
+        fresh: dict[str, bytes] = {}
+        parsed = workers.map(_parse_and_clean, [entry.path for entry in missing], progress)
         for entry, outcome in zip(missing, parsed, strict=True):
             if isinstance(outcome, ItemError):
                 problems.append(outcome)
             else:
-                fresh[_cache_key(entry, fingerprint)] = outcome
+                key = _cache_key(entry, fingerprint)
+                fresh[key] = outcome
+                cached[key] = pickle.loads(outcome)
+        workers.close()
         if problems and not keep_going:
             raise BuildError("\n".join(str(p) for p in problems))
-        cache.put_many(fresh)
-        cached.update(fresh)
+        cache.put_pickled(fresh)
         items = [cached[key] for key in keys if key in cached]
         if not items:
             raise BuildError(f"{settings.seeds_dir}: no items to build a feed from")
@@ -396,6 +422,8 @@ def build(
             _record(settings, cache, signature, result)
         return result
     finally:
+        if workers is not None:
+            workers.close()
         cache.close()
 
 

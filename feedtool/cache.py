@@ -61,18 +61,13 @@ class ItemCache:
             return {}
         return found
 
-    def put_many(self, items: Mapping[str, Item]) -> None:
+    def put_pickled(self, items: Mapping[str, bytes]) -> None:
+        """Store items already pickled (by the worker that cleaned them)."""
         if self._db is None or not items:
             return
         try:
             with self._db:
-                self._db.executemany(
-                    "insert or replace into items values (?, ?)",
-                    (
-                        (key, pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL))
-                        for key, item in items.items()
-                    ),
-                )
+                self._db.executemany("insert or replace into items values (?, ?)", items.items())
         except sqlite3.Error:
             pass
 
