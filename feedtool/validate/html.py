@@ -203,7 +203,7 @@ def html_parse_problem(markup: str) -> str | None:
     render differently from reader to reader. Most fragments are simple enough for a fast
     tag scan to vouch for them; the others are parsed for real.
     """
-    if "<" not in markup and "&" not in markup:
+    if "<" not in markup and "&" not in markup and not _BAD_CODEPOINT.search(markup):
         return None
     if _plainly_well_formed(markup):
         return None

@@ -1,0 +1,64 @@
+"""The HTML checks shared by every format: dangerous markup, style, and HTML that needs a
+browser's error recovery (NotHtml)."""
+
+from __future__ import annotations
+
+import html5lib
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from feedtool.validate.html import check_html, html_parse_problem, safe_style
+
+TOKENS = (
+    "<p>", "</p>", "<div>", "</div>", "<b>", "</b>", "<i>", "</i>", '<a href="x">', "</a>",
+    "<br>", "<br/>", "</br>", '<img src="a.png">', "</img>", "<ul>", "</ul>", "<li>", "</li>",
+    "<h1>", "</h1>", "<h2>", "</h2>", "text", " ", "&amp;", "&", "&nbsp;", "&bogus;", "<", ">",
+    "<span class=x>", "</span>", "<table>", "<td>", "<pre>", "</pre>", "<hr/>", "<div/>",
+    "<a href=x&y>", '<img src="q?a=1&b=2">', '"', "'", "<!-- note -->", '<p id=a id=b>',
+    '<span title="a>b">', "<blockquote>", "</blockquote>", "\x01",
+)  # fmt: skip
+
+
+def html5lib_errors(markup: str) -> list[str]:
+    parser = html5lib.HTMLParser(namespaceHTMLElements=False)
+    parser.parseFragment(markup)
+    return [code for _, code, _ in parser.errors]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS), min_size=1, max_size=14))
+def test_not_html_exactly_when_a_browser_parser_needs_error_recovery(tokens: list[str]) -> None:
+    markup = "".join(tokens)
+    assert (html_parse_problem(markup) is None) == (not html5lib_errors(markup)), markup
+
+
+@pytest.mark.parametrize(
+    ("markup", "expected"),
+    [
+        ('<p>Fish &amp; chips <a href="https://example.com/?a=1&amp;b=2">menu</a></p>', None),
+        ("<p>Fish & chips</p>", None),  # a lone & before a space is fine
+        ("<p>AT&T</p>", "expected named entity"),
+        ("<p>one</p></p>", "unexpected end tag"),
+        ("<p>a<div>b</div></p>", "unexpected end tag"),
+        ('<img src="a.png"></img>', "unexpected end tag"),
+        ("<span/>", "non void element with trailing solidus"),
+        ("<p>1 < 2</p>", "expected tag name"),
+        ("<b>bold <i>both</b> italic</i>", "adoption agency"),
+    ],
+)
+def test_typical_fragments(markup: str, expected: str | None) -> None:
+    problem = html_parse_problem(markup)
+    if expected is None:
+        assert problem is None
+    else:
+        assert problem is not None and problem.startswith(expected)
+
+
+def test_dangerous_markup_and_style() -> None:
+    codes = {f.code for f in check_html('<p onclick="x()" style="position:absolute">a</p>')}
+    assert codes == {"SecurityRiskAttr", "DangerousStyleAttr"}
+    assert {f.code for f in check_html("<SCRIPT>x</SCRIPT>")} == {"SecurityRisk"}
+    assert check_html('<p style="color: red; margin: 0 5px">Hi</p>') == ()
+    assert not safe_style("mso-tab-count: 3")
+    assert safe_style("font-family: 'Comic Sans', serif")
