@@ -145,6 +145,11 @@ def check_html(markup: str) -> tuple[HtmlFinding, ...]:
     """Findings in escaped HTML (the text of an element that carries HTML)."""
     if "<" not in markup:
         return ()
+    problem = html_parse_problem(markup)
+    if problem:
+        # Markup that needs error recovery is judged as a whole, as the W3C does: what a
+        # reader's parser makes of it (and so what it strips) is anybody's guess.
+        return (HtmlFinding("NotHtml", problem),)
     findings: list[HtmlFinding] = []
     # Most feed HTML has no event handlers, style or script: URLs; then only the element
     # names matter, and one regex pass (in C) finds them.
@@ -164,9 +169,6 @@ def check_html(markup: str) -> tuple[HtmlFinding, ...]:
         findings += [
             HtmlFinding("SecurityRisk", f"<{name.lower()}>") for name in _DANGEROUS_TAG.findall(markup)
         ]
-    problem = html_parse_problem(markup)
-    if problem:
-        findings.append(HtmlFinding("NotHtml", problem))
     return tuple(dict.fromkeys(findings))
 
 
