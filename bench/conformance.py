@@ -111,6 +111,27 @@ def judge(label: str, report: Report | str, verdict: str, expect: str | None, w3
     return tally
 
 
+class CodeTally:
+    """Per code: files where both report it, only the W3C does, only we do."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+
+    def add(self, report: Report | str, events: list[str], w3c: dict) -> None:
+        if isinstance(report, str):
+            return
+        ours = {p.code for p in report.problems if p.severity != "info"}
+        theirs = {e for e in events if w3c.get(e, {}).get("severity") in ("error", "warning")}
+        for code in ours | theirs:
+            self.counts[code][(code in theirs) + 2 * (code in ours) - 1] += 1
+
+    def print_worst(self, limit: int) -> None:
+        rows = sorted(self.counts.items(), key=lambda kv: -(kv[1][0] + kv[1][1]))
+        print(f"{'code':<32} {'both':>6} {'only W3C':>9} {'only ours':>10}")
+        for code, (only_w3c, only_ours, both) in rows[:limit]:
+            print(f"{code:<32} {both:>6} {only_w3c:>9} {only_ours:>10}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -125,11 +146,13 @@ def main() -> int:
 
     by_folder: dict[str, Tally] = defaultdict(Tally)
     by_format: dict[str, Tally] = defaultdict(Tally)
+    code_tally = CodeTally()
     started = time.perf_counter()
     for line in (corpus / "w3c" / "verdicts.jsonl").read_text().splitlines():
         case = json.loads(line)
         report = run_case(corpus / "w3c" / "testcases" / case["path"], case["base"])
         tally = judge(case["path"], report, case["verdict"], case["expect"], w3c)
+        code_tally.add(report, case["events"], w3c)
         by_folder["/".join(case["path"].split("/")[: args.depth])].add(tally)
         by_format[case["format"]].add(tally)
     elapsed = time.perf_counter() - started
@@ -165,10 +188,14 @@ def main() -> int:
         report = run_case(corpus / "feeds" / "real" / case["path"], case["base"])
         crashes += isinstance(report, str)
         real.add(judge(case["path"], report, case["verdict"], None, w3c))
+        code_tally.add(report, case["events"], w3c)
     print(f"\nReal feeds: {crashes} crashes\n{header}\n" + real.row("feeds/real"))
     print("disagreements (verdict):")
     for miss in real.misses:
         print("  " + miss)
+
+    print("\nCodes (warnings and errors) with the most disagreement, W3C suite and real feeds:")
+    code_tally.print_worst(15)
 
     for wanted in args.show:
         group = by_folder.get(wanted) or by_format.get(wanted)
