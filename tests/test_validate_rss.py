@@ -91,6 +91,18 @@ def test_the_self_link_is_compared_with_the_base_only_when_one_is_given() -> Non
     assert validate_bytes(data, source="f.xml").problems == ()
 
 
+def test_a_self_link_urllib_cannot_split_is_reported_not_raised() -> None:
+    feed = (
+        b'<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>t</title>'
+        b"<link>http://example.com/</link><description>d</description>"
+        b'<atom:link href="http://[" rel="self" type="application/rss+xml"/></channel></rss>'
+    )
+    report = validate_bytes(feed, source="bad-self.xml", base="http://example.com/feed.xml")
+    codes = {p.code for p in report.problems}
+    assert "SelfDoesntMatchLocation" in codes
+    assert "ValidationFailure" not in codes
+
+
 def test_rss_091_feeds_get_no_rss_2_advice() -> None:
     data = b'<rss version="0.91"><channel><title>T</title><link>https://example.com/</link>' \
         b"<description>D</description><language>en</language>" \

@@ -530,7 +530,11 @@ def _check_self_link(channel: Element, ctx: Context) -> None:
     if ctx.location is None:
         return
     href = (selves[0].get("href") or "").strip()
-    if urljoin(ctx.base(selves[0]) or "", href) != ctx.location:
+    try:
+        resolved = urljoin(ctx.base(selves[0]) or "", href)
+    except ValueError:  # not even splittable ("http://["): it matches no address
+        resolved = None
+    if resolved != ctx.location:
         ctx.report("SelfDoesntMatchLocation", selves[0], value=href, location=ctx.location)
 
 
