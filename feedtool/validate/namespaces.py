@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 ATOM = "http://www.w3.org/2005/Atom"
 ATOM03 = "http://purl.org/atom/ns#"
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -29,6 +31,7 @@ def tag(namespace: str, local: str) -> str:
     return f"{{{namespace}}}{local}" if namespace else local
 
 
+@functools.lru_cache(maxsize=4096)  # a feed uses a few dozen names, each many times
 def split(clark: str) -> tuple[str, str]:
     """(namespace, local name) of a Clark name; the namespace is "" when there is none."""
     if clark.startswith("{"):

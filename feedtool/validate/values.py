@@ -240,9 +240,12 @@ IANA_SCHEMES = frozenset(
 )
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def _iri_to_uri(value: str) -> str:
     """Percent-encode what an IRI allows beyond ASCII, so the URI grammar can judge the rest."""
-    return "".join(c if ord(c) < 128 else "%XX" for c in value)
+    return _NON_ASCII.sub("%XX", value) if not value.isascii() else value
 
 
 def check_uri(value: str, *, full: bool = False, iri: bool = False) -> str | None:
