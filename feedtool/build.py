@@ -235,29 +235,27 @@ def _validate_here(path: Path, url: str) -> Found:
     return _problem_lines(url, ((p.severity, p.message, p.code, p.line) for p in report.problems))
 
 
-def _validate_apart(paths: list[Path], urls: list[str], jobs: int) -> list[Found]:
-    """Validate in fresh `feedtool validate` processes, `jobs` at a time: they need only the
-    files, and do not carry the items' memory as forked workers would."""
+def _validate_apart(paths: list[Path], urls: list[str]) -> list[Found]:
+    """Validate each feed in a fresh `feedtool validate` process, all at once: they need only
+    the files, and do not carry the items' memory as forked workers would."""
+    running = [
+        subprocess.Popen(
+            [sys.executable, "-m", "feedtool", "validate", "--format", "json", "--base", url, str(path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for path, url in zip(paths, urls, strict=True)
+    ]
     results: list[Found] = []
-    for start in range(0, len(paths), jobs):
-        running = [
-            subprocess.Popen(
-                [sys.executable, "-m", "feedtool", "validate", "--format", "json", "--base", url, str(path)],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-            )
-            for path, url in zip(paths[start : start + jobs], urls[start : start + jobs], strict=True)
-        ]
-        for process, url in zip(running, urls[start : start + jobs], strict=True):
-            out, err = process.communicate()
-            try:
-                report = json.loads(out)
-                problems = [(p["severity"], p["message"], p["code"], p["line"]) for p in report["problems"]]
-            except (ValueError, KeyError, TypeError) as e:
-                raise BuildError(
-                    f"{url}: the validator did not run: {err.decode(errors='replace')[-500:]}"
-                ) from e
-            results.append(_problem_lines(url, problems))
+    for process, url in zip(running, urls, strict=True):
+        out, err = process.communicate()
+        try:
+            report = json.loads(out)
+            problems = [(p["severity"], p["message"], p["code"], p["line"]) for p in report["problems"]]
+        except (ValueError, KeyError, TypeError) as e:
+            why = err.decode(errors="replace")[-500:]
+            raise BuildError(f"{url}: the validator did not run: {why}") from e
+        results.append(_problem_lines(url, problems))
     return results
 
 
@@ -274,7 +272,7 @@ def _render(meta: FeedMeta, items: list[Item], folder: Path, jobs: int) -> tuple
             # Rendering forks: the workers inherit the items.
             with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
                 list(pool.map(_render_one, OUTPUT_NAMES))
-            results = _validate_apart(feeds, urls, jobs)
+            results = _validate_apart(feeds, urls)
         else:
             for name in OUTPUT_NAMES:
                 _render_one(name)
