@@ -157,6 +157,25 @@ def name_of(element: Element) -> str:
     return f"{element.prefix}:{local}" if element.prefix else local
 
 
+def where(element: Element, attribute: str | None = None) -> dict[str, str]:
+    """The message fields naming an element, its parent and (if given) the attribute."""
+    parent = element.getparent()
+    fields = {"element": name_of(element), "parent": name_of(parent) if parent is not None else ""}
+    if attribute:
+        fields["attribute"] = attribute
+    return fields
+
+
+def has_xml_base(element: Element) -> bool:
+    """Whether an xml:base on the element or an ancestor gives relative references a base."""
+    node: Element | None = element
+    while node is not None:
+        if node.get(XML_BASE) is not None:
+            return True
+        node = node.getparent()
+    return False
+
+
 def validate_chunks(
     chunks: Iterable[bytes],
     *,

@@ -9,9 +9,8 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from feedtool.validate.engine import Context, Element, name_of
+from feedtool.validate.engine import Context, Element, has_xml_base, name_of
 from feedtool.validate.html import check_html
-from feedtool.validate.namespaces import XML_BASE
 
 _REFERENCE = re.compile(
     r"""<(?:a\s[^>]*?\bhref|img\s[^>]*?\bsrc)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""",
@@ -46,14 +45,5 @@ def check_escaped_html(element: Element, ctx: Context, html: str) -> None:
     for finding in check_html(html):
         ctx.report(finding.code, element, detail=finding.detail, value=finding.detail, **where)
     references = relative_references(html)
-    if references and not _has_xml_base(element):
+    if references and not has_xml_base(element):
         ctx.report("ContainsRelRef", element, value=references[0], **where)
-
-
-def _has_xml_base(element: Element) -> bool:
-    node: Element | None = element
-    while node is not None:
-        if node.get(XML_BASE) is not None:
-            return True
-        node = node.getparent()
-    return False

@@ -10,7 +10,7 @@ from html.entities import name2codepoint
 from urllib.parse import urljoin
 
 from feedtool.validate import rss_codes, rss_html, values
-from feedtool.validate.engine import Context, Element, name_of, root, rule, streamed
+from feedtool.validate.engine import Context, Element, name_of, root, rule, streamed, where
 from feedtool.validate.namespaces import ATOM, CONTENT, DC, DCTERMS, split, tag
 
 rss_codes.ensure_defined()
@@ -50,12 +50,6 @@ def text_of(element: Element) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # Value checks for simple elements: each reports its own problems.
-
-
-def where(element: Element) -> dict[str, str]:
-    """The message fields naming an element and its parent, as written in the feed."""
-    parent = element.getparent()
-    return {"element": name_of(element), "parent": name_of(parent) if parent is not None else ""}
 
 
 def value_check(checker: Callable[[str], str | None]) -> ValueCheck:
