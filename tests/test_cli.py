@@ -35,3 +35,10 @@ def test_unknown_subcommand_is_a_usage_error(capsys):
         main(["publish"])
     assert done.value.code == 2
     assert "invalid choice: 'publish'" in capsys.readouterr().err
+
+
+def test_validate_offers_exactly_the_report_formats_there_are():
+    from feedtool.cli import validate
+    from feedtool.validate.formats import FORMATS
+
+    assert tuple(validate.FORMATS) == tuple(FORMATS)

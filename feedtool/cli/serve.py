@@ -3,34 +3,23 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from feedtool.build import build
-from feedtool.config import load_settings
 from feedtool.errors import FeedtoolError
-from feedtool.serve import (
-    ATOM,
-    JSON_FEED,
-    RSS,
-    ServeError,
-    Site,
-    Watch,
-    base_url_of,
-    load_site,
-    open_socket,
-    serve,
-)
+
+if TYPE_CHECKING:
+    from feedtool.serve import Site
+
+# The server and the build are imported when the command runs: `feedtool --help` and the
+# other subcommands start without loading them.
 
 EXIT_OK = 0
 EXIT_INPUT = 1
 EXIT_USAGE = 2
-
-_LABELS = {ATOM: "Atom", RSS: "RSS", JSON_FEED: "JSON Feed"}
 
 EPILOG = """\
 examples:
@@ -99,6 +88,9 @@ def _log(text: str) -> None:
 
 def _build_lines(args: argparse.Namespace, base_url: str, out: Path, jobs: int | None = None) -> list[str]:
     """Loads the settings afresh (the config may have changed) and builds; raises FeedtoolError."""
+    from feedtool.build import build
+    from feedtool.config import load_settings
+
     settings = load_settings(args.config, seeds=args.seeds, out=out, base_url=base_url)
     result = build(settings, jobs=jobs)
     written = ", ".join(path.name for path in result.written) or "nothing changed"
@@ -108,13 +100,16 @@ def _build_lines(args: argparse.Namespace, base_url: str, out: Path, jobs: int |
 
 
 def _print_addresses(site: Site, served_at: str, base_url: str, watched: Sequence[Path]) -> None:
+    from feedtool.serve import ATOM, JSON_FEED, RSS
+
+    labels = {ATOM: "Atom", RSS: "RSS", JSON_FEED: "JSON Feed"}
     lines = [f"Serving {site.root} at {served_at}"]
     if base_url != served_at:
         lines[0] += f" (its feeds say they live at {base_url})"
     if "index.html" in site.resources:
         lines.append(f"  page       {served_at}")
     for resource in sorted(site.feeds(), key=lambda r: r.name):
-        label = _LABELS[resource.media_type.split(";")[0]]
+        label = labels[resource.media_type.split(";")[0]]
         lines.append(f"  {label:<10} {served_at}{resource.name}")
     if watched:
         lines.append("Watching " + ", ".join(str(p) for p in watched) + " for changes.")
@@ -127,6 +122,11 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from feedtool.config import load_settings
+    from feedtool.serve import ServeError, Watch, base_url_of, load_site, open_socket, serve
+
     # Until the server installs its own handlers, SIGTERM stops the build like Ctrl-C does.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
