@@ -376,13 +376,13 @@ def check_integer(value: str) -> str | None:
 
 
 def check_positive_integer(value: str) -> str | None:
-    if _INTEGER.match(value.strip()) and int(value) > 0:
+    if _INTEGER.match(value.strip()) and int(value.strip()) > 0:
         return None
     return "InvalidPositiveInteger"
 
 
 def check_non_negative_integer(value: str) -> str | None:
-    if _INTEGER.match(value.strip()) and int(value) >= 0:
+    if _INTEGER.match(value.strip()) and int(value.strip()) >= 0:
         return None
     return "InvalidNonNegativeInteger"
 
