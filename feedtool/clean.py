@@ -100,14 +100,14 @@ def unwrap_image_proxy(url: str) -> str:
     return target if inner.netloc and " " not in target else url
 
 
-def strip_footer(html: str, rules: Iterable[re.Pattern[str]]) -> tuple[str, str | None]:
+def strip_footer(html: str, rules: Iterable[FooterRule]) -> tuple[str, str | None]:
     """The body without a trailing aggregator footer, and the name of the rule that matched."""
     start = max(0, len(html) - FOOTER_WINDOW)
     tail = html[start:]
     for rule in rules:
-        match = rule.search(tail)
+        match = rule.compiled().search(tail)  # re caches compiled patterns
         if match:
-            return html[: start + match.start()].rstrip(), rule.pattern
+            return html[: start + match.start()].rstrip(), rule.name
     return html, None
 
 
@@ -255,14 +255,12 @@ def sanitize(html: str, base_url: str, *, unwrap_images: bool = True) -> str:
     return clean
 
 
-@functools.lru_cache(maxsize=8)
-def footer_patterns(settings: Settings) -> tuple[re.Pattern[str], ...]:
-    rules = (BUILTIN_FOOTER_RULES if settings.builtin_footer_rules else ()) + settings.footer_rules
-    return tuple(rule.compiled() for rule in rules)
+def footer_rules(settings: Settings) -> tuple[FooterRule, ...]:
+    return (BUILTIN_FOOTER_RULES if settings.builtin_footer_rules else ()) + settings.footer_rules
 
 
 def clean_item(item: Item, settings: Settings) -> Item:
-    body, _ = strip_footer(item.content_html, footer_patterns(settings))
+    body, _ = strip_footer(item.content_html, footer_rules(settings))
     image = item.image
     if image is not None:
         url = unwrap_image_proxy(image.url) if settings.unwrap_image_proxy else image.url
