@@ -123,7 +123,7 @@ def _split(path: Path, data: bytes) -> _Parts:
     return _Parts(captured, title, url, body)
 
 
-def _published(path: Path, body: str, url: str, zone: tzinfo) -> datetime:
+def _published(path: Path, body: str, zone: tzinfo) -> datetime:
     """The first <time datetime> in the body; naive values are the source site's local time."""
     match = _FIRST_TIME.search(body)
     if not match:
@@ -153,7 +153,7 @@ def scan_item(path: Path, data: bytes, zone_for: Callable[[str], tzinfo]) -> Ite
         digest=hashlib.blake2b(data, digest_size=16).hexdigest(),
         url=parts.url,
         captured=parts.captured,
-        published=_published(path, parts.body, parts.url, zone_for(parts.url)),
+        published=_published(path, parts.body, zone_for(parts.url)),
     )
 
 
@@ -168,10 +168,11 @@ def _authors(root: lxml.html.HtmlElement) -> tuple[Person, ...]:
     address = root.find(".//address")
     if address is None:
         return ()
+    # A byline link whose text is an author's name is that author's page.
     known: dict[str, tuple[str, str]] = {}
     for link in root.iterfind(".//footer//a[@href]"):
         name = _text(link)
-        if name and "/by/" in link.get("href", ""):
+        if name:
             known.setdefault(name.casefold(), (name, link.get("href", "")))
     people: list[Person] = []
     seen: set[str] = set()
@@ -253,7 +254,7 @@ def _categories(url: str) -> tuple[str, ...]:
 def read_item(path: Path, data: bytes, zone_for: Callable[[str], tzinfo], language: str | None) -> Item:
     """Parse a whole item file; the body's HTML is kept as it is (cleaning comes next)."""
     parts = _split(path, data)
-    published = _published(path, parts.body, parts.url, zone_for(parts.url))
+    published = _published(path, parts.body, zone_for(parts.url))
     try:
         root = lxml.html.fragment_fromstring(parts.body, create_parent="div")
     except (lxml.etree.ParserError, ValueError) as e:
