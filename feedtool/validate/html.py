@@ -104,7 +104,9 @@ _CSS_WELL_FORMED = re.compile(r"""\s*(?:[-\w]+\s*:\s*(?:[^:;"'\\()]|\([^()]*\)|"
 
 _TAG = re.compile(r"<(/?)([a-zA-Z][-\w:.]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
 _ATTRIBUTE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*)))?""")
-_EVENT_HANDLER = re.compile(r"\son[a-zA-Z]+\s*=")
+# An event handler attribute, `on…=` after whitespace. The pattern starts with the literal
+# "on", which re finds far faster than a leading \s; _has_event_handler checks the space.
+_EVENT_HANDLER = re.compile(r"on[a-zA-Z]+\s*=")
 _DANGEROUS_TAG = re.compile(r"<(" + "|".join(sorted(DANGEROUS_ELEMENTS)) + r")(?=[\s/>])", re.IGNORECASE)
 _SCRIPT_URL = re.compile(r"\s*(?:java|vb|live)script:", re.IGNORECASE)
 
@@ -154,7 +156,7 @@ def check_html(markup: str) -> tuple[HtmlFinding, ...]:
     # Most feed HTML has no event handlers, style or script: URLs; then only the element
     # names matter, and one regex pass (in C) finds them.
     lowered = markup.lower()
-    if "style" in lowered or "script:" in lowered or _EVENT_HANDLER.search(markup):
+    if "style" in lowered or "script:" in lowered or _has_event_handler(markup):
         for match in _TAG.finditer(markup):
             closing, name, attributes = match.groups()
             if closing:
@@ -170,6 +172,13 @@ def check_html(markup: str) -> tuple[HtmlFinding, ...]:
             HtmlFinding("SecurityRisk", f"<{name.lower()}>") for name in _DANGEROUS_TAG.findall(markup)
         ]
     return tuple(dict.fromkeys(findings))
+
+
+def _has_event_handler(markup: str) -> bool:
+    """Whether an `on…=` attribute follows whitespace (re's \\s is str.isspace)."""
+    return any(
+        match.start() and markup[match.start() - 1].isspace() for match in _EVENT_HANDLER.finditer(markup)
+    )
 
 
 # Elements whose start tag closes an open <p> (HTML parsing rules), and raw-text or
@@ -188,7 +197,9 @@ _COMPLEX = _words(
 _VOID = _words(
     "area base br col embed hr img input link meta param source track wbr basefont bgsound frame keygen"
 )
-_TAG_PARTS = re.compile(r"<(/?)([a-zA-Z][^\s/>]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+# Possessive (++, *+): the alternatives start with different characters, so giving back
+# what they matched can never lead to a match; saying so spares re the attempts.
+_TAG_PARTS = re.compile(r"<(/?)([a-zA-Z][^\s/>]*)((?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+)>")
 _ATTRIBUTE_NAME = re.compile(r"""(?:^|\s)([^\s"'<>/=]+)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+)""")
 _STRAY_LT = re.compile(r"<(?![a-zA-Z/!])|</(?![a-zA-Z])")
 _REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|([a-zA-Z][a-zA-Z0-9]*));")
@@ -228,12 +239,18 @@ def _plainly_well_formed(markup: str) -> bool:
     for closing, name, attributes in tags:
         if not name.islower():
             name = name.lower()
-        if name in _COMPLEX or (attributes and not _SIMPLE_ATTRIBUTES.match(attributes)):
+        if name in _COMPLEX:
             return False
-        if attributes.count("=") > 1:
-            names = [n.lower() for n in _ATTRIBUTE_NAME.findall(attributes)]
-            if len(names) != len(set(names)):
-                return False  # a duplicate attribute
+        # Most tags have no attributes (<p>, </p>): their checks are skipped as a whole.
+        if attributes:
+            if not _SIMPLE_ATTRIBUTES.match(attributes):
+                return False
+            if attributes.count("=") > 1:
+                names = [n.lower() for n in _ATTRIBUTE_NAME.findall(attributes)]
+                if len(names) != len(set(names)):
+                    return False  # a duplicate attribute
+            if not closing and name not in _VOID and attributes.rstrip().endswith("/"):
+                return False  # a self-closing non-void element
         if closing:
             if name in _VOID or not open_elements or open_elements.pop() != name:
                 return False  # </img>, </br> and stray end tags need the parser's rules
@@ -241,8 +258,6 @@ def _plainly_well_formed(markup: str) -> bool:
             continue
         if name in _VOID:
             continue
-        if attributes.endswith("/") or attributes.rstrip().endswith("/"):
-            return False  # a self-closing non-void element
         if (
             (p_open and name in _CLOSES_P)
             or (name in _HEADINGS and open_elements and open_elements[-1] in _HEADINGS)
