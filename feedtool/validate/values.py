@@ -138,40 +138,40 @@ _W3CDTF = re.compile(r"\d{4}(?:-\d\d(?:-\d\dT?(?:\d\d:\d\d(?::\d\d(?:\.\d*)?)?(?
 _RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d*)?(?:Z|[+-]\d\d:\d\d)\Z")
 
 
-def _iso8601_fields_ok(value: str) -> bool:
+def _iso8601_fields(value: str) -> re.Match[str] | None:
+    """The ISO 8601 match of `value` when every field is in range, else None."""
     m = _ISO8601.match(value)
     if m is None:
-        return False
+        return None
     try:
         if m["day"]:
             date(int(m["year"]), int(m["month"]), int(m["day"]))
         elif m["month"] and not 1 <= int(m["month"]) <= 12:
-            return False
+            return None
     except ValueError:
-        return False
+        return None
     if m["hour"] is not None:
         if int(m["hour"]) > 23 or int(m["minute"]) > 59:
-            return False
+            return None
         if m["second"] is not None and float(m["second"]) >= 61:
-            return False
+            return None
     if m["zone"] and m["zone"] != "Z":
         hours, minutes = m["zone"][1:].split(":")
         if int(hours) > 23 or int(minutes) > 59:
-            return False
-    return True
+            return None
+    return m
 
 
 def check_iso8601_date(value: str) -> str | None:
     """Check an ISO 8601 date or date-time (year, year-month, date, date with time)."""
-    return None if _iso8601_fields_ok(value) else "InvalidISO8601DateTime"
+    return None if _iso8601_fields(value) else "InvalidISO8601DateTime"
 
 
 def check_w3cdtf_date(value: str, now: datetime | None = None) -> str | None:
     """Check a W3C date-time (dc:date, dcterms:modified, sy:updateBase, ...)."""
-    if not (_W3CDTF.match(value) and _ISO8601.match(value) and _iso8601_fields_ok(value)):
+    m = _iso8601_fields(value) if _W3CDTF.match(value) else None
+    if m is None:
         return "InvalidW3CDTFDate"
-    m = _ISO8601.match(value)
-    assert m is not None  # matched just above
     if m["day"] is None:
         return None
     moment = datetime(int(m["year"]), int(m["month"]), int(m["day"]), tzinfo=UTC)
@@ -188,10 +188,9 @@ def check_w3cdtf_date(value: str, now: datetime | None = None) -> str | None:
 
 def parse_rfc3339_date(value: str) -> datetime | None:
     """The instant an RFC 3339 date-time names, or None when it is not one."""
-    if not (_RFC3339.match(value) and _iso8601_fields_ok(value)):
+    m = _iso8601_fields(value) if _RFC3339.match(value) else None
+    if m is None:
         return None
-    m = _ISO8601.match(value)
-    assert m is not None  # _iso8601_fields_ok matched it
     seconds = float(m["second"])
     zone = m["zone"]
     offset = timedelta(0) if zone == "Z" else _zone_offset(zone.replace(":", "")).utcoffset(None)
@@ -228,6 +227,7 @@ _TAG = re.compile(
     r"[0-9a-zA-Z;/?:@&=+$.\-_!~*'()%,]*(?:#[0-9a-zA-Z;/?:@&=+$.\-_!~*'()%,]*)?\Z"
 )
 _SCHEME = re.compile(r"[a-zA-Z][0-9a-zA-Z+\-.]*:")
+_HOST_AFTER_SCHEME = re.compile(r"\w+://[^/]")
 # The URI schemes registered with IANA when feeds became common (plus the later
 # web ones); anything else in a feed is usually a typo.
 IANA_SCHEMES = frozenset(
@@ -255,7 +255,8 @@ def check_uri(value: str, *, full: bool = False, iri: bool = False) -> str | Non
         return None if _TAG.match(value) else "InvalidTAG"
     if scheme == "urn":
         return None if _URN.match(value) else "InvalidURN"
-    value = _IP_LITERAL.sub(r"\1ip-literal", value)  # brackets belong around an IPv6 host
+    if "[" in value:  # brackets belong around an IPv6 host
+        value = _IP_LITERAL.sub(r"\1ip-literal", value)
     candidate = _iri_to_uri(value) if iri else value
     grammar = _FULL_URI if full else _URI_REF
     if not grammar.match(candidate):
@@ -268,7 +269,7 @@ def check_uri(value: str, *, full: bool = False, iri: bool = False) -> str | Non
             return "InvalidFullLink" if full else "InvalidIRI"
         return "InvalidFullLink" if full else "InvalidLink"
     if scheme in ("http", "https", "ftp"):
-        if not re.match(r"\w+://[^/]", value):
+        if not _HOST_AFTER_SCHEME.match(value):
             return "InvalidFullLink" if full else "InvalidLink"
         return None
     if scheme and scheme.isalpha() and scheme not in IANA_SCHEMES:

@@ -26,6 +26,7 @@ from feedtool.validate.html import HtmlFinding, check_html, check_xhtml
 from feedtool.validate.namespaces import ATOM, ATOM03, XHTML, XML, split, tag
 
 FEED = tag(ATOM, "feed")
+LINK = tag(ATOM, "link")
 ENTRY = tag(ATOM, "entry")
 SOURCE = tag(ATOM, "source")
 XHTML_DIV = tag(XHTML, "div")
@@ -168,7 +169,7 @@ def _check_attributes(element: Element, ctx: Context, allowed: set[str]) -> None
 
 
 def _links(element: Element) -> list[Element]:
-    return [c for c in element if c.tag == tag(ATOM, "link")]
+    return [c for c in element if c.tag == LINK]
 
 
 IANA_REL_PREFIX = "http://www.iana.org/assignments/relation/"
@@ -328,9 +329,10 @@ def _simple(element: Element, ctx: Context) -> str | None:
     for child in element:
         if isinstance(child.tag, str):
             ctx.report("UndefinedElement", child, **where(child))
-    _check_attributes(element, ctx, ATTRIBUTES.get(_local(element), set()))
+    local = _local(element)
+    _check_attributes(element, ctx, ATTRIBUTES.get(local, set()))
     value = _text(element)
-    if _local(element) in _WHITESPACE_SENSITIVE and value != value.strip() and value.strip():
+    if local in _WHITESPACE_SENSITIVE and value != value.strip() and value.strip():
         ctx.report("UnexpectedWhitespace", element, **where(element))
     return value.strip()
 
@@ -628,7 +630,8 @@ CHECKS: dict[str, Callable[[Element, Context], None]] = {
 @rule(f"{{{ATOM}}}*")
 def check_atom_element(element: Element, ctx: Context) -> None:
     """Dispatch the simple elements; only where Atom places them (not inside extensions)."""
-    check = CHECKS.get(_local(element))
+    local = _local(element)
+    check = CHECKS.get(local)
     if check is None:
         return
     parent = element.getparent()
@@ -638,10 +641,10 @@ def check_atom_element(element: Element, ctx: Context) -> None:
     if parent_namespace != ATOM:
         # Atom elements in an RSS channel (atom:link) are the RSS rules' business, except
         # links, whose syntax is the same everywhere.
-        if _local(element) == "link" and ctx.format == "rss":
+        if local == "link" and ctx.format == "rss":
             return
         return
-    if _local(element) in CHILDREN.get(parent_local, {}):
+    if local in CHILDREN.get(parent_local, {}):
         check(element, ctx)
 
 
