@@ -32,7 +32,9 @@ def built(project: Path, capsys) -> dict[str, tuple[bytes, int]]:
 def test_build_writes_every_output(project, capsys):
     outputs = built(project, capsys)
     assert sorted(outputs) == ["atom.xml", "feed.json", "index.html", "rss.xml"]
-    assert "2 items -> dist/" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "2 items -> dist/" in err
+    assert "cleaning items [" not in err  # the progress bar is for terminals only
 
 
 def test_building_twice_gives_byte_identical_files_and_keeps_them_untouched(project, capsys):
@@ -75,11 +77,12 @@ def test_check_passes_when_current_and_fails_when_not(project, capsys):
     assert snapshot(project / "dist") == before
 
 
-def test_limit_keeps_the_newest_items(project, capsys):
+def test_limit_keeps_the_newest_items_and_parses_only_those(project, capsys):
     assert main(["build", "--limit", "1"]) == 0
     atom = (project / "dist" / "atom.xml").read_text("utf-8")
     assert atom.count("<entry>") == 1
     assert "putin-kim-russia-north-korea" in atom  # 2023-09-14, the newer seed
+    assert "(1 parsed, 0 from cache)" in capsys.readouterr().err
 
 
 BAD_FILES = {
@@ -151,6 +154,18 @@ def test_same_article_twice_is_reported_and_the_later_capture_is_kept(project, c
     assert main(["build", "--keep-going"]) == 1
     atom = (project / "dist" / "atom.xml").read_text("utf-8")
     assert "新标题" in atom and "旧标题" not in atom
+
+
+def test_same_article_captured_at_the_same_time_keeps_the_first_file_name(project, capsys):
+    url = "https://cn.nytimes.com/world/20230914/tie/"
+    for name, title in (("b.txt", "后一个文件"), ("a.txt", "前一个文件")):
+        write_item(project / "seeds", name, title=title, url=url, html=body(when="2023-09-14 10:00:00"))
+    assert main(["build", "--keep-going"]) == 1
+    assert f"skipped: seeds/b.txt:2: same article as seeds/a.txt ({url}); keeping seeds/a.txt" in (
+        capsys.readouterr().err
+    )
+    atom = (project / "dist" / "atom.xml").read_text("utf-8")
+    assert "前一个文件" in atom and "后一个文件" not in atom
 
 
 def test_publication_after_capture_is_a_warning_naming_the_file(project, capsys):
