@@ -162,6 +162,46 @@ def test_head_has_get_headers_and_no_body(server) -> None:
     assert int(headers["content-length"]) == len(body)
 
 
+@pytest.mark.parametrize("path", ["/atom.xml", "/missing"])
+def test_head_answers_end_with_the_headers(server, path: str) -> None:
+    # http.client never reads a body after HEAD, so only the raw bytes show one sent by mistake
+    # (on a keep-alive connection it would be read as the start of the next answer).
+    head = f"HEAD {path} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
+    answer = raw_exchange(server.port, head.encode())
+    assert status_of(answer) in (200, 404)
+    assert answer.endswith(b"\r\n\r\n") and answer.count(b"\r\n\r\n") == 1, answer[-80:]
+
+
+def test_gzip_bytes_do_not_depend_on_when_the_server_started(server) -> None:
+    # The gzip ETag is derived from the content, so the compressed bytes must be too: a gzip
+    # header carrying the compression time would give a strong ETag to different bytes after
+    # a restart. Bytes 4-7 of a gzip member are that time; 0 means "none".
+    packed = request(server.port, "GET", "/rss.xml", {"Accept-Encoding": "gzip"})[2]
+    assert packed[:2] == b"\x1f\x8b" and packed[4:8] == b"\0\0\0\0"
+
+
+def test_charset_is_the_one_the_feed_declares(tmp_path: Path) -> None:
+    folder = tmp_path / "gb"
+    folder.mkdir()
+    feed = RSS_XML.replace('encoding="utf-8"', 'encoding="gb2312"')
+    (folder / "rss.xml").write_bytes(feed.encode("gb2312"))
+    with running_server(folder) as running:
+        status, headers, body = request(running.port, "GET", "/rss.xml")
+    assert (status, headers["content-type"]) == (200, "application/rss+xml; charset=gb2312")
+    assert body.decode("gb2312") == feed
+
+
+def test_a_request_with_a_body_in_chunks_closes_the_connection(server) -> None:
+    # The server never reads request bodies; on a kept-alive connection the chunks would be
+    # taken for the next request.
+    answer = raw_exchange(
+        server.port,
+        b"GET /feed.json HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+    )
+    assert status_of(answer) == 200 and b"Connection: close" in answer
+    assert answer.count(b"HTTP/1.1 ") == 1
+
+
 def test_keep_alive_answers_many_requests_on_one_connection(server) -> None:
     import http.client
 
