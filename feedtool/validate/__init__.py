@@ -33,8 +33,9 @@ with `ctx.report(code, element_or_line, **fields)` where the fields fill the cod
 `ctx.base(element)` the base URI in effect, and `ctx.state` scratch space for facts gathered
 across elements (key it by your module's name). Tags may be wildcards: `{namespace}*` for
 every element of a namespace, `*` for every element. JSON documents go to functions
-registered with `@json_rule`, which receive the bytes and the context; roots no module
-claims (a misspelled namespace) go to `@unknown_root_rule` functions at the start tag.
+registered with `@json_rule`, which receive the text (the engine decodes it as UTF-8 and
+reports a document that is not) and the context; roots no module claims (a misspelled
+namespace) go to `@unknown_root_rule` functions at the start tag.
 
 Codes are shared: `define()` returns the existing code when another module defined the same
 name with the same kind and parents. `html.py` judges HTML for every format (`check_html`

@@ -26,7 +26,7 @@ from feedtool.validate.report import FeedFormat, Problem, Report
 
 Element = etree._Element
 RuleFn = Callable[[Element, "Context"], None]
-JsonRuleFn = Callable[[bytes, "Context"], None]
+JsonRuleFn = Callable[[str, "Context"], None]
 
 CHUNK_SIZE = 1 << 16
 
@@ -70,7 +70,8 @@ def unknown_root_rule(fn: RuleFn) -> RuleFn:
 
 
 def json_rule(fn: JsonRuleFn) -> JsonRuleFn:
-    """Register a checker for JSON documents (JSON Feed): it receives the whole document."""
+    """Register a checker for JSON documents (JSON Feed): it receives the whole document,
+    decoded from UTF-8 (a byte order mark removed)."""
     _JSON_RULES.append(fn)
     return fn
 
@@ -196,9 +197,10 @@ def validate_chunks(
         _check_media_type(content_type, ctx, is_json=is_json)
     if is_json:
         ctx.format = "json"
-        document = head + b"".join(stream)
-        for fn in _JSON_RULES:
-            fn(document, ctx)
+        text = _json_text(_prepend(head, stream), ctx)
+        if text is not None:
+            for fn in _JSON_RULES:
+                fn(text, ctx)
     else:
         _parse_xml(_prepend(head, stream), head, ctx)
     return Report(source, location, ctx.format, ctx.problems())
@@ -226,6 +228,20 @@ def _prepend(head: bytes, stream: Iterator[bytes]) -> Iterator[bytes]:
     if head:
         yield head
     yield from stream
+
+
+def _json_text(chunks: Iterable[bytes], ctx: Context) -> str | None:
+    """The JSON document as text, or None after reporting that it is not UTF-8.
+
+    The bytes live only inside this function, so they are freed before the rules parse the
+    text: on a 64 MB feed that is 64 MB less at the parser's peak.
+    """
+    document = b"".join(chunks)
+    try:
+        return document.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        ctx.report("JsonFeedNotUtf8", None, detail=str(e))
+        return None
 
 
 def _looks_like_json(head: bytes) -> bool:
@@ -478,6 +494,16 @@ define(
     fix="Use a numeric character reference (&#160;) or the character itself.",
     bad="<title>Caf&eacute;</title>",
     good="<title>Caf&#233;</title>",
+)
+define(
+    "JsonFeedNotUtf8",
+    "error",
+    "a JSON Feed must be encoded in UTF-8: {detail}",
+    parents=["Error"],
+    why="JSON Feed readers decode the bytes as UTF-8.",
+    fix="Save the feed as UTF-8.",
+    bad='"title": "Café" saved as Latin-1 (é is the single byte 0xE9)',
+    good='"title": "Café" saved as UTF-8 (é is the bytes 0xC3 0xA9)',
 )
 define(
     "UnicodeError",

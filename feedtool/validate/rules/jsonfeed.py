@@ -34,16 +34,6 @@ define(
     good='{"version": "https://jsonfeed.org/version/1.1", "title": "x", "items": []}',
 )
 define(
-    "JsonFeedNotUtf8",
-    "error",
-    "a JSON Feed must be encoded in UTF-8: {detail}",
-    parents=["Error"],
-    why="JSON Feed readers decode the bytes as UTF-8.",
-    fix="Save the feed as UTF-8.",
-    bad='"title": "Café" saved as Latin-1 (é is the single byte 0xE9)',
-    good='"title": "Café" saved as UTF-8 (é is the bytes 0xC3 0xA9)',
-)
-define(
     "JsonFeedMissingMember",
     "error",
     "{path} must have a {member!r} member",
@@ -351,12 +341,7 @@ class _Checker:
 
 
 @json_rule
-def check_json_feed(document: bytes, ctx: Context) -> None:
-    try:
-        text = document.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        ctx.report("JsonFeedNotUtf8", None, detail=str(e))
-        return
+def check_json_feed(text: str, ctx: Context) -> None:
     try:
         decoded = json.loads(text)
     except json.JSONDecodeError as e:
