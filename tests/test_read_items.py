@@ -67,6 +67,25 @@ def test_authors_are_one_person_each(tmp_path, address, names):
     assert [p.name for p in item.authors] == names
 
 
+def test_a_name_given_twice_is_one_person(tmp_path):
+    item = read(write_item(tmp_path, "a.txt", html=body(authors="王五、王五 and 赵六")))
+    assert [p.name for p in item.authors] == ["王五", "赵六"]
+
+
+def test_byte_order_mark_and_characters_xml_cannot_carry_are_dropped(tmp_path):
+    # Editors on Windows start files with a BOM; scraped text can hold control characters
+    # that would make every emitted feed ill-formed.
+    path = tmp_path / "bom.txt"
+    text = "<!--1694675222000-->\n[标题\x0b一](https://cn.nytimes.com/world/a/)\n---\n" + body(
+        paragraphs=("第一\x08段。",)
+    )
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    item = read(path)
+    assert item.title == "标题一"
+    assert item.summary == "第一段。"
+    assert not any(c in item.content_html for c in "\x08\x0b\ufeff")
+
+
 def test_title_may_hold_brackets_and_url_parentheses(tmp_path):
     path = write_item(tmp_path, "a.txt", title="[快讯] 一(二)三", url="https://example.com/wiki/Foo_(bar)")
     item = read(path)
