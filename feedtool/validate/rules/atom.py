@@ -14,6 +14,7 @@ from feedtool.validate.codes import define
 from feedtool.validate.engine import (
     Context,
     Element,
+    first_children,
     has_xml_base,
     name_of,
     root,
@@ -261,26 +262,28 @@ def check_entry(entry: Element, ctx: Context) -> None:
     _check_container(entry, ctx, "entry")
     _check_alternates(entry, ctx)
     facts = _facts(ctx)
-    source = entry.find(tag(ATOM, "source"))
-    authored = _has(entry, "author") or (source is not None and _has(source, "author"))
+    children = first_children(entry)
+    source = children.get(SOURCE)
+    authored = tag(ATOM, "author") in children or (source is not None and _has(source, "author"))
     if not authored:
         if entry.getparent() is None:
             ctx.report("MissingElement", entry, element="author", parent="entry")
         else:
             facts.entries_without_author.append(entry.sourceline or 0)
-    content = entry.find(tag(ATOM, "content"))
+    content = children.get(tag(ATOM, "content"))
+    has_summary = tag(ATOM, "summary") in children
     has_alternate = any(_rel(link) == "alternate" for link in _links(entry))
     if content is None and not has_alternate:
         ctx.report("MissingContentOrAlternate", entry, **where(entry))
-    if content is None and not _has(entry, "summary"):
+    if content is None and not has_summary:
         ctx.report("MissingTextualContent", entry, **where(entry))
-    if content is not None and _needs_summary(content) and not _has(entry, "summary"):
+    if content is not None and _needs_summary(content) and not has_summary:
         ctx.report("MissingSummary", entry, **where(entry))
     parent = entry.getparent()
     if parent is not None and parent.tag != FEED:
         return  # an entry quoted inside an extension (sx:conflicts): not one of the feed's
-    entry_id = (entry.findtext(tag(ATOM, "id")) or "").strip()
-    updated = (entry.findtext(tag(ATOM, "updated")) or "").strip()
+    entry_id = _first_text(children, "id")
+    updated = _first_text(children, "updated")
     facts.entry_count += 1
     if entry_id:
         key = (entry_id, updated)
@@ -291,6 +294,11 @@ def check_entry(entry: Element, ctx: Context) -> None:
         facts.duplicate_updated_reported = True
         ctx.report("DuplicateUpdated", entry, value=updated, **where(entry))
     facts.updated_seen.add(updated)
+
+
+def _first_text(children: dict[str, Element], local: str) -> str:
+    child = children.get(tag(ATOM, local))
+    return (child.text or "").strip() if child is not None else ""
 
 
 def _needs_summary(content: Element) -> bool:

@@ -10,7 +10,16 @@ from html.entities import name2codepoint
 from urllib.parse import urljoin
 
 from feedtool.validate import rss_codes, rss_html, values
-from feedtool.validate.engine import Context, Element, name_of, root, rule, streamed, where
+from feedtool.validate.engine import (
+    Context,
+    Element,
+    first_children,
+    name_of,
+    root,
+    rule,
+    streamed,
+    where,
+)
 from feedtool.validate.namespaces import ATOM, CONTENT, DC, DCTERMS, split, tag
 
 rss_codes.ensure_defined()
@@ -425,21 +434,20 @@ def check_item(item: Element, ctx: Context) -> None:
         return
     _check_children(item, ctx, ITEM_CHILDREN, repeatable=("category", "enclosure"))
     fields = {"element": "item", "parent": "channel"}
-    has_title = item.find("title") is not None
-    has_description = item.find("description") is not None
-    if not has_title and not has_description:
+    children = first_children(item)
+    if "title" not in children and "description" not in children:
         ctx.report("ItemMustContainTitleOrDescription", item, **fields)
-    if item.find("guid") is None and not _is_version_091(parent.getparent()):
+    if "guid" not in children and not _is_version_091(parent.getparent()):
         ctx.report("MissingGuid", item, **fields)
-    if len(item.findall("enclosure")) > 1:
-        ctx.report("DuplicateEnclosure", item.findall("enclosure")[1], element="enclosure",
-                   parent="item")  # fmt: skip
-    encoded = item.find(CONTENT_ENCODED)
+    enclosures = item.findall("enclosure") if "enclosure" in children else []
+    if len(enclosures) > 1:
+        ctx.report("DuplicateEnclosure", enclosures[1], element="enclosure", parent="item")
+    encoded = children.get(CONTENT_ENCODED)
     if encoded is not None:
-        description = item.find("description")
+        description = children.get("description")
         if description is None or _position(item, description) > _position(item, encoded):
             ctx.report("NeedDescriptionBeforeContent", item, **fields)
-    _check_duplicate_semantics(item, ctx, ITEM_SEMANTICS, "DuplicateItemSemantics")
+    _check_duplicate_semantics(item, ctx, children, ITEM_SEMANTICS, "DuplicateItemSemantics")
 
 
 def _is_version_091(rss: Element | None) -> bool:
@@ -475,11 +483,15 @@ ITEM_SEMANTICS = (
 
 
 def _check_duplicate_semantics(
-    element: Element, ctx: Context, pairs: tuple[tuple[str, str], ...], code: str
+    element: Element,
+    ctx: Context,
+    children: dict[str, Element],
+    pairs: tuple[tuple[str, str], ...],
+    code: str,
 ) -> None:
     for core, extension in pairs:
-        twin = element.find(extension)
-        if twin is not None and element.find(core) is not None:
+        twin = children.get(extension)
+        if twin is not None and core in children:
             ctx.report(code, twin, core=core, element=name_of(twin), parent=name_of(element))
 
 
@@ -498,7 +510,7 @@ def check_channel(channel: Element, ctx: Context) -> None:
         if channel.find(required) is None:
             ctx.report(code, channel, element=required, **fields)
     _check_item_placement(channel, ctx)
-    _check_duplicate_semantics(channel, ctx, CHANNEL_SEMANTICS, "DuplicateSemantics")
+    _check_duplicate_semantics(channel, ctx, first_children(channel), CHANNEL_SEMANTICS, "DuplicateSemantics")
     _check_self_link(channel, ctx)
 
 
