@@ -30,7 +30,7 @@ def relative_references(markup: str) -> list[str]:
         return []
     found = []
     for match in _REFERENCE.finditer(markup):
-        reference = next((v for v in match.groups() if v is not None), "")
+        reference = match[1] or match[2] or match[3] or ""  # the one value group that matched
         if not _SCHEME.match(unescape(reference).strip()):
             found.append(reference)
     return found

@@ -54,6 +54,8 @@ def _facts(ctx: Context) -> _FeedFacts:
 
 def text_of(element: Element) -> str:
     """The element's text content, stripped as the W3C validator strips it."""
+    if len(element) == 0:  # no child nodes at all (the usual case): its text is all there is
+        return (element.text or "").strip()
     return "".join(element.itertext()).strip()
 
 
