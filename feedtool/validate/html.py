@@ -246,8 +246,8 @@ def _plainly_well_formed(markup: str) -> bool:
             if not _SIMPLE_ATTRIBUTES.match(attributes):
                 return False
             if attributes.count("=") > 1:
-                names = [n.lower() for n in _ATTRIBUTE_NAME.findall(attributes)]
-                if len(names) != len(set(names)):
+                names = _ATTRIBUTE_NAME.findall(attributes)
+                if len(names) != len(set(map(str.lower, names))):
                     return False  # a duplicate attribute
             if not closing and name not in _VOID and attributes.rstrip().endswith("/"):
                 return False  # a self-closing non-void element
