@@ -189,6 +189,7 @@ _CLOSES_P = _words(
     "pre section table ul li dd dt"
 )
 _HEADINGS = _words("h1 h2 h3 h4 h5 h6")
+_LIST_ITEMS = _words("li dd dt")
 _COMPLEX = _words(
     "script style textarea title xmp iframe noembed noframes noscript plaintext select "
     "option optgroup table tbody thead tfoot tr td th caption colgroup col template svg "
@@ -262,6 +263,8 @@ def _plainly_well_formed(markup: str) -> bool:
             (p_open and name in _CLOSES_P)
             or (name in _HEADINGS and open_elements and open_elements[-1] in _HEADINGS)
             or (name == "a" and "a" in open_elements)
+            # A list item opened inside another closes it implicitly: the parser's call.
+            or (name in _LIST_ITEMS and not _LIST_ITEMS.isdisjoint(open_elements))
         ):
             return False
         p_open += name == "p"
