@@ -249,6 +249,26 @@ def test_missing_seeds_folder_is_a_usage_error(tmp_path, monkeypatch, capsys):
     assert "nowhere: no such folder of item files" in capsys.readouterr().err
 
 
+@pytest.mark.xfail(
+    raises=PermissionError,
+    reason="known bug: build.item_files lets the OSError of listing the folder escape as a traceback",
+)
+def test_unreadable_seeds_folder_is_a_usage_error_naming_it(project, capsys, monkeypatch):
+    # Root reads any folder, so the refusal is simulated where the folder is listed.
+    listing = Path.iterdir
+
+    def refuse_seeds(folder: Path):
+        if folder.name == "seeds":
+            raise PermissionError(13, "Permission denied", str(folder))
+        return listing(folder)
+
+    monkeypatch.setattr(Path, "iterdir", refuse_seeds)
+    assert main(["build"]) == 2
+    err = capsys.readouterr().err
+    assert "seeds" in err and "Permission denied" in err
+    assert not (project / "dist").exists()
+
+
 def test_a_large_build_uses_worker_processes_and_gives_the_same_bytes(project, capsys):
     """Past PARALLEL_THRESHOLD items, parsing, rendering and validating run in other
     processes; the output must not depend on that."""
