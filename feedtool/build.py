@@ -58,9 +58,11 @@ class BuildResult:
 def item_files(seeds: Path) -> list[Path]:
     if not seeds.is_dir():
         raise ConfigError(f"{seeds}: no such folder of item files (set [build] seeds or --seeds)")
-    return sorted(
-        p for p in seeds.iterdir() if p.suffix == ITEM_SUFFIX and p.is_file() and not p.name.startswith(".")
-    )
+    try:
+        names = list(seeds.iterdir())
+    except OSError as e:
+        raise ConfigError(f"{seeds}: cannot list the item files: {e.strerror or e}") from e
+    return sorted(p for p in names if p.suffix == ITEM_SUFFIX and p.is_file() and not p.name.startswith("."))
 
 
 def _scan_one(path: Path, settings: Settings | None = None) -> ItemFile | ItemError:
@@ -93,7 +95,11 @@ def _deduplicate(scanned: list[ItemFile]) -> tuple[list[ItemFile], list[ItemErro
                         loser.path,
                         2,
                         f"same article as {winner.path} ({loser.url}); keeping {winner.path}, "
-                        "the copy captured last",
+                        + (
+                            "the copy captured last"
+                            if winner.captured > loser.captured
+                            else "the first by name"
+                        ),
                     )
                 )
     return kept, problems
@@ -403,7 +409,9 @@ def build(
         cache.put_pickled(fresh)
         items = [cached[key] for key in keys if key in cached]
         if not items:
-            raise BuildError(f"{settings.seeds_dir}: no items to build a feed from")
+            raise BuildError(
+                "\n".join([*map(str, problems), f"{settings.seeds_dir}: no items to build a feed from"])
+            )
         meta = _meta(settings, max(item.updated for item in items))
         written, feed_warnings = _publish(meta, items, settings.out_dir, check, jobs)
         result = BuildResult(

@@ -96,10 +96,13 @@ def _zone(key: str, value: object) -> str:
     return value
 
 
+_KIND_NAMES = {int: "a whole number", str: "a string", bool: "true or false"}
+
+
 def _typed(key: str, value: object, kind: type) -> Any:
     # bool is an int in Python; a limit of `true` is still a mistake.
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise ConfigError(f"{key} must be a {kind.__name__}, got {value!r}")
+        raise ConfigError(f"{key} must be {_KIND_NAMES.get(kind, kind.__name__)}, got {value!r}")
     return value
 
 

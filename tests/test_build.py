@@ -249,10 +249,6 @@ def test_missing_seeds_folder_is_a_usage_error(tmp_path, monkeypatch, capsys):
     assert "nowhere: no such folder of item files" in capsys.readouterr().err
 
 
-@pytest.mark.xfail(
-    raises=PermissionError,
-    reason="known bug: build.item_files lets the OSError of listing the folder escape as a traceback",
-)
 def test_unreadable_seeds_folder_is_a_usage_error_naming_it(project, capsys, monkeypatch):
     # Root reads any folder, so the refusal is simulated where the folder is listed.
     listing = Path.iterdir
@@ -285,3 +281,17 @@ def test_a_large_build_uses_worker_processes_and_gives_the_same_bytes(project, c
     parallel, serial = snapshot(project / "parallel"), snapshot(project / "serial")
     assert {n: b for n, (b, _) in parallel.items()} == {n: b for n, (b, _) in serial.items()}
     assert parallel["atom.xml"][0].count(b"<entry>") == PARALLEL_THRESHOLD + 8
+
+
+def test_keep_going_with_every_file_bad_still_says_what_is_wrong_with_each(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    write_config(tmp_path)
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "a.txt").write_text("no header\n", encoding="utf-8")
+    (tmp_path / "seeds" / "b.txt").write_text("<!--1-->\n[t](https://e.com/b)\n---\n\n", encoding="utf-8")
+    assert main(["build", "--keep-going"]) == 1
+    err = capsys.readouterr().err
+    assert "seeds/a.txt:1: first line must be" in err
+    assert "seeds/b.txt:4: the HTML body is empty" in err
+    assert "no items to build a feed from" in err
+    assert not (tmp_path / "dist").exists()

@@ -202,7 +202,6 @@ def test_busy_port_is_a_usage_error(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.xfail(reason="known bug: a ConfigError reaches cli.main, which exits 1 (build exits 2)")
 def test_bad_config_is_a_usage_error_naming_the_key(tmp_path: Path) -> None:
     project = make_project(tmp_path / "p")
     config = project / "feedtool.toml"
@@ -212,7 +211,6 @@ def test_bad_config_is_a_usage_error_naming_the_key(tmp_path: Path) -> None:
     assert result.returncode == 2
 
 
-@pytest.mark.xfail(reason="known bug: --port is not range-checked; 99999 listens on 99999 % 65536")
 def test_port_out_of_range_is_a_usage_error(tmp_path: Path) -> None:
     # --dir names no folder, so were the port accepted, the server would stop at once all the same.
     result = run_serve(tmp_path, "--port", "99999", "--dir", "nowhere")

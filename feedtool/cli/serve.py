@@ -125,8 +125,12 @@ def run(args: argparse.Namespace) -> int:
     import asyncio
 
     from feedtool.config import load_settings
+    from feedtool.errors import ConfigError
     from feedtool.serve import ServeError, Watch, base_url_of, load_site, open_socket, serve
 
+    if not 0 <= args.port <= 65535:
+        _err(f"--port must be 0 (any free port) to 65535, got {args.port}")
+        return EXIT_USAGE
     # Until the server installs its own handlers, SIGTERM stops the build like Ctrl-C does.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
@@ -137,7 +141,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         served_at = base_url_of(listener)
         base_url = args.base_url or served_at
-        settings = load_settings(args.config, seeds=args.seeds, out=args.dir, base_url=base_url)
+        try:
+            settings = load_settings(args.config, seeds=args.seeds, out=args.dir, base_url=base_url)
+        except ConfigError as e:
+            _err(str(e))
+            return EXIT_USAGE
         out = settings.out_dir  # kept for rebuilds even if the config's build.out changes
         watched: list[Path] = []
         if settings.seeds_dir.is_dir():
