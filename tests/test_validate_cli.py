@@ -216,3 +216,22 @@ def test_pre_commit_hook_runs_feedtool_validate() -> None:
     hooks = (Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text()
     assert "id: feedtool-validate" in hooks
     assert "entry: feedtool validate" in hooks
+
+
+def test_unreadable_folder_is_an_io_error_not_an_empty_one(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import os
+
+    (tmp_path / "feed.xml").write_text("<rss/>", encoding="utf-8")
+    scandir = os.scandir
+
+    def refuse(path: object) -> object:
+        # Root reads any folder, so the refusal is simulated where the folder is opened.
+        if Path(str(path)) == tmp_path:
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", refuse)
+    assert main(["validate", str(tmp_path)]) == 2
+    assert f"{tmp_path}: cannot read folder: Permission denied" in capsys.readouterr().err

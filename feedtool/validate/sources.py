@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import urllib.error
 import urllib.request
@@ -36,6 +37,11 @@ def expand(source: str) -> list[str]:
         return [source]
     path = Path(source)
     if path.is_dir():
+        try:  # rglob skips a folder it cannot read without a word: ask the top one first
+            with os.scandir(path):
+                pass
+        except OSError as e:
+            raise FeedtoolError(f"{source}: cannot read folder: {e.strerror or e}") from e
         found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FEED_SUFFIXES)
         if not found:
             raise FeedtoolError(f"{source}: no feed files (*.xml, *.atom, *.rss, …) in folder")
