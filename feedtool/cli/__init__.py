@@ -7,13 +7,8 @@ import sys
 from collections.abc import Sequence
 
 from feedtool import __version__
-from feedtool.cli import build, serve, validate
+from feedtool.cli import build, serve, status, validate
 from feedtool.errors import FeedtoolError
-
-# Exit statuses shared by every subcommand (the convention of pytest and ruff).
-EXIT_OK = 0
-EXIT_INPUT = 1
-EXIT_USAGE = 2
 
 SUBCOMMANDS = (build, validate, serve)
 
@@ -38,7 +33,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args))
     except FeedtoolError as e:
         print(f"feedtool: error: {e}", file=sys.stderr)
-        return EXIT_INPUT
+        return status.INPUT
     except KeyboardInterrupt:
         print("feedtool: interrupted", file=sys.stderr)
         return 130

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from feedtool.cli import status
 from feedtool.errors import BuildError, ConfigError
 
 EPILOG = """\
@@ -85,10 +86,10 @@ def run(args: argparse.Namespace) -> int:
         )
     except ConfigError as e:
         print(f"feedtool build: {e}", file=sys.stderr)
-        return 2
+        return status.USAGE
     if args.jobs is not None and args.jobs < 1:
         print("feedtool build: --jobs must be at least 1", file=sys.stderr)
-        return 2
+        return status.USAGE
     bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     try:
         result = build(settings, keep_going=args.keep_going, check=args.check, jobs=args.jobs, progress=bar)
@@ -97,10 +98,10 @@ def run(args: argparse.Namespace) -> int:
             bar.close()
         print(str(e), file=sys.stderr)
         print(f"feedtool build: failed; {settings.out_dir} was left as it was", file=sys.stderr)
-        return 1
+        return status.INPUT
     except ConfigError as e:
         print(f"feedtool build: {e}", file=sys.stderr)
-        return 2
+        return status.USAGE
     if bar:
         bar.close()
     for warning in result.warnings:
@@ -113,9 +114,9 @@ def run(args: argparse.Namespace) -> int:
             for path in result.written:
                 print(f"{path}: differs from what feedtool builds now", file=sys.stderr)
             print(f"feedtool build --check: {out} is out of date; run `feedtool build`", file=sys.stderr)
-            return 1
+            return status.INPUT
         print(f"feedtool build --check: {out} is current ({result.count} items)", file=sys.stderr)
-        return 1 if result.skipped else 0
+        return status.INPUT if result.skipped else status.OK
     if result.up_to_date:
         what = "already up to date"
     elif result.written:
@@ -127,4 +128,4 @@ def run(args: argparse.Namespace) -> int:
         f"({result.parsed} parsed, {result.count - result.parsed} from cache)",
         file=sys.stderr,
     )
-    return 1 if result.skipped else 0
+    return status.INPUT if result.skipped else status.OK

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from feedtool.cli import status
 from feedtool.errors import FeedtoolError
 
 if TYPE_CHECKING:
@@ -17,9 +18,6 @@ if TYPE_CHECKING:
 # The server and the build are imported when the command runs: `feedtool --help` and the
 # other subcommands start without loading them.
 
-EXIT_OK = 0
-EXIT_INPUT = 1
-EXIT_USAGE = 2
 
 EPILOG = """\
 examples:
@@ -130,14 +128,14 @@ def run(args: argparse.Namespace) -> int:
 
     if not 0 <= args.port <= 65535:
         _err(f"--port must be 0 (any free port) to 65535, got {args.port}")
-        return EXIT_USAGE
+        return status.USAGE
     # Until the server installs its own handlers, SIGTERM stops the build like Ctrl-C does.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         listener = open_socket(args.host, args.port)
     except ServeError as e:
         _err(str(e))
-        return EXIT_USAGE
+        return status.USAGE
     try:
         served_at = base_url_of(listener)
         base_url = args.base_url or served_at
@@ -145,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
             settings = load_settings(args.config, seeds=args.seeds, out=args.dir, base_url=base_url)
         except ConfigError as e:
             _err(str(e))
-            return EXIT_USAGE
+            return status.USAGE
         out = settings.out_dir  # kept for rebuilds even if the config's build.out changes
         watched: list[Path] = []
         if settings.seeds_dir.is_dir():
@@ -161,12 +159,12 @@ def run(args: argparse.Namespace) -> int:
                 _err(f"build failed, serving the last good feeds in {out}: {e}")
         elif args.watch:
             _err(f"--watch needs item files to watch, and {settings.seeds_dir} is not a folder")
-            return EXIT_USAGE
+            return status.USAGE
         try:
             site = load_site(out)
         except ServeError as e:
             _err(str(e))
-            return EXIT_USAGE
+            return status.USAGE
         watch = None
         if args.watch:
             # Rebuilds run on a thread beside the event loop: no worker processes forked from
@@ -185,4 +183,4 @@ def run(args: argparse.Namespace) -> int:
     finally:
         listener.close()
     _err("stopped")
-    return EXIT_OK
+    return status.OK

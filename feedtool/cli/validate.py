@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
+from feedtool.cli import status
 from feedtool.errors import FeedtoolError
 
 if TYPE_CHECKING:
@@ -16,7 +17,6 @@ if TYPE_CHECKING:
 # them equal to feedtool.validate.formats.FORMATS.
 FORMATS = ("text", "json", "junit", "github")
 
-EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
 EPILOG = """\
 examples:
@@ -75,16 +75,16 @@ def run(args: argparse.Namespace) -> int:
     if args.explain:
         code = _known(args.explain)
         if code is None:
-            return EXIT_USAGE
+            return status.USAGE
         print(explain(code))
-        return EXIT_OK
+        return status.OK
     if not args.sources:
         print("feedtool validate: error: give at least one SOURCE (or --explain CODE)",
               file=sys.stderr)  # fmt: skip
-        return EXIT_USAGE
+        return status.USAGE
     ignored = [_known(code) for code in args.ignore]
     if None in ignored:
-        return EXIT_USAGE
+        return status.USAGE
 
     reports: list[Report] = []
     unreadable = False
@@ -112,9 +112,9 @@ def run(args: argparse.Namespace) -> int:
 
     sys.stdout.write(render(reports, args.output_format, strict=args.strict))
     if unreadable:
-        return EXIT_USAGE
+        return status.USAGE
     failing = any(r.errors or (args.strict and r.warnings) for r in reports)
-    return EXIT_INPUT if failing else EXIT_OK
+    return status.INPUT if failing else status.OK
 
 
 def _known(code: str) -> str | None:

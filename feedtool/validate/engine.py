@@ -14,7 +14,7 @@ import codecs
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -27,6 +27,7 @@ from feedtool.validate.report import FeedFormat, Problem, Report
 Element = etree._Element
 RuleFn = Callable[[Element, "Context"], None]
 JsonRuleFn = Callable[[str, "Context"], None]
+T = TypeVar("T")
 
 CHUNK_SIZE = 1 << 16
 
@@ -112,6 +113,12 @@ class Context:
         # key per rule module.
         self.state: dict[str, Any] = {}
         self._problems: list[Problem] = []
+
+    def facts(self, owner: str, make: Callable[[], T]) -> T:
+        """The facts rule module `owner` gathers across elements, made on first use."""
+        if owner not in self.state:
+            self.state[owner] = make()
+        return self.state[owner]  # type: ignore[no-any-return]
 
     def report(
         self,

@@ -99,10 +99,7 @@ class _Facts:
 
 
 def _facts(ctx: Context) -> _Facts:
-    facts = ctx.state.get(__name__)
-    if facts is None:
-        facts = ctx.state[__name__] = _Facts()
-    return facts
+    return ctx.facts(__name__, _Facts)
 
 
 def _local(element: Element) -> str:

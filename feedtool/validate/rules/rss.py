@@ -46,10 +46,7 @@ class _FeedFacts:
 
 
 def _facts(ctx: Context) -> _FeedFacts:
-    facts = ctx.state.get(__name__)
-    if facts is None:
-        facts = ctx.state[__name__] = _FeedFacts()
-    return facts
+    return ctx.facts(__name__, _FeedFacts)
 
 
 def text_of(element: Element) -> str:

@@ -1,0 +1,5 @@
+"""Exit statuses every subcommand uses (the convention of pytest and ruff)."""
+
+OK = 0
+INPUT = 1  # the input has errors
+USAGE = 2  # usage, configuration or environment problems
