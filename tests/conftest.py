@@ -1,10 +1,19 @@
-"""Test-wide settings: property tests explore at random locally and repeat one fixed
-exploration in CI, so a submission's CI run is reproducible; and in CI nothing is skipped."""
+"""Test-wide settings: every process a test starts imports the same feedtool as the test;
+property tests explore at random locally and repeat one fixed exploration in CI, so a
+submission's CI run is reproducible; and in CI nothing is skipped."""
 
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
+
+# pytest puts the checkout first on sys.path (pyproject: pythonpath); child processes
+# (`python -m feedtool ...`) get it the same way, so no test runs an installed copy instead.
+CHECKOUT = str(Path(__file__).resolve().parent.parent)
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [CHECKOUT, *(p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != CHECKOUT)]
+)
 
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):

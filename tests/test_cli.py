@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -42,3 +43,17 @@ def test_validate_offers_exactly_the_report_formats_there_are():
     from feedtool.validate.formats import FORMATS
 
     assert tuple(validate.FORMATS) == tuple(FORMATS)
+
+
+def test_tests_and_the_processes_they_start_run_the_checkout():
+    # A stale installed copy must never be what a test measures: in process and in a child
+    # `python -m feedtool` alike, feedtool is this repository's feedtool/ folder.
+    import feedtool
+
+    checkout = Path(__file__).resolve().parent.parent / "feedtool" / "__init__.py"
+    assert Path(feedtool.__file__).resolve() == checkout
+    child = subprocess.run(
+        [sys.executable, "-c", "import feedtool; print(feedtool.__file__)"],
+        capture_output=True, text=True, check=True, cwd="/",
+    )
+    assert Path(child.stdout.strip()).resolve() == checkout
