@@ -12,7 +12,7 @@ How the pieces fit:
 Adding rules, in a module of your own in `feedtool/validate/rules/`:
 
     from feedtool.validate.codes import define
-    from feedtool.validate.engine import Context, Element, name_of, root, rule, streamed
+    from feedtool.validate.engine import Context, Element, root, rule, streamed
     from feedtool.validate.namespaces import tag
 
     RSS_ITEM = tag("", "item")
@@ -25,10 +25,13 @@ Adding rules, in a module of your own in `feedtool/validate/rules/`:
     @rule(RSS_ITEM)
     def check_item(item: Element, ctx: Context) -> None:
         if item.find("guid") is None:
-            ctx.report("MissingGuid", item, element=name_of(item))
+            ctx.report("MissingGuid", item)
 
 A rule is called with the finished element (its whole subtree) and the context; it reports
-with `ctx.report(code, element_or_line, **fields)` where the fields fill the code's message.
+with `ctx.report(code, at, ...)`, where `at` is the element (or a line number) and keywords
+fill the code's message: `element` and `parent` (by default the names of `at` and its parent
+as written in the feed), `attribute`, `value`, `detail`, and any other field the message
+names (`declared="utf-8"`), each a string. `column=` gives the column when known.
 `ctx.format` is the detected format, `ctx.location` the feed's address (`--base`),
 `ctx.base(element)` the base URI in effect, and `ctx.state` scratch space for facts gathered
 across elements (key it by your module's name). Tags may be wildcards: `{namespace}*` for

@@ -123,14 +123,41 @@ class Context:
     def report(
         self,
         code: str,
-        where: Element | int | None = None,
+        at: Element | int | None = None,
         *,
         column: int | None = None,
-        **fields: object,
+        element: str | None = None,
+        parent: str | None = None,
+        attribute: str | None = None,
+        value: str | None = None,
+        detail: str | None = None,
+        **fields: str,
     ) -> None:
-        """Record a problem `code` at an element (its line) or a line number."""
-        line = where.sourceline if isinstance(where, etree._Element) else where
-        self._problems.append(codes.problem(code, fields, line, column))
+        """Record a problem `code` at an element (its line) or a line number.
+
+        The keywords fill the code's message. At an element, `element` and `parent` default
+        to the names of the element and its parent as written in the feed; `fields` are the
+        message fields few codes use (`declared`, `path`, …).
+        """
+        if isinstance(at, etree._Element):
+            line = at.sourceline
+            if element is None:
+                element = name_of(at)
+            if parent is None:
+                above = at.getparent()
+                parent = name_of(above) if above is not None else ""
+        else:
+            line = at
+        named = {
+            "element": element,
+            "parent": parent,
+            "attribute": attribute,
+            "value": value,
+            "detail": detail,
+        }
+        message_fields: dict[str, str] = {k: v for k, v in named.items() if v is not None}
+        message_fields.update(fields)
+        self._problems.append(codes.problem(code, message_fields, line, column))
 
     def base(self, element: Element) -> str | None:
         """The base URI in effect at `element`: its xml:base chain over the feed's address."""
@@ -163,15 +190,6 @@ def name_of(element: Element) -> str:
     """How messages name an element: `prefix:local` as written in the feed, or `local`."""
     _, local = split(element.tag)
     return f"{element.prefix}:{local}" if element.prefix else local
-
-
-def where(element: Element, attribute: str | None = None) -> dict[str, str]:
-    """The message fields naming an element, its parent and (if given) the attribute."""
-    parent = element.getparent()
-    fields = {"element": name_of(element), "parent": name_of(parent) if parent is not None else ""}
-    if attribute:
-        fields["attribute"] = attribute
-    return fields
 
 
 def first_children(element: Element) -> dict[str, Element]:
@@ -374,7 +392,7 @@ def _parse_xml(chunks: Iterable[bytes], head: bytes, ctx: Context) -> None:
             ctx.report("EncodingMismatch", 1, declared=declared, charset=f"served as charset={charset}")
     parser = _safe_parser(override, ctx.location)
     if parser is None:
-        ctx.report("UnknownEncoding", 1, encoding=override)
+        ctx.report("UnknownEncoding", 1, encoding=override or "")
         return
     walker = _Walker(ctx)
     utf8 = _codec(override or bom or declared or "utf-8") == "utf-8"
@@ -494,7 +512,7 @@ def _report_syntax_error(error: etree.XMLSyntaxError, ctx: Context) -> None:
     if kind in ("ERR_UNDECLARED_ENTITY", "WAR_UNDECLARED_ENTITY"):
         ctx.report("UndefinedNamedEntity", line, column=column, detail=message)
     elif kind == "ERR_UNSUPPORTED_ENCODING":
-        ctx.report("UnknownEncoding", line, column=column, encoding=ctx.declared_encoding)
+        ctx.report("UnknownEncoding", line, column=column, encoding=ctx.declared_encoding or "")
     elif kind == "ERR_INVALID_ENCODING":
         ctx.report("UnicodeError", line, column=column, detail=message)
     else:

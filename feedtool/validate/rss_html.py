@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from feedtool.validate.engine import Context, Element, has_xml_base, name_of
+from feedtool.validate.engine import Context, Element, has_xml_base
 from feedtool.validate.html import check_html
 
 _REFERENCE = re.compile(
@@ -40,10 +40,8 @@ def check_escaped_html(element: Element, ctx: Context, html: str) -> None:
     """Report markup in `html` (the element's text) that readers strip or mis-resolve."""
     if "<" not in html:
         return
-    parent = element.getparent()
-    where = {"element": name_of(element), "parent": name_of(parent) if parent is not None else ""}
     for finding in check_html(html):
-        ctx.report(finding.code, element, detail=finding.detail, value=finding.detail, **where)
+        ctx.report(finding.code, element, detail=finding.detail, value=finding.detail)
     references = relative_references(html)
     if references and not has_xml_base(element):
-        ctx.report("ContainsRelRef", element, value=references[0], **where)
+        ctx.report("ContainsRelRef", element, value=references[0])

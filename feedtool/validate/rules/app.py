@@ -6,7 +6,7 @@ import re
 
 from feedtool.validate import values
 from feedtool.validate.codes import define
-from feedtool.validate.engine import Context, Element, name_of, rule, where
+from feedtool.validate.engine import Context, Element, name_of, rule
 from feedtool.validate.namespaces import APP, ATOM, split, tag
 
 SERVICE = tag(APP, "service")
@@ -26,9 +26,9 @@ def _children(element: Element, allowed_app: tuple[str, ...], ctx: Context) -> N
             continue
         namespace, local = split(child.tag)
         if namespace == APP and local not in allowed_app:
-            ctx.report("UndefinedElement", child, **where(child))
+            ctx.report("UndefinedElement", child)
         elif namespace == ATOM and child.tag != ATOM_TITLE:
-            ctx.report("QuestionableUsage", child, **where(child))
+            ctx.report("QuestionableUsage", child)
 
 
 def _require_title(element: Element, ctx: Context) -> None:
@@ -40,7 +40,7 @@ def _require_title(element: Element, ctx: Context) -> None:
 def check_service(service: Element, ctx: Context) -> None:
     _children(service, ("workspace",), ctx)
     if service.find(ATOM_TITLE) is not None:
-        ctx.report("QuestionableUsage", service.find(ATOM_TITLE), **where(service.find(ATOM_TITLE)))
+        ctx.report("QuestionableUsage", service.find(ATOM_TITLE))
     if service.find(WORKSPACE) is None:
         ctx.report("MissingElement", service, element="app:workspace", parent=name_of(service))
 
@@ -57,11 +57,11 @@ def check_collection(collection: Element, ctx: Context) -> None:
     _require_title(collection, ctx)
     href = collection.get("href")
     if href is None:
-        ctx.report("MissingAttribute", collection, **where(collection, "href"))
+        ctx.report("MissingAttribute", collection, attribute="href")
     else:
         code = values.check_iri(href)
         if code is not None:
-            ctx.report(code, collection, value=href, **where(collection, "href"))
+            ctx.report(code, collection, value=href, attribute="href")
 
 
 @rule(ACCEPT)
@@ -69,29 +69,29 @@ def check_accept(accept: Element, ctx: Context) -> None:
     for media_range in filter(None, (part.strip() for part in (accept.text or "").split(","))):
         kind, *parameters = (piece.strip() for piece in media_range.split(";"))
         if not _MEDIA_RANGE.match(kind):
-            ctx.report("InvalidMIMEType", accept, value=media_range, **where(accept))
+            ctx.report("InvalidMIMEType", accept, value=media_range)
         for parameter in parameters:
             name = parameter.split("=", 1)[0].strip()
             if name != "type":
-                ctx.report("UndefinedParam", accept, value=name, **where(accept))
+                ctx.report("UndefinedParam", accept, value=name)
 
 
 @rule(CATEGORIES)
 def check_categories(categories: Element, ctx: Context) -> None:
     fixed = categories.get("fixed")
     if fixed is not None and fixed not in ("yes", "no"):
-        ctx.report("InvalidYesNo", categories, value=fixed, **where(categories, "fixed"))
+        ctx.report("InvalidYesNo", categories, value=fixed, attribute="fixed")
     href = categories.get("href")
     if href is None:
         return
     code = values.check_iri(href)
     if code is not None:
-        ctx.report(code, categories, value=href, **where(categories, "href"))
+        ctx.report(code, categories, value=href, attribute="href")
     for attribute in ("fixed", "scheme"):
         if categories.get(attribute) is not None:
-            ctx.report("ConflictingCatAttr", categories, **where(categories, attribute))
+            ctx.report("ConflictingCatAttr", categories, attribute=attribute)
     if any(isinstance(child.tag, str) for child in categories):
-        ctx.report("ConflictingCatChildren", categories, **where(categories))
+        ctx.report("ConflictingCatChildren", categories)
 
 
 define(

@@ -21,7 +21,6 @@ from feedtool.validate.engine import (
     rule,
     streamed,
     unknown_root_rule,
-    where,
 )
 from feedtool.validate.html import HtmlFinding, check_html, check_xhtml
 from feedtool.validate.namespaces import ATOM, ATOM03, XHTML, XML, split, tag
@@ -112,7 +111,7 @@ def _text(element: Element) -> str:
 
 def _report_value(ctx: Context, code: str | None, element: Element, value: str) -> None:
     if code is not None:
-        ctx.report(code, element, value=value, **where(element))
+        ctx.report(code, element, value=value)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -129,19 +128,19 @@ def _check_container(element: Element, ctx: Context, kind: str) -> None:
         if namespace == ATOM and local in allowed:
             counts[local] = counts.get(local, 0) + 1
             if allowed[local] == ONCE and counts[local] == 2:
-                ctx.report("DuplicateElement", child, **where(child))
+                ctx.report("DuplicateElement", child)
         elif namespace == ATOM:
-            ctx.report("UndefinedElement", child, **where(child))
+            ctx.report("UndefinedElement", child)
         elif not namespace:
             # No namespace at all: readers cannot tell which vocabulary it belongs to.
-            ctx.report("UndeterminableVocabulary", child, **where(child))
+            ctx.report("UndeterminableVocabulary", child)
     for name in REQUIRED.get(kind, ()):
         if name not in counts:
             ctx.report("MissingElement", element, element=name, parent=name_of(element))
     if (element.text or "").strip() or any(
         (child.tail or "").strip() for child in element if isinstance(child.tag, str)
     ):
-        ctx.report("UnexpectedText", element, **where(element))
+        ctx.report("UnexpectedText", element)
     _check_attributes(element, ctx, set())
 
 
@@ -154,16 +153,16 @@ def _check_attributes(element: Element, ctx: Context, allowed: set[str]) -> None
             elif local == "base":
                 code = values.check_iri(value)
                 if code is not None:
-                    ctx.report(code, element, value=value, **where(element))
+                    ctx.report(code, element, value=value)
             continue
         if namespace:
             continue
         if local not in allowed:
-            ctx.report("UnexpectedAttribute", element, attribute=local, **where(element))
+            ctx.report("UnexpectedAttribute", element, attribute=local)
         elif (not value.strip() and local in ("rel", "title", "label")) or (
             local == "type" and not value.strip() and _local(element) != "link"
         ):
-            ctx.report("AttrNotBlank", element, attribute=local, **where(element))
+            ctx.report("AttrNotBlank", element, attribute=local)
 
 
 def _links(element: Element) -> list[Element]:
@@ -185,7 +184,7 @@ def _check_alternates(element: Element, ctx: Context) -> None:
             continue
         key = ((link.get("type") or "").lower(), (link.get("hreflang") or "").lower())
         if key in seen:
-            ctx.report("DuplicateAtomLink", link, **where(link))
+            ctx.report("DuplicateAtomLink", link)
         seen.add(key)
 
 
@@ -202,7 +201,7 @@ def check_feed(feed: Element, ctx: Context) -> None:
         _prefix_once(feed, ctx)
     ids = {entry_id for entry_id, _ in facts.entry_keys}
     if facts.entry_count > 2 and len(ids) == 1:
-        ctx.report("DuplicateIds", feed, value=next(iter(ids)), **where(feed))
+        ctx.report("DuplicateIds", feed, value=next(iter(ids)))
     if not _has(feed, "author"):
         for line in facts.entries_without_author:
             ctx.report("MissingElement", line, element="author", parent="entry")
@@ -228,10 +227,9 @@ def _check_self(feed: Element, ctx: Context) -> None:
     link = selves[0]
     href = (link.get("href") or "").strip()
     if values.is_relative_ref(href) and not has_xml_base(link):
-        ctx.report("RelativeSelf", link, value=href, **where(link))
+        ctx.report("RelativeSelf", link, value=href)
     if ctx.location and _normal(_join(ctx.base(link), href)) != _normal(ctx.location):
-        ctx.report("SelfDoesntMatchLocation", link, value=href, location=ctx.location,
-                   **where(link))  # fmt: skip
+        ctx.report("SelfDoesntMatchLocation", link, value=href, location=ctx.location)  # fmt: skip
 
 
 def _join(base: str | None, href: str) -> str:
@@ -271,11 +269,11 @@ def check_entry(entry: Element, ctx: Context) -> None:
     has_summary = tag(ATOM, "summary") in children
     has_alternate = any(_rel(link) == "alternate" for link in _links(entry))
     if content is None and not has_alternate:
-        ctx.report("MissingContentOrAlternate", entry, **where(entry))
+        ctx.report("MissingContentOrAlternate", entry)
     if content is None and not has_summary:
-        ctx.report("MissingTextualContent", entry, **where(entry))
+        ctx.report("MissingTextualContent", entry)
     if content is not None and _needs_summary(content) and not has_summary:
-        ctx.report("MissingSummary", entry, **where(entry))
+        ctx.report("MissingSummary", entry)
     parent = entry.getparent()
     if parent is not None and parent.tag != FEED:
         return  # an entry quoted inside an extension (sx:conflicts): not one of the feed's
@@ -285,11 +283,11 @@ def check_entry(entry: Element, ctx: Context) -> None:
     if entry_id:
         key = (entry_id, updated)
         if key in facts.entry_keys:
-            ctx.report("DuplicateEntries", entry, value=entry_id, **where(entry))
+            ctx.report("DuplicateEntries", entry, value=entry_id)
         facts.entry_keys.setdefault(key, entry.sourceline or 0)
     if updated and updated in facts.updated_seen and not facts.duplicate_updated_reported:
         facts.duplicate_updated_reported = True
-        ctx.report("DuplicateUpdated", entry, value=updated, **where(entry))
+        ctx.report("DuplicateUpdated", entry, value=updated)
     facts.updated_seen.add(updated)
 
 
@@ -333,12 +331,12 @@ def _simple(element: Element, ctx: Context) -> str | None:
     """The text of an element that holds text only, or None after reporting child elements."""
     for child in element:
         if isinstance(child.tag, str):
-            ctx.report("UndefinedElement", child, **where(child))
+            ctx.report("UndefinedElement", child)
     local = _local(element)
     _check_attributes(element, ctx, ATTRIBUTES.get(local, set()))
     value = _text(element)
     if local in _WHITESPACE_SENSITIVE and value != value.strip() and value.strip():
-        ctx.report("UnexpectedWhitespace", element, **where(element))
+        ctx.report("UnexpectedWhitespace", element)
     return value.strip()
 
 
@@ -351,17 +349,17 @@ def check_date(element: Element, ctx: Context) -> None:
 def check_id(element: Element, ctx: Context) -> None:
     value = _simple(element, ctx)
     if not value:
-        ctx.report("NotBlank", element, **where(element))
-        ctx.report("InvalidFullLink", element, value=value, **where(element))
+        ctx.report("NotBlank", element)
+        ctx.report("InvalidFullLink", element, value=value)
         return
     if value.lower().startswith("urn:uuid:") and not _UUID.match(value):
-        ctx.report("InvalidUUID", element, value=value, **where(element))
+        ctx.report("InvalidUUID", element, value=value)
         return
     code = values.check_iri(value, full=True)
     if code is not None:
         _report_value(ctx, code, element, value)
     elif not _canonical(value):
-        ctx.report("NonCanonicalURI", element, value=value, **where(element))
+        ctx.report("NonCanonicalURI", element, value=value)
 
 
 def _canonical(uri: str) -> bool:
@@ -407,7 +405,7 @@ def check_email(element: Element, ctx: Context) -> None:
 def check_name(element: Element, ctx: Context) -> None:
     value = _simple(element, ctx)
     if value == "":
-        ctx.report("NotBlank", element, **where(element))
+        ctx.report("NotBlank", element)
     elif value is not None:
         _check_plain(element, ctx, value)
 
@@ -415,13 +413,13 @@ def check_name(element: Element, ctx: Context) -> None:
 def _check_plain(element: Element, ctx: Context, value: str) -> None:
     found = values.html_in_text(value)
     if found:
-        ctx.report("ContainsHTML", element, value=found, **where(element))
+        ctx.report("ContainsHTML", element, value=found)
 
 
 def check_generator(element: Element, ctx: Context) -> None:
     value = _simple(element, ctx)
     if value == "":
-        ctx.report("NotBlank", element, **where(element))
+        ctx.report("NotBlank", element)
     elif value is not None:
         _check_plain(element, ctx, value)
     uri = element.get("uri")
@@ -433,7 +431,7 @@ def check_category(element: Element, ctx: Context) -> None:
     _simple(element, ctx)
     term = element.get("term")
     if term is None:
-        ctx.report("MissingAttribute", element, attribute="term", **where(element))
+        ctx.report("MissingAttribute", element, attribute="term")
     elif not term.strip():
         ctx.report("NotBlank", element, element="term", parent=name_of(element))
     scheme = element.get("scheme")
@@ -447,20 +445,20 @@ def check_category(element: Element, ctx: Context) -> None:
 def check_link(link: Element, ctx: Context) -> None:
     _check_attributes(link, ctx, ATTRIBUTES["link"])
     if len(link) or (link.text or "").strip():
-        ctx.report("AtomLinkNotEmpty", link, **where(link))
+        ctx.report("AtomLinkNotEmpty", link)
     href = link.get("href")
     if href is None:
-        ctx.report("MissingHref", link, attribute="href", **where(link))
+        ctx.report("MissingHref", link, attribute="href")
     else:
         _report_value(ctx, values.check_iri(href), link, href)
     rel = _rel(link)
     if not values.is_absolute_uri(rel) and rel.lower() not in REGISTERED_RELS:
-        ctx.report("UnregisteredAtomLinkRel", link, value=rel, **where(link))
+        ctx.report("UnregisteredAtomLinkRel", link, value=rel)
     elif values.is_absolute_uri(rel):
         _report_value(ctx, values.check_iri(rel, full=True), link, rel)
     parent = link.getparent()
     if parent is not None and parent.tag == ENTRY and rel in FEED_HISTORY_RELS:
-        ctx.report("FeedHistoryRelInEntry", link, value=rel, **where(link))
+        ctx.report("FeedHistoryRelInEntry", link, value=rel)
     media_type = link.get("type")
     if media_type is not None:
         _report_value(ctx, values.check_mime_type(media_type), link, media_type)
@@ -478,7 +476,7 @@ def check_link(link: Element, ctx: Context) -> None:
 
 def _report_html(element: Element, ctx: Context, findings: tuple[HtmlFinding, ...]) -> None:
     for finding in findings:
-        ctx.report(finding.code, element, detail=finding.detail, **where(element))
+        ctx.report(finding.code, element, detail=finding.detail)
 
 
 def _element_children(element: Element) -> list[Element]:
@@ -497,14 +495,14 @@ def check_text_construct(element: Element, ctx: Context) -> None:
     if text_type in ("text", "html", "xhtml"):
         _check_typed_text(element, ctx, text_type)
         if local == "title" and not _element_children(element) and not _text(element).strip():
-            ctx.report("NotBlank", element, **where(element))
+            ctx.report("NotBlank", element)
         return
     code = values.check_mime_type(text_type)
     if code is not None:
         _report_value(ctx, code, element, text_type)
         return
     if local != "content":
-        ctx.report("InvalidTextType", element, value=text_type, **where(element))
+        ctx.report("InvalidTextType", element, value=text_type)
     _check_media_content(element, ctx, text_type.lower())
 
 
@@ -514,29 +512,28 @@ def _check_typed_text(element: Element, ctx: Context, text_type: str) -> None:
         _check_xhtml_div(element, ctx, children)
         return
     for child in children:
-        ctx.report("UndefinedElement", child, **where(child))
+        ctx.report("UndefinedElement", child)
     text = _text(element)
     if children and (text.strip() or any((c.tail or "").strip() for c in children)):
-        ctx.report("UnexpectedText", element, **where(element))
+        ctx.report("UnexpectedText", element)
     if text_type == "html":
         _report_html(element, ctx, check_html(text))
     else:
         found = values.html_in_text(text)
         if found:
-            ctx.report("ContainsUndeclaredHTML", element, value=found, **where(element))
+            ctx.report("ContainsUndeclaredHTML", element, value=found)
 
 
 def _check_xhtml_div(element: Element, ctx: Context, children: list[Element]) -> None:
     divs = [child for child in children if child.tag == XHTML_DIV]
     if len(children) != 1 or not divs:
-        ctx.report("MissingXhtmlDiv", element, **where(element))
+        ctx.report("MissingXhtmlDiv", element)
         if not children and _text(element).strip():
-            ctx.report("NotInline", element, **where(element))
+            ctx.report("NotInline", element)
         if len(divs) != len(children):
-            ctx.report("NotHtml", element, detail="elements outside the XHTML namespace",
-                       **where(element))  # fmt: skip
+            ctx.report("NotHtml", element, detail="elements outside the XHTML namespace")  # fmt: skip
     elif _text(element).strip() or (children[0].tail or "").strip():
-        ctx.report("UnexpectedText", element, **where(element))
+        ctx.report("UnexpectedText", element)
     for child in children:
         for node in child.iter():
             if isinstance(node.tag, str) and node.prefix and node.tag.startswith(f"{{{XHTML}}}"):
@@ -546,7 +543,7 @@ def _check_xhtml_div(element: Element, ctx: Context, children: list[Element]) ->
         _report_html(element, ctx, check_xhtml(div))
         found = values.html_in_text("".join(div.itertext()))
         if found and found.startswith("</") and not len(div):
-            ctx.report("NotInline", element, **where(element))
+            ctx.report("NotInline", element)
 
 
 def _prefix_once(element: Element, ctx: Context) -> None:
@@ -568,14 +565,14 @@ def _check_src_content(content: Element, ctx: Context, media_type: str) -> None:
     src = content.get("src") or ""
     _report_value(ctx, values.check_iri(src), content, src)
     if content.get("type") is None:
-        ctx.report("MissingTypeAttr", content, **where(content))
+        ctx.report("MissingTypeAttr", content)
     for child in _element_children(content):
-        ctx.report("UndefinedElement", child, **where(child))
+        ctx.report("UndefinedElement", child)
     if _text(content).strip():
-        ctx.report("UnexpectedText", content, **where(content))
+        ctx.report("UnexpectedText", content)
     if media_type in ("text", "html", "xhtml"):
         if content.get("type") is not None:
-            ctx.report("InvalidMIMEType", content, value=media_type, **where(content))
+            ctx.report("InvalidMIMEType", content, value=media_type)
     else:
         _report_value(ctx, values.check_mime_type(media_type), content, media_type)
 
@@ -584,33 +581,33 @@ def _check_media_content(content: Element, ctx: Context, media_type: str) -> Non
     """Content (or a misused text construct) whose type is a media type."""
     children = _element_children(content)
     if media_type.startswith(("multipart/", "message/")):
-        ctx.report("InvalidMIMEType", content, value=media_type, **where(content))
+        ctx.report("InvalidMIMEType", content, value=media_type)
         return
     if media_type == "text/html":
-        ctx.report("HtmlFragment", content, value=media_type, **where(content))
+        ctx.report("HtmlFragment", content, value=media_type)
     if _is_xml(media_type):
         if len(children) > 1:
-            ctx.report("DuplicateElement", children[1], **where(children[1]))
+            ctx.report("DuplicateElement", children[1])
         if media_type == "application/xhtml+xml":
             for child in children:
                 _report_html(content, ctx, check_xhtml(child))
         return
     for child in children:
-        ctx.report("UndefinedElement", child, **where(child))
+        ctx.report("UndefinedElement", child)
     if _is_text(media_type):
         if media_type == "text/html":
             if children:
-                ctx.report("NotEscaped", content, **where(content))
+                ctx.report("NotEscaped", content)
             _report_html(content, ctx, check_html(_text(content)))
         return
     encoded = "".join(_text(content).split())
     if not encoded:
-        ctx.report("NotBlank", content, **where(content))
+        ctx.report("NotBlank", content)
         return
     try:
         decoded = base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError):
-        ctx.report("NotBase64", content, **where(content))
+        ctx.report("NotBase64", content)
         return
     if "html" in media_type:
         _report_html(content, ctx, check_html(decoded.decode("utf-8", errors="replace")))
@@ -900,8 +897,7 @@ define(
 @unknown_root_rule
 def check_misspelled_feed(root_element: Element, ctx: Context) -> None:
     if _local(root_element) in ("feed", "entry"):
-        ctx.report("InvalidNamespace", root_element, value=split(root_element.tag)[0],
-                   **where(root_element))  # fmt: skip
+        ctx.report("InvalidNamespace", root_element, value=split(root_element.tag)[0])  # fmt: skip
 
 
 define(

@@ -7,7 +7,7 @@ import re
 
 from feedtool.validate import values
 from feedtool.validate.codes import define
-from feedtool.validate.engine import Context, Element, name_of, rule, where
+from feedtool.validate.engine import Context, Element, name_of, rule
 from feedtool.validate.namespaces import APP, ATOM, XHTML, split, tag
 
 SX = "http://feedsync.org/2007/feedsync"
@@ -26,17 +26,17 @@ ROBOTS_WORDS = frozenset(
 def _date_attribute(element: Element, ctx: Context, name: str) -> None:
     value = element.get(name)
     if value is not None and values.parse_rfc3339_date(value) is None:
-        ctx.report("InvalidRFC3339Date", element, value=value, **where(element, name))
+        ctx.report("InvalidRFC3339Date", element, value=value, attribute=name)
 
 
 def _positive_attribute(element: Element, ctx: Context, name: str) -> None:
     value = element.get(name)
     if value is None:
-        ctx.report("MissingAttribute", element, **where(element, name))
+        ctx.report("MissingAttribute", element, attribute=name)
     elif values.check_positive_integer(value):
-        ctx.report("InvalidPositiveInteger", element, value=value, **where(element, name))
+        ctx.report("InvalidPositiveInteger", element, value=value, attribute=name)
     elif int(value) > _MAX_INT32:
-        ctx.report("IntegerOverflow", element, value=value, **where(element, name))
+        ctx.report("IntegerOverflow", element, value=value, attribute=name)
 
 
 def _nss_attribute(element: Element, ctx: Context, name: str) -> None:
@@ -44,11 +44,11 @@ def _nss_attribute(element: Element, ctx: Context, name: str) -> None:
     if value is None:
         return
     if not value.strip():
-        ctx.report("NotBlank", element, **where(element, name))
+        ctx.report("NotBlank", element, attribute=name)
     elif values.html_in_text(value) or re.search(r"<\w", value):
-        ctx.report("ContainsHTML", element, value=value, **where(element, name))
+        ctx.report("ContainsHTML", element, value=value, attribute=name)
     if not _NSS.match(value):
-        ctx.report("InvalidNSS", element, value=value, **where(element, name))
+        ctx.report("InvalidNSS", element, value=value, attribute=name)
 
 
 @rule(tag(SX, "sharing"))
@@ -57,32 +57,32 @@ def check_sharing(sharing: Element, ctx: Context) -> None:
         _date_attribute(sharing, ctx, name)
     since, until = sharing.get("since"), sharing.get("until")
     if until is not None and since is None:
-        ctx.report("MissingAttribute", sharing, **where(sharing, "since"))
+        ctx.report("MissingAttribute", sharing, attribute="since")
     if since is not None and until is not None:
         start, end = values.parse_rfc3339_date(since), values.parse_rfc3339_date(until)
         if start and end and start > end:
-            ctx.report("SinceAfterUntil", sharing, value=f"{since} > {until}", **where(sharing))
+            ctx.report("SinceAfterUntil", sharing, value=f"{since} > {until}")
 
 
 @rule(tag(SX, "related"))
 def check_related(related: Element, ctx: Context) -> None:
     link = related.get("link")
     if link is None:
-        ctx.report("MissingAttribute", related, **where(related, "link"))
+        ctx.report("MissingAttribute", related, attribute="link")
     else:
         code = values.check_uri(link, full=True) if link.strip() else "InvalidFullLink"
         if code == "UriNotIri":
             code = "InvalidFullLink"  # an IRI where FeedSync wants a URI
         if code is not None:
-            ctx.report(code, related, value=link, **where(related, "link"))
+            ctx.report(code, related, value=link, attribute="link")
     title = related.get("title")
     if title is not None:
         if not title.strip():
-            ctx.report("NotBlank", related, **where(related, "title"))
+            ctx.report("NotBlank", related, attribute="title")
         elif values.html_in_text(title) or re.search(r"<\w", title):
-            ctx.report("ContainsHTML", related, value=title, **where(related, "title"))
+            ctx.report("ContainsHTML", related, value=title, attribute="title")
     if related.get("type") not in ("complete", "aggregated"):
-        ctx.report("InvalidSseType", related, value=related.get("type") or "", **where(related))
+        ctx.report("InvalidSseType", related, value=related.get("type") or "")
 
 
 @rule(tag(SX, "sync"))
@@ -90,19 +90,19 @@ def check_sync(sync: Element, ctx: Context) -> None:
     sync_id = sync.get("id")
     quoted = any(a.tag == tag(SX, "conflicts") for a in sync.iterancestors())
     if sync_id is None:
-        ctx.report("MissingAttribute", sync, **where(sync, "id"))
+        ctx.report("MissingAttribute", sync, attribute="id")
     else:
         _nss_attribute(sync, ctx, "id")
         seen: set[str] = ctx.state.setdefault(f"{__name__}.sync-ids", set())
         if sync_id in seen and not quoted:
-            ctx.report("DuplicateValue", sync, value=sync_id, **where(sync, "id"))
+            ctx.report("DuplicateValue", sync, value=sync_id, attribute="id")
         if not quoted:
             seen.add(sync_id)
     _positive_attribute(sync, ctx, "updates")
     for name in ("deleted", "noconflicts"):
         value = sync.get(name)
         if value is not None and value not in ("true", "false"):
-            ctx.report("InvalidTrueFalse", sync, value=value, **where(sync, name))
+            ctx.report("InvalidTrueFalse", sync, value=value, attribute=name)
     if sync.find(tag(SX, "history")) is None:
         ctx.report("MissingElement", sync, element="sx:history", parent=name_of(sync))
 
@@ -114,10 +114,10 @@ def check_history(history: Element, ctx: Context) -> None:
     _nss_attribute(history, ctx, "by")
     has_when, has_by = history.get("when") is not None, history.get("by") is not None
     if not has_when and not has_by:
-        ctx.report("MissingByAndWhenAttrs", history, **where(history))
+        ctx.report("MissingByAndWhenAttrs", history)
     elif not (has_when and has_by):
         missing = "by" if has_when else "when"
-        ctx.report("MissingRecommendedAttribute", history, **where(history, missing))
+        ctx.report("MissingRecommendedAttribute", history, attribute=missing)
 
 
 @rule(FEED)
@@ -131,19 +131,19 @@ def check_feed_history(feed: Element, ctx: Context) -> None:
     if complete:
         for rel in ("first", "last", "next", "previous"):
             if rel in links:
-                ctx.report("FeedRelInCompleteFeed", feed, value=rel, **where(feed))
+                ctx.report("FeedRelInCompleteFeed", feed, value=rel)
         if "current" in links and links["current"] != links.get("self"):
             ctx.report("CurrentNotSelfInCompleteFeed", feed, value=links["current"])
     elif archive:
         if "current" not in links:
-            ctx.report("MissingCurrentInArchive", feed, **where(feed))
+            ctx.report("MissingCurrentInArchive", feed)
         if "prev-archive" not in links and "next-archive" not in links:
-            ctx.report("ArchiveIncomplete", feed, **where(feed))
+            ctx.report("ArchiveIncomplete", feed)
     self_href = links.get("self")
     if self_href:
         for rel, end in (("next", "last"), ("previous", "first")):
             if rel in links and links.get(end) == self_href:
-                ctx.report("LinkPastEnd", feed, value=rel, detail=end, **where(feed))
+                ctx.report("LinkPastEnd", feed, value=rel, detail=end)
 
 
 @rule(tag(XHTML, "meta"))
@@ -153,16 +153,16 @@ def check_meta(meta: Element, ctx: Context) -> None:
         return
     name, content = meta.get("name"), meta.get("content")
     if name is None:
-        ctx.report("MissingAttribute", meta, **where(meta, "name"))
+        ctx.report("MissingAttribute", meta, attribute="name")
     elif name.lower() != "robots":
-        ctx.report("InvalidMetaName", meta, value=name, **where(meta, "name"))
+        ctx.report("InvalidMetaName", meta, value=name, attribute="name")
     if content is None:
-        ctx.report("MissingAttribute", meta, **where(meta, "content"))
+        ctx.report("MissingAttribute", meta, attribute="content")
         return
     words = {word.strip().lower() for word in content.split(",")}
     contradictory = {"index", "noindex"} <= words or {"follow", "nofollow"} <= words
     if not words <= ROBOTS_WORDS or contradictory:
-        ctx.report("InvalidMetaContent", meta, value=content, **where(meta, "content"))
+        ctx.report("InvalidMetaContent", meta, value=content, attribute="content")
 
 
 @rule(tag(APP, "edited"), tag(APP, "control"))
@@ -170,7 +170,7 @@ def check_app_placement(element: Element, ctx: Context) -> None:
     """app:edited and app:control describe an entry; anywhere else in a feed they mean nothing."""
     parent = element.getparent()
     if parent is not None and split(parent.tag)[0] == ATOM and parent.tag != ENTRY:
-        ctx.report("UndefinedElement", element, **where(element))
+        ctx.report("UndefinedElement", element)
 
 
 @rule(tag(APP, "edited"))
@@ -178,14 +178,14 @@ def check_app_edited(edited: Element, ctx: Context) -> None:
     value = (edited.text or "").strip()
     code = values.check_rfc3339_date(value)
     if code is not None:
-        ctx.report(code, edited, value=value, **where(edited))
+        ctx.report(code, edited, value=value)
 
 
 @rule(tag(APP, "draft"))
 def check_app_draft(draft: Element, ctx: Context) -> None:
     value = (draft.text or "").strip()
     if value not in ("yes", "no"):
-        ctx.report("InvalidYesNo", draft, value=value, **where(draft))
+        ctx.report("InvalidYesNo", draft, value=value)
 
 
 define(

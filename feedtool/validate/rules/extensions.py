@@ -43,7 +43,6 @@ from feedtool.validate.rules.rss import (
     no_check,
     text_of,
     value_check,
-    where,
 )
 from feedtool.validate.values import words
 
@@ -157,7 +156,7 @@ check_update_period = value_check(
 
 def check_update_frequency(element: Element, ctx: Context, value: str) -> None:
     if not value:
-        ctx.report("NotBlank", element, **where(element))
+        ctx.report("NotBlank", element)
     check_positive(element, ctx, value)
 
 
@@ -166,13 +165,13 @@ def check_resource(element: Element, ctx: Context, value: str) -> None:
     resource = element.get(tag(RDF, "resource"))
     if resource is None:
         if ctx.format == "rss1":
-            ctx.report("MissingAttribute", element, attribute="rdf:resource", **where(element))
+            ctx.report("MissingAttribute", element, attribute="rdf:resource")
         elif value:
             check_full_uri(element, ctx, value)
         return
     code = values.check_uri(resource)
     if code:
-        ctx.report(code, element, value=resource, **where(element))
+        ctx.report(code, element, value=resource)
 
 
 def check_trackback_ping(element: Element, ctx: Context, value: str) -> None:
@@ -180,7 +179,7 @@ def check_trackback_ping(element: Element, ctx: Context, value: str) -> None:
         check_resource(element, ctx, value)
         return
     for attribute in element.attrib:
-        ctx.report("UnexpectedAttribute", element, attribute=attribute, **where(element))
+        ctx.report("UnexpectedAttribute", element, attribute=attribute)
     check_full_uri(element, ctx, value)
 
 
@@ -191,40 +190,38 @@ def check_slash_comments(element: Element, ctx: Context, value: str) -> None:
 
 def check_atom_link(element: Element, ctx: Context, value: str) -> None:
     if value:
-        ctx.report("AtomLinkNotEmpty", element, **where(element))
+        ctx.report("AtomLinkNotEmpty", element)
     href = element.get("href")
     if href is None:
-        ctx.report("MissingAttribute", element, attribute="href", **where(element))
+        ctx.report("MissingAttribute", element, attribute="href")
         return
     code = values.check_iri(href)
     if code:
-        ctx.report(code, element, value=href, **where(element))
+        ctx.report(code, element, value=href)
 
 
 def check_xhtml_body(element: Element, ctx: Context, value: str) -> None:
     for finding in check_xhtml(element):
         if finding.code != "UnknownNamespace":
-            ctx.report(finding.code, element, detail=finding.detail, value=finding.detail,
-                       **where(element))  # fmt: skip
+            ctx.report(finding.code, element, detail=finding.detail, value=finding.detail)  # fmt: skip
 
 
 def check_thr_in_reply_to(element: Element, ctx: Context, value: str) -> None:
     media_type = element.get("type")
     if media_type is not None and values.check_mime_type(media_type):
-        ctx.report("InvalidMIMEType", element, attribute="type", value=media_type,
-                   **where(element))  # fmt: skip
+        ctx.report("InvalidMIMEType", element, attribute="type", value=media_type)  # fmt: skip
     ref = element.get("ref")
     if ref is None:
-        ctx.report("MissingAttribute", element, attribute="ref", **where(element))
+        ctx.report("MissingAttribute", element, attribute="ref")
     else:
         code = values.check_iri(ref, full=True)
         if code:
-            ctx.report(code, element, value=ref, **where(element))
+            ctx.report(code, element, value=ref)
     href = element.get("href")
     if href is not None:
         code = values.check_iri(href)
         if code:
-            ctx.report(code, element, value=href, **where(element))
+            ctx.report(code, element, value=href)
 
 
 def check_flare(element: Element, ctx: Context, value: str) -> None:
@@ -232,21 +229,19 @@ def check_flare(element: Element, ctx: Context, value: str) -> None:
     for attribute in ("href", "src"):
         reference = element.get(attribute)
         if reference is not None and ctx.format == "rss" and values.is_relative_ref(reference):
-            ctx.report("ContainsRelRef", element, attribute=attribute, value=reference,
-                       **where(element))  # fmt: skip
+            ctx.report("ContainsRelRef", element, attribute=attribute, value=reference)  # fmt: skip
 
 
 def check_access_restriction(element: Element, ctx: Context, value: str) -> None:
     relationship = element.get("relationship")
     if relationship is None:
-        ctx.report("MissingAttribute", element, attribute="relationship", **where(element))
+        ctx.report("MissingAttribute", element, attribute="relationship")
     if relationship not in ("allow", "deny"):
-        ctx.report("InvalidAccessRestrictionRel", element, value=relationship or "",
-                   **where(element))  # fmt: skip
+        ctx.report("InvalidAccessRestrictionRel", element, value=relationship or "")  # fmt: skip
 
 
 def check_comment_rss_case(element: Element, ctx: Context, value: str) -> None:
-    ctx.report("CommentRSS", element, **where(element))
+    ctx.report("CommentRSS", element)
 
 
 def _numbers(value: str) -> list[float] | None:
@@ -264,7 +259,7 @@ def _coordinates_ok(numbers: list[float]) -> bool:
 def check_georss_point(element: Element, ctx: Context, value: str) -> None:
     numbers = _numbers(value)
     if numbers is None or len(numbers) != 2 or not _coordinates_ok(numbers):
-        ctx.report("InvalidCoord", element, value=value, **where(element))
+        ctx.report("InvalidCoord", element, value=value)
 
 
 def _coordinate_list(minimum_pairs: int, closed: bool) -> ValueCheck:
@@ -278,19 +273,19 @@ def _coordinate_list(minimum_pairs: int, closed: bool) -> ValueCheck:
             and (not closed or numbers[:2] == numbers[-2:])
         )
         if not ok:
-            ctx.report("InvalidCoordList", element, value=value, **where(element))
+            ctx.report("InvalidCoordList", element, value=value)
 
     return check
 
 
 def check_signed_number(element: Element, ctx: Context, value: str) -> None:
     if _numbers(value) is None or len(value.split()) != 1:
-        ctx.report("InvalidFloat", element, value=value, **where(element))
+        ctx.report("InvalidFloat", element, value=value)
 
 
 def check_feedburner_info(element: Element, ctx: Context, value: str) -> None:
     if element.get("uri") is None:
-        ctx.report("MissingAttribute", element, attribute="uri", **where(element))
+        ctx.report("MissingAttribute", element, attribute="uri")
 
 
 DC_DATES = words("date created issued modified dateAccepted dateCopyrighted dateSubmitted")
@@ -449,7 +444,7 @@ def _check_rdf_payload(element: Element, ctx: Context, property_element: bool = 
     Returns False once it has reported, so a broken payload is reported once."""
     namespace, local = split(element.tag)
     if namespace in (RSS1, RSS11):
-        ctx.report("UndefinedElement", element, **where(element))
+        ctx.report("UndefinedElement", element)
         return False
     if namespace == RDF and local not in RDF_NODE_NAMES and not local.startswith("_"):
         ctx.report("InvalidRDF", element, detail=f"rdf:{local} is not an RDF term")
@@ -478,17 +473,17 @@ def _check_unknown(child: Element, ctx: Context, namespace: str) -> None:
     elif namespace == OLD_WIKI:
         _once(ctx, "ObsoleteWikiNamespace", child, value=namespace)
     elif namespace in CHECKED_NAMESPACES:
-        ctx.report("UndefinedElement", child, **where(child))
+        ctx.report("UndefinedElement", child)
     elif namespace not in TOLERATED:
         _once(ctx, "UnknownNamespace", child, value=namespace, detail=namespace)
 
 
-def _once(ctx: Context, code: str, element: Element, **fields: str) -> None:
+def _once(ctx: Context, code: str, element: Element, value: str, detail: str | None = None) -> None:
     seen: set[tuple[str, str]] = ctx.state.setdefault(__name__ + ".once", set())
-    key = (code, fields.get("value", ""))
+    key = (code, value)
     if key not in seen:
         seen.add(key)
-        ctx.report(code, element, **where(element), **fields)
+        ctx.report(code, element, value=value, detail=detail)
 
 
 def _check_prefix(element: Element, ctx: Context) -> bool:
@@ -548,7 +543,7 @@ def _check_item_descriptions(item: Element, ctx: Context) -> None:
         if twin is not None and (item.find("description") is not None or
                                  item.find(tag(CONTENT, "encoded")) is not None or
                                  twin_tag == tag(XHTML, "body")):  # fmt: skip
-            ctx.report("DuplicateDescriptionSemantics", twin, **where(twin))
+            ctx.report("DuplicateDescriptionSemantics", twin)
 
 
 @rule(tag(ATOM, "link"))
@@ -556,11 +551,9 @@ def check_thread_link_attributes(link: Element, ctx: Context) -> None:
     """The threading extension's attributes on atom:link (rel="replies")."""
     count = link.get(tag(THR, "count"))
     if count is not None and values.check_non_negative_integer(count):
-        ctx.report("InvalidNonNegativeInteger", link, attribute="thr:count", value=count,
-                   **where(link))  # fmt: skip
+        ctx.report("InvalidNonNegativeInteger", link, attribute="thr:count", value=count)  # fmt: skip
     updated = link.get(tag(THR, "updated"))
     if updated is not None and values.check_rfc3339_date(updated) == "InvalidRFC3339Date":
-        ctx.report("InvalidRFC3339Date", link, attribute="thr:updated", value=updated,
-                   **where(link))  # fmt: skip
+        ctx.report("InvalidRFC3339Date", link, attribute="thr:updated", value=updated)  # fmt: skip
     if link.get(tag(THR, "when")) is not None:
-        ctx.report("NoThrWhen", link, attribute="thr:when", **where(link))
+        ctx.report("NoThrWhen", link, attribute="thr:when")

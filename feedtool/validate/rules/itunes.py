@@ -15,7 +15,6 @@ from feedtool.validate.rules.rss import (
     plain_text_problem,
     text_of,
     value_check,
-    where,
 )
 from feedtool.validate.values import words
 
@@ -74,17 +73,17 @@ OBSOLETE_CATEGORIES = frozenset(
 def check_true_false(element: Element, ctx: Context, value: str) -> None:
     raw = "".join(element.itertext())
     if raw not in ("true", "false"):
-        ctx.report("InvalidTrueFalse", element, value=raw, **where(element))
+        ctx.report("InvalidTrueFalse", element, value=raw)
 
 
 def check_block(element: Element, ctx: Context, value: str) -> None:
     if value.lower() not in ("yes", "no", "clean", "true", "false"):
-        ctx.report("InvalidYesNoClean", element, value=value, **where(element))
+        ctx.report("InvalidYesNoClean", element, value=value)
 
 
 def check_yes_no(element: Element, ctx: Context, value: str) -> None:
     if value.lower() not in ("yes", "no"):
-        ctx.report("InvalidYesNo", element, value=value, **where(element))
+        ctx.report("InvalidYesNo", element, value=value)
 
 
 check_positive = value_check(values.check_positive_integer)
@@ -93,12 +92,12 @@ check_duration = value_check(values.check_duration)
 
 def check_episode_type(element: Element, ctx: Context, value: str) -> None:
     if value not in ("full", "trailer", "bonus"):
-        ctx.report("InvalidItunesEpisodeType", element, value=value, **where(element))
+        ctx.report("InvalidItunesEpisodeType", element, value=value)
 
 
 def check_show_type(element: Element, ctx: Context, value: str) -> None:
     if value not in ("episodic", "serial"):
-        ctx.report("InvalidItunesChannelType", element, value=value, **where(element))
+        ctx.report("InvalidItunesChannelType", element, value=value)
 
 
 def _limited(limit: int) -> ValueCheck:
@@ -106,10 +105,10 @@ def _limited(limit: int) -> ValueCheck:
 
     def check(element: Element, ctx: Context, value: str) -> None:
         if len(value) > limit:
-            ctx.report("TooLong", element, detail=str(limit), **where(element))
+            ctx.report("TooLong", element, detail=str(limit))
         found = plain_text_problem(value)
         if found:
-            ctx.report(found[0], element, value=found[1], **where(element))
+            ctx.report(found[0], element, value=found[1])
 
     return check
 
@@ -117,23 +116,22 @@ def _limited(limit: int) -> ValueCheck:
 def check_keywords(element: Element, ctx: Context, value: str) -> None:
     _limited(255)(element, ctx, value)
     if " " in value and "," not in value:
-        ctx.report("InvalidKeywords", element, value=value, **where(element))
+        ctx.report("InvalidKeywords", element, value=value)
 
 
 def check_image(element: Element, ctx: Context, value: str) -> None:
     href = element.get("href")
     if href is None:
-        ctx.report("MissingAttribute", element, attribute="href", **where(element))
+        ctx.report("MissingAttribute", element, attribute="href")
         return
     if not re.match(r"https?://", href) or values.check_uri(href, full=True):
-        ctx.report("InvalidURLAttribute", element, attribute="href", value=href,
-                   **where(element))  # fmt: skip
+        ctx.report("InvalidURLAttribute", element, attribute="href", value=href)  # fmt: skip
 
 
 def check_category(element: Element, ctx: Context, value: str) -> None:
     text = element.get("text")
     if text is None:
-        ctx.report("MissingAttribute", element, attribute="text", **where(element))
+        ctx.report("MissingAttribute", element, attribute="text")
         return
     parent = element.getparent()
     parent_text = parent.get("text") or "" if parent is not None and parent.tag == element.tag else None
@@ -148,7 +146,7 @@ def check_category(element: Element, ctx: Context, value: str) -> None:
             parent_text in OBSOLETE_CATEGORIES and parent_text not in CATEGORIES
         )
         code = "ObsoleteItunesCategory" if obsolete else "InvalidItunesCategory"
-        ctx.report(code, element, value=text, **where(element))
+        ctx.report(code, element, value=text)
     for child in element:
         if isinstance(child.tag, str) and child.tag == element.tag:
             check_category(child, ctx, "")
@@ -161,13 +159,13 @@ def check_owner(element: Element, ctx: Context, value: str) -> None:
         return
     code = values.check_email(text_of(email))
     if code:
-        ctx.report(code, email, value=text_of(email), **where(email))
+        ctx.report(code, email, value=text_of(email))
 
 
 def check_new_feed_url(element: Element, ctx: Context, value: str) -> None:
     code = values.check_uri(value, full=True)
     if code:
-        ctx.report(code, element, value=value, **where(element))
+        ctx.report(code, element, value=value)
 
 
 CATEGORY = tag(ITUNES, "category")

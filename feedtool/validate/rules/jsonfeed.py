@@ -189,11 +189,23 @@ class _Checker:
         self.ids: set[str] = set()
         self.version = CURRENT_VERSION
 
-    def report(self, code: str, **fields: object) -> None:
+    def report(
+        self,
+        code: str,
+        path: str,
+        *,
+        value: str | None = None,
+        detail: str | None = None,
+        member: str = "",
+        expected: str = "",
+        actual: str = "",
+    ) -> None:
+        """Report `code` at the member `path` (`items[2].url`), which messages name."""
         if self._lines is None:  # found only when there is something to report
             self._lines = member_lines(self.text)
-        path = str(fields.get("path") or fields.get("element") or "")
-        self.ctx.report(code, self._lines.get(path), **fields)
+        line = self._lines.get(path)
+        self.ctx.report(code, line, element=path, path=path, value=value, detail=detail,
+                        member=member, expected=expected, actual=actual)  # fmt: skip
 
     def expect(self, value: Json, kind: type | tuple[type, ...], expected: str, path: str) -> bool:
         if isinstance(value, bool) and kind in (int, float, (int, float)):
@@ -202,7 +214,7 @@ class _Checker:
             ok = isinstance(value, kind)
         if not ok:
             actual = _TYPE_NAMES.get(type(value), type(value).__name__)
-            self.report("JsonFeedInvalidType", path=path, expected=expected, actual=actual)
+            self.report("JsonFeedInvalidType", path, expected=expected, actual=actual)
         return ok
 
     def members(self, obj: dict[str, Json], known: dict[str, str], path: str) -> None:
@@ -211,7 +223,7 @@ class _Checker:
             kind = known.get(key)
             if kind is None:
                 if not key.startswith("_"):
-                    self.report("JsonFeedUnknownMember", path=where)
+                    self.report("JsonFeedUnknownMember", where)
             elif value is not None:  # readers treat null as an absent member
                 self.value(kind, value, where)
 
@@ -221,7 +233,7 @@ class _Checker:
 
     def check_version(self, value: Json, path: str) -> None:
         if value not in VERSIONS:
-            self.report("JsonFeedUnknownVersion", path=path, value=value)
+            self.report("JsonFeedUnknownVersion", path, value=value)
 
     def check_string(self, value: Json, path: str) -> None:
         self.expect(value, str, "a string", path)
@@ -237,41 +249,41 @@ class _Checker:
             return
         if values.is_relative_ref(value):
             if not value.strip() or values.check_iri(value):
-                self.report("JsonFeedInvalidUrl", path=path, value=value)
+                self.report("JsonFeedInvalidUrl", path, value=value)
             else:
-                self.report("JsonFeedRelativeUrl", path=path, value=value)
+                self.report("JsonFeedRelativeUrl", path, value=value)
         elif values.check_iri(value, full=True) not in (None, "SchemeNotIANARegistered"):
-            self.report("JsonFeedInvalidUrl", path=path, value=value)
+            self.report("JsonFeedInvalidUrl", path, value=value)
 
     def check_date(self, value: Json, path: str) -> None:
         if self.expect(value, str, "an RFC 3339 date string", path) and (
             values.parse_rfc3339_date(value) is None
         ):
-            self.report("JsonFeedInvalidDate", path=path, value=value)
+            self.report("JsonFeedInvalidDate", path, value=value)
 
     def check_language(self, value: Json, path: str) -> None:
         if self.expect(value, str, "a language tag string", path):
             code = values.check_language(value)
             if code:
-                self.report(code, element=path, value=value)
+                self.report(code, path, value=value)
 
     def check_mime(self, value: Json, path: str) -> None:
         if self.expect(value, str, "a media type string", path) and values.check_mime_type(value):
-            self.report("InvalidMIMEType", element=path, value=value)
+            self.report("InvalidMIMEType", path, value=value)
 
     def check_html(self, value: Json, path: str) -> None:
         if self.expect(value, str, "a string of HTML", path):
             for finding in check_html(value):
-                self.report(finding.code, element=path, detail=finding.detail)
+                self.report(finding.code, path, detail=finding.detail)
 
     def check_id(self, value: Json, path: str) -> None:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            self.report("JsonFeedIdNotString", path=path)
+            self.report("JsonFeedIdNotString", path)
             value = str(value)
         elif not self.expect(value, str, "a string", path):
             return
         if value in self.ids:
-            self.report("JsonFeedDuplicateId", path=path, value=value)
+            self.report("JsonFeedDuplicateId", path, value=value)
         self.ids.add(value)
 
     def check_tags(self, value: Json, path: str) -> None:
@@ -281,7 +293,7 @@ class _Checker:
 
     def check_author(self, value: Json, path: str) -> None:
         if self.version.endswith("/1.1"):
-            self.report("JsonFeedDeprecatedAuthor", path=path)
+            self.report("JsonFeedDeprecatedAuthor", path)
         self.one_author(value, path)
 
     def one_author(self, value: Json, path: str) -> None:
@@ -289,7 +301,7 @@ class _Checker:
             return
         self.members(value, _AUTHOR, path)
         if not any(key in value for key in _AUTHOR):
-            self.report("JsonFeedEmptyAuthor", path=path)
+            self.report("JsonFeedEmptyAuthor", path)
 
     def check_authors(self, value: Json, path: str) -> None:
         if self.expect(value, list, "an array of author objects", path):
@@ -323,13 +335,13 @@ class _Checker:
                 continue
             self.required(item, ("id",), where)
             if "content_html" not in item and "content_text" not in item:
-                self.report("JsonFeedMissingContent", path=where, member="content_html")
+                self.report("JsonFeedMissingContent", where, member="content_html")
             self.members(item, _ITEM, where)
 
     def required(self, obj: dict[str, Json], names: tuple[str, ...], path: str) -> None:
         for name in names:
             if name not in obj:
-                self.report("JsonFeedMissingMember", path=path, member=name)
+                self.report("JsonFeedMissingMember", path, member=name)
 
     def feed(self, document: Json) -> None:
         if not self.expect(document, dict, "an object", "the feed"):

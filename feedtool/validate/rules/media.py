@@ -13,7 +13,7 @@ from feedtool.validate.engine import Context, Element, name_of
 from feedtool.validate.html import check_html
 from feedtool.validate.namespaces import MEDIA, split, tag
 from feedtool.validate.rules.extensions import EXTERNAL_SPECS, Spec
-from feedtool.validate.rules.rss import plain_text_problem, text_of, where
+from feedtool.validate.rules.rss import plain_text_problem, text_of
 from feedtool.validate.values import words
 
 rss_codes.ensure_defined()
@@ -72,13 +72,13 @@ def check_attributes(element: Element, ctx: Context, checks: dict[str, Attribute
             continue
         code = check(value.strip())
         if code:
-            ctx.report(code, element, attribute=attribute, value=value, **where(element))
+            ctx.report(code, element, attribute=attribute, value=value)
 
 
 def _required(element: Element, ctx: Context, *attributes: str) -> bool:
     missing = [a for a in attributes if element.get(a) is None]
     for attribute in missing:
-        ctx.report("MissingAttribute", element, attribute=attribute, **where(element))
+        ctx.report("MissingAttribute", element, attribute=attribute)
     return not missing
 
 
@@ -104,17 +104,16 @@ def check_text_construct(element: Element, ctx: Context, value: str) -> None:
     """media:title, media:description, media:text: plain text unless type="html"."""
     kind = element.get("type", "plain")
     if kind not in ("plain", "html"):
-        ctx.report("InvalidMediaTextType", element, value=kind, **where(element))
+        ctx.report("InvalidMediaTextType", element, value=kind)
         return
     if kind == "html":
         for finding in check_html(element.text or ""):
-            ctx.report(finding.code, element, detail=finding.detail, value=finding.detail,
-                       **where(element))  # fmt: skip
+            ctx.report(finding.code, element, detail=finding.detail, value=finding.detail)  # fmt: skip
         return
     found = plain_text_problem(element.text or "")
     if found:
         code = "ContainsUndeclaredHTML" if split(element.tag)[1] == "text" else found[0]
-        ctx.report(code, element, value=found[1], **where(element))
+        ctx.report(code, element, value=found[1])
 
 
 def check_text(element: Element, ctx: Context, value: str) -> None:
@@ -125,7 +124,7 @@ def check_text(element: Element, ctx: Context, value: str) -> None:
 def check_plain(element: Element, ctx: Context, value: str) -> None:
     found = plain_text_problem(element.text or "")
     if found:
-        ctx.report(found[0], element, value=found[1], **where(element))
+        ctx.report(found[0], element, value=found[1])
 
 
 def check_copyright(element: Element, ctx: Context, value: str) -> None:
@@ -139,7 +138,7 @@ def check_category(element: Element, ctx: Context, value: str) -> None:
     if label is not None:
         found = plain_text_problem(label)
         if found:
-            ctx.report(found[0], element, attribute="label", value=found[1], **where(element))
+            ctx.report(found[0], element, attribute="label", value=found[1])
     check_plain(element, ctx, value)
 
 
@@ -162,7 +161,7 @@ def check_hash(element: Element, ctx: Context, value: str) -> None:
     algorithm = element.get("algo", "md5")
     length = _HASH_LENGTHS.get(algorithm)
     if length is None or not re.fullmatch(rf"[0-9a-fA-F]{{{length}}}", value):
-        ctx.report("InvalidMediaHash", element, value=value, **where(element))
+        ctx.report("InvalidMediaHash", element, value=value)
 
 
 CREDIT_ROLES = frozenset(
@@ -179,7 +178,7 @@ def check_credit(element: Element, ctx: Context, value: str) -> None:
     check_attributes(element, ctx, {"scheme": _scheme})
     role = element.get("role")
     if role is not None and role not in CREDIT_ROLES:
-        ctx.report("InvalidCreditRole", element, value=role, **where(element))
+        ctx.report("InvalidCreditRole", element, value=role)
 
 
 RATINGS = {
@@ -196,26 +195,26 @@ def check_rating(element: Element, ctx: Context, value: str) -> None:
     if pattern is None:
         check_attributes(element, ctx, {"scheme": _uri})
     elif not pattern.match(value):
-        ctx.report("InvalidMediaRating", element, value=value, **where(element))
+        ctx.report("InvalidMediaRating", element, value=value)
 
 
 def check_restriction(element: Element, ctx: Context, value: str) -> None:
     relationship = element.get("relationship")
     if relationship is None:
-        ctx.report("MissingAttribute", element, attribute="relationship", **where(element))
+        ctx.report("MissingAttribute", element, attribute="relationship")
     elif relationship not in ("allow", "deny"):
-        ctx.report("InvalidMediaRestrictionRel", element, value=relationship, **where(element))
+        ctx.report("InvalidMediaRestrictionRel", element, value=relationship)
     kind = element.get("type")
     if kind == "country":
         for code in value.split():
             if values.check_country_code(code):
-                ctx.report("InvalidCountryCode", element, value=code, **where(element))
+                ctx.report("InvalidCountryCode", element, value=code)
     elif kind in ("uri", "sharing"):
         return
     elif kind is not None:
-        ctx.report("InvalidMediaRestrictionType", element, value=kind, **where(element))
+        ctx.report("InvalidMediaRestrictionType", element, value=kind)
     elif value and value not in ("all", "none"):
-        ctx.report("InvalidMediaRestriction", element, value=value, **where(element))
+        ctx.report("InvalidMediaRestriction", element, value=value)
 
 
 def check_content(element: Element, ctx: Context, value: str) -> None:
@@ -225,7 +224,7 @@ def check_content(element: Element, ctx: Context, value: str) -> None:
 
 def check_group(element: Element, ctx: Context, value: str) -> None:
     if len(element.findall(tag(split(element.tag)[0], "content"))) < 2:
-        ctx.report("MediaGroupWithoutAlternatives", element, **where(element))
+        ctx.report("MediaGroupWithoutAlternatives", element)
     check_media_children(element, ctx)
 
 

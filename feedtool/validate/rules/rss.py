@@ -18,7 +18,6 @@ from feedtool.validate.engine import (
     root,
     rule,
     streamed,
-    where,
 )
 from feedtool.validate.namespaces import ATOM, CONTENT, DC, DCTERMS, split, tag
 
@@ -66,7 +65,7 @@ def value_check(checker: Callable[[str], str | None]) -> ValueCheck:
     def check(element: Element, ctx: Context, value: str) -> None:
         code = checker(value)
         if code:
-            ctx.report(code, element, value=value, **where(element))
+            ctx.report(code, element, value=value)
 
     return check
 
@@ -92,12 +91,12 @@ def check_plain_text(element: Element, ctx: Context, value: str) -> None:
     if len(element) == 0:
         found = plain_text_problem(element.text or "")
         if found:
-            ctx.report(found[0], element, value=found[1], **where(element))
+            ctx.report(found[0], element, value=found[1])
 
 
 def check_title(element: Element, ctx: Context, value: str) -> None:
     if not value:
-        ctx.report("NotBlank", element, **where(element))
+        ctx.report("NotBlank", element)
         return
     check_plain_text(element, ctx, value)
 
@@ -108,33 +107,32 @@ check_language = value_check(values.check_language)
 
 
 def check_contact(element: Element, ctx: Context, value: str) -> None:
-    fields = where(element)
     found = values.html_in_text(value)
     if found:
-        ctx.report("ContainsHTML", element, value=found, **fields)
+        ctx.report("ContainsHTML", element, value=found)
     if value.lower().startswith("mailto:"):
         return
     if values.check_email(value) is None:
         if not values.has_real_name(value):
-            ctx.report("MissingRealName", element, value=value, **fields)
+            ctx.report("MissingRealName", element, value=value)
     elif values.contains_email(value):
-        ctx.report("EmailFormat", element, value=value, **fields)
+        ctx.report("EmailFormat", element, value=value)
     else:
-        ctx.report("InvalidContact", element, value=value, **fields)
+        ctx.report("InvalidContact", element, value=value)
 
 
 def check_ttl(element: Element, ctx: Context, value: str) -> None:
     if not value:
-        ctx.report("NotBlank", element, **where(element))
+        ctx.report("NotBlank", element)
     code = values.check_positive_integer(value)
     if code:
-        ctx.report(code, element, value=value, **where(element))
+        ctx.report(code, element, value=value)
 
 
 def check_category(element: Element, ctx: Context, value: str) -> None:
     parent = element.getparent()
     if not value and parent is not None and parent.tag == ITEM:
-        ctx.report("NotBlank", element, **where(element))
+        ctx.report("NotBlank", element)
     check_plain_text(element, ctx, value)
 
 
@@ -162,77 +160,71 @@ def no_check(element: Element, ctx: Context, value: str) -> None:
 
 
 def check_cloud(element: Element, ctx: Context, value: str) -> None:
-    fields = where(element)
     for attribute in ("domain", "port", "path", "registerProcedure", "protocol"):
         if element.get(attribute) is None:
-            ctx.report("MissingAttribute", element, attribute=attribute, **fields)
+            ctx.report("MissingAttribute", element, attribute=attribute)
     port = element.get("port")
     if port is not None and values.check_positive_integer(port):
-        ctx.report("InvalidIntegerAttribute", element, attribute="port", value=port, **fields)
+        ctx.report("InvalidIntegerAttribute", element, attribute="port", value=port)
     protocol = element.get("protocol")
     if protocol is not None and protocol not in ("xml-rpc", "soap", "http-post"):
-        ctx.report("InvalidValue", element, value=protocol, **fields)
+        ctx.report("InvalidValue", element, value=protocol)
 
 
 def check_enclosure(element: Element, ctx: Context, value: str) -> None:
-    fields = where(element)
     url = element.get("url")
     length = element.get("length")
     media_type = element.get("type")
     for attribute, given in (("url", url), ("length", length), ("type", media_type)):
         if given is None:
-            ctx.report("MissingAttribute", element, attribute=attribute, **fields)
+            ctx.report("MissingAttribute", element, attribute=attribute)
     if url is not None and (
         not re.match(r"https?://", url, re.IGNORECASE) or values.check_uri(url, full=True)
     ):
-        ctx.report("InvalidURLAttribute", element, attribute="url", value=url, **fields)
+        ctx.report("InvalidURLAttribute", element, attribute="url", value=url)
     if length is not None:
         if re.fullmatch(r"-\d+", length.strip()):
-            ctx.report("UseZeroForUnknown", element, attribute="length", value=length, **fields)
+            ctx.report("UseZeroForUnknown", element, attribute="length", value=length)
         elif values.check_non_negative_integer(length):
-            ctx.report("InvalidIntegerAttribute", element, attribute="length", value=length,
-                       **fields)  # fmt: skip
+            ctx.report("InvalidIntegerAttribute", element, attribute="length", value=length)  # fmt: skip
     if media_type is not None and values.check_mime_type(media_type):
-        ctx.report("InvalidMIMEAttribute", element, attribute="type", value=media_type, **fields)
+        ctx.report("InvalidMIMEAttribute", element, attribute="type", value=media_type)
 
 
 _SMALL_INTEGER = re.compile(r"\d{1,9}\Z")
 
 
 def check_guid(element: Element, ctx: Context, value: str) -> None:
-    fields = where(element)
     for attribute in element.attrib:
         if attribute != "isPermaLink":
-            ctx.report("UnexpectedAttribute", element, attribute=attribute, **fields)
+            ctx.report("UnexpectedAttribute", element, attribute=attribute)
     flag = element.get("isPermaLink")
     if flag is not None and flag not in ("true", "false"):
-        ctx.report("InvalidBooleanAttribute", element, attribute="isPermaLink", value=flag,
-                   **fields)  # fmt: skip
+        ctx.report("InvalidBooleanAttribute", element, attribute="isPermaLink", value=flag)  # fmt: skip
     if not value:
-        ctx.report("NotBlank", element, **fields)
+        ctx.report("NotBlank", element)
     if flag == "false":
         if _SMALL_INTEGER.match(value):
-            ctx.report("NotSufficientlyUnique", element, value=value, **fields)
+            ctx.report("NotSufficientlyUnique", element, value=value)
     elif value.lower().startswith(("urn:", "tag:")):
-        ctx.report("InvalidPermalink", element, value=value, **fields)
+        ctx.report("InvalidPermalink", element, value=value)
     elif not value or values.check_uri(value, full=True):
-        ctx.report("InvalidHttpGUID", element, value=value, **fields)
+        ctx.report("InvalidHttpGUID", element, value=value)
     facts = _facts(ctx)
     if value:
         if value in facts.guids:
-            ctx.report("DuplicateValue", element, value=value, **fields)
+            ctx.report("DuplicateValue", element, value=value)
         facts.guids.add(value)
 
 
 def check_source(element: Element, ctx: Context, value: str) -> None:
-    fields = where(element)
     url = element.get("url")
     if url is None:
-        ctx.report("MissingAttribute", element, attribute="url", **fields)
+        ctx.report("MissingAttribute", element, attribute="url")
     else:
         code = values.check_uri(url, full=True)
         if code:
-            ctx.report(code, element, value=url, **fields)
+            ctx.report(code, element, value=url)
     check_plain_text(element, ctx, value)
 
 
@@ -248,29 +240,28 @@ _IMAGE_CHILDREN: dict[str, ValueCheck] = {
 
 def check_image(element: Element, ctx: Context, value: str) -> None:
     _check_children(element, ctx, _IMAGE_CHILDREN, repeatable=())
-    fields = where(element)
     for required, code in (("url", "MissingElement"), ("title", "MissingTitle"),
                            ("link", "MissingLink")):  # fmt: skip
         if element.find(required) is None:
-            ctx.report(code, element, element=required, parent=fields["element"])
+            ctx.report(code, element, element=required, parent=name_of(element))
     for name, limit, code in (("width", 144, "InvalidWidth"), ("height", 400, "InvalidHeight")):
         child = element.find(name)
         if child is not None:
             size = text_of(child)
             if not size.isdigit() or not 0 < int(size) <= limit:
-                ctx.report(code, child, value=size, **where(child))
+                ctx.report(code, child, value=size)
     url = element.find("url")
     if url is not None:
         last_segment = text_of(url).lower().split("?")[0].split("#")[0].rsplit("/", 1)[-1]
         extension = last_segment.rsplit(".", 1)[1] if "." in last_segment else None
         if extension is not None and extension not in ("jpg", "jpeg", "gif", "png"):
-            ctx.report("ImageUrlFormat", url, value=text_of(url), **where(url))
+            ctx.report("ImageUrlFormat", url, value=text_of(url))
     channel = element.getparent()
     if channel is not None and channel.tag == CHANNEL:
         for name, code in (("title", "ImageTitleDoesntMatch"), ("link", "ImageLinkDoesntMatch")):
             mine, theirs = element.find(name), channel.find(name)
             if mine is not None and theirs is not None and text_of(mine) != text_of(theirs):
-                ctx.report(code, mine, value=text_of(mine), **where(mine))
+                ctx.report(code, mine, value=text_of(mine))
 
 
 _TEXT_INPUT_CHILDREN: dict[str, ValueCheck] = {
@@ -282,13 +273,12 @@ _TEXT_INPUT_CHILDREN: dict[str, ValueCheck] = {
 
 
 def check_text_input(element: Element, ctx: Context, value: str) -> None:
-    ctx.report("AvoidTextInput", element, **where(element))
+    ctx.report("AvoidTextInput", element)
     _check_children(element, ctx, _TEXT_INPUT_CHILDREN, repeatable=())
-    fields = where(element)
     for required, code in (("title", "MissingTitle"), ("description", "MissingDescription"),
                            ("name", "MissingElement"), ("link", "MissingLink")):  # fmt: skip
         if element.find(required) is None:
-            ctx.report(code, element, element=required, parent=fields["element"])
+            ctx.report(code, element, element=required, parent=name_of(element))
 
 
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -313,20 +303,19 @@ def _check_skip(element: Element, ctx: Context, child_name: str) -> None:
             continue
         found = True
         value = text_of(child)
-        fields = where(child)
         if child_name == "hour":
             if not value.isdigit() or int(value) > 24:
-                ctx.report("InvalidHour", child, value=value, **fields)
+                ctx.report("InvalidHour", child, value=value)
                 continue
             if int(value) == 24:
-                ctx.report("UseZeroForMidnight", child, value=value, **fields)
+                ctx.report("UseZeroForMidnight", child, value=value)
                 value = "0"
             value = str(int(value))
         elif value not in _DAYS:
-            ctx.report("InvalidDay", child, value=value, **fields)
+            ctx.report("InvalidDay", child, value=value)
             continue
         if value in seen:
-            ctx.report("DuplicateValue", child, value=value, **fields)
+            ctx.report("DuplicateValue", child, value=value)
         seen.add(value)
     if not found:
         ctx.report("MissingElement", element, element=child_name, parent=name_of(element))
@@ -396,7 +385,7 @@ def _check_children(
         check = known.get(local)
         if check is None:
             if local == "blink" and element.tag == CHANNEL:
-                ctx.report("NoBlink", child, **where(child))
+                ctx.report("NoBlink", child)
             else:
                 _report_unknown(child, ctx)
             continue
@@ -407,11 +396,11 @@ def _check_children(
             value = text_of(child)
             check(child, ctx, value)
             if values.looks_double_encoded(value):
-                ctx.report("BadCharacters", child, **where(child))
+                ctx.report("BadCharacters", child)
         _check_no_children(child, ctx, check)
     stray = [element.text] + [child.tail for child in element]
     if any(text and text.strip() for text in stray):
-        ctx.report("UnexpectedText", element, **where(element))
+        ctx.report("UnexpectedText", element)
 
 
 _STRUCTURED = {check_cloud, check_image, check_text_input, check_skip_hours, check_skip_days}
@@ -432,12 +421,11 @@ def check_item(item: Element, ctx: Context) -> None:
     if parent is None or parent.tag != CHANNEL:
         return
     _check_children(item, ctx, ITEM_CHILDREN, repeatable=("category", "enclosure"))
-    fields = {"element": "item", "parent": "channel"}
     children = first_children(item)
     if "title" not in children and "description" not in children:
-        ctx.report("ItemMustContainTitleOrDescription", item, **fields)
+        ctx.report("ItemMustContainTitleOrDescription", item)
     if "guid" not in children and not _is_version_091(parent.getparent()):
-        ctx.report("MissingGuid", item, **fields)
+        ctx.report("MissingGuid", item)
     enclosures = item.findall("enclosure") if "enclosure" in children else []
     if len(enclosures) > 1:
         ctx.report("DuplicateEnclosure", enclosures[1], element="enclosure", parent="item")
@@ -445,7 +433,7 @@ def check_item(item: Element, ctx: Context) -> None:
     if encoded is not None:
         description = children.get("description")
         if description is None or _position(item, description) > _position(item, encoded):
-            ctx.report("NeedDescriptionBeforeContent", item, **fields)
+            ctx.report("NeedDescriptionBeforeContent", item)
     _check_duplicate_semantics(item, ctx, children, ITEM_SEMANTICS, "DuplicateItemSemantics")
 
 
@@ -503,11 +491,10 @@ def check_channel(channel: Element, ctx: Context) -> None:
     if parent.tag != RSS:
         return
     _check_children(channel, ctx, CHANNEL_CHILDREN, repeatable=("category", "item"))
-    fields = {"parent": "channel"}
     for required, code in (("title", "MissingTitle"), ("link", "MissingLink"),
                            ("description", "MissingDescription")):  # fmt: skip
         if channel.find(required) is None:
-            ctx.report(code, channel, element=required, **fields)
+            ctx.report(code, channel, element=required, parent="channel")
     _check_item_placement(channel, ctx)
     _check_duplicate_semantics(channel, ctx, first_children(channel), CHANNEL_SEMANTICS, "DuplicateSemantics")
     _check_self_link(channel, ctx)

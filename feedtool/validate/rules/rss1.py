@@ -15,7 +15,6 @@ from feedtool.validate.rules.rss import (
     no_check,
     text_of,
     value_check,
-    where,
 )
 
 rss_codes.ensure_defined()
@@ -35,7 +34,7 @@ streamed(tag(RSS1, "item"), tag(RSS090, "item"))
 def check_reference(element: Element, ctx: Context, value: str) -> None:
     """channel/image and channel/textinput point at the full element with rdf:resource."""
     if element.get(RESOURCE) is None:
-        ctx.report("MissingAttribute", element, attribute="rdf:resource", **where(element))
+        ctx.report("MissingAttribute", element, attribute="rdf:resource")
 
 
 def check_items(element: Element, ctx: Context, value: str) -> None:
@@ -44,7 +43,7 @@ def check_items(element: Element, ctx: Context, value: str) -> None:
             continue
         for attribute in node.attrib:
             if attribute not in (RESOURCE, tag("", "resource")):
-                ctx.report("UnexpectedAttribute", node, attribute=attribute, **where(node))
+                ctx.report("UnexpectedAttribute", node, attribute=attribute)
 
 
 check_uri_text = value_check(values.check_uri)
@@ -85,11 +84,11 @@ def _check_about(element: Element, ctx: Context) -> None:
     about = element.get(ABOUT)
     if about is None:
         if _vocabulary(element) != RSS090:
-            ctx.report("MissingAttribute", element, attribute="rdf:about", **where(element))
+            ctx.report("MissingAttribute", element, attribute="rdf:about")
         return
     code = values.check_uri(about)
     if code:
-        ctx.report(code, element, value=about, **where(element))
+        ctx.report(code, element, value=about)
     seen: set[str] = ctx.state.setdefault(__name__ + ".about", set())
     if about in seen:
         ctx.report("DuplicateValue", element, value=about, element_name="rdf:about")
@@ -113,7 +112,7 @@ def _check_children(
             continue  # RDF extensions
         check = known.get(local)
         if check is None:
-            ctx.report("UndefinedElement", child, **where(child))
+            ctx.report("UndefinedElement", child)
             continue
         counts[local] += 1
         if counts[local] > 1:
@@ -135,7 +134,7 @@ def _in_envelope(element: Element) -> bool:
 def check_channel(channel: Element, ctx: Context) -> None:
     if not _in_envelope(channel):
         if channel.getparent() is not None:
-            ctx.report("UndefinedElement", channel, **where(channel))
+            ctx.report("UndefinedElement", channel)
         return
     version_090 = _vocabulary(channel) == RSS090
     if not version_090:
@@ -167,7 +166,7 @@ def check_item(item: Element, ctx: Context) -> None:
     if parent is None:
         return
     if parent.tag not in (RDF_ROOT, tag(RSS11, "items")):
-        ctx.report("UndefinedElement", item, **where(item))
+        ctx.report("UndefinedElement", item)
         ctx.report("InvalidRDF", item, detail="an item inside the channel")
         return
     if _vocabulary(item) != RSS11 or item.get(ABOUT) is not None:
@@ -187,7 +186,7 @@ def check_image(image: Element, ctx: Context) -> None:
     _check_children(image, ctx, IMAGE_CHILDREN, ("title", "url"))
     mine, theirs = image.find(tag(RSS11, "link")), parent.find(tag(RSS11, "link"))
     if mine is not None and theirs is not None and text_of(mine) != text_of(theirs):
-        ctx.report("ImageLinkDoesntMatch", mine, value=text_of(mine), **where(mine))
+        ctx.report("ImageLinkDoesntMatch", mine, value=text_of(mine))
 
 
 @rule(tag(RSS1, "textinput"), tag(RSS090, "textinput"))
@@ -204,7 +203,7 @@ def check_textinput(textinput: Element, ctx: Context) -> None:
             and namespace != _vocabulary(textinput)
             and not is_known_namespace(namespace)
         ):
-            ctx.report("UndefinedElement", child, **where(child))
+            ctx.report("UndefinedElement", child)
 
 
 @rule(RDF_ROOT)
@@ -221,12 +220,12 @@ def check_envelope(envelope: Element, ctx: Context) -> None:
             vocabulary = namespace
             counts[local] += 1
             if local not in ("channel", "item", "image", "textinput"):
-                ctx.report("UndefinedElement", child, **where(child))
+                ctx.report("UndefinedElement", child)
             elif counts[local] > 1 and local != "item":
                 ctx.report("DuplicateElement", child, element=local, parent="rdf:RDF")
         elif local == "channel":
             if not namespace:
-                ctx.report("UndeterminableVocabulary", child, **where(child))
+                ctx.report("UndeterminableVocabulary", child)
             else:
                 ctx.report("UnknownNamespace", child, value=namespace, detail=namespace)
     if vocabulary is None or counts["channel"] == 0:
