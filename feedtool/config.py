@@ -222,7 +222,7 @@ def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings
     Overrides: seeds, out, cache (Path), base_url (str), limit (int); None means "not given".
     """
     explicit = config_path is not None
-    path = Path(config_path) if explicit else Path(CONFIG_NAME)
+    path = Path(config_path) if config_path is not None else Path(CONFIG_NAME)
     values: dict[str, Any] = {}
     root = Path(".")
     if path.exists() or explicit:

@@ -663,7 +663,7 @@ async def serve(
     server = FeedServer(site, log)
     # A bug met while answering is logged where the access log goes, and the server goes on.
     loop.set_exception_handler(lambda _, context: server.log(_describe_failure(context)))
-    handled: list[int] = []
+    handled: list[signal.Signals] = []
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):
             loop.add_signal_handler(signum, stop.set)

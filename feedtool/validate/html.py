@@ -314,7 +314,9 @@ def check_xhtml(container: etree._Element) -> tuple[HtmlFinding, ...]:
         else:
             findings.append(HtmlFinding("UnknownNamespace", namespace or "(none)"))
             continue
-        for name, value in element.attrib.items():
+        for raw_name, raw_value in element.items():
+            # lxml's types allow bytes; attributes of a parsed document are always str.
+            name, value = str(raw_name), str(raw_value)
             attr_namespace, _, attr_local = name[1:].partition("}") if name[0] == "{" else ("", "", name)
             if attr_namespace in ("http://www.w3.org/XML/1998/namespace", XLINK):
                 continue
