@@ -30,3 +30,17 @@ class FetchError(FeedtoolError):
 
 class BuildError(FeedtoolError):
     """A build that cannot produce valid output (its inputs are listed in the message)."""
+
+
+class UnreadableSource(FeedtoolError):
+    """A feed to validate that cannot be read at all (no such file, HTTP error, unknown host).
+
+    `code` names the reason in the validator's vocabulary (IOError, HttpError, …), so that
+    reports can carry it like any other problem; `detail` says what happened.
+    """
+
+    def __init__(self, source: str, code: str, detail: str) -> None:
+        self.source = source
+        self.code = code
+        self.detail = detail
+        super().__init__(f"{source}: {detail}")

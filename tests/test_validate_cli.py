@@ -42,9 +42,9 @@ def test_exit_status_follows_the_worst_problem(capsys: pytest.CaptureFixture[str
 def test_unreadable_sources_and_unknown_codes_are_usage_errors(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    status, _, err = run(capsys, str(tmp_path / "missing.xml"))
+    status, out, _ = run(capsys, str(tmp_path / "missing.xml"))
     assert status == 2
-    assert "missing.xml" in err
+    assert "missing.xml" in out
     status, _, err = run(capsys, "--ignore", "NoSuchCode", str(VALID))
     assert status == 2
     assert "NoSuchCode" in err
@@ -207,9 +207,9 @@ def test_url_charset_overrides_the_declaration(capsys: pytest.CaptureFixture[str
 
 def test_unreachable_url_is_an_io_error(capsys: pytest.CaptureFixture[str], server: str) -> None:
     _FeedHandler.routes = {}
-    status, _, err = run(capsys, f"{server}/gone.xml")
+    status, out, _ = run(capsys, f"{server}/gone.xml")
     assert status == 2
-    assert "404" in err
+    assert "404" in out
 
 
 def test_pre_commit_hook_runs_feedtool_validate() -> None:
@@ -234,4 +234,7 @@ def test_unreadable_folder_is_an_io_error_not_an_empty_one(
 
     monkeypatch.setattr(os, "scandir", refuse)
     assert main(["validate", str(tmp_path)]) == 2
-    assert f"{tmp_path}: cannot read folder: Permission denied" in capsys.readouterr().err
+    assert (
+        f"{tmp_path}: error: the feed could not be read: cannot read folder: Permission denied [IOError]"
+        in (capsys.readouterr().out)
+    )

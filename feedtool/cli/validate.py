@@ -7,7 +7,6 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from feedtool.cli import status
-from feedtool.errors import FeedtoolError
 
 if TYPE_CHECKING:
     from feedtool.validate import Report
@@ -16,18 +15,20 @@ if TYPE_CHECKING:
 # `--help` start without it; the format names are therefore repeated here, and a test keeps
 # them equal to feedtool.validate.formats.FORMATS.
 FORMATS = ("text", "json", "junit", "github")
+CR = "\r"  # back to the start of the progress line
 
 
 EPILOG = """\
 examples:
   feedtool validate dist/atom.xml dist/rss.xml
   cd dist && feedtool validate --base https://example.com/feeds/ atom.xml rss.xml
-  feedtool validate --format github --ignore MissingSelf dist/
+  feedtool validate --format github --ignore MissingSelf,UnknownNamespace dist/
+  feedtool validate --statistics --select Warning feeds/
   curl -s https://example.com/feed.xml | feedtool validate --base https://example.com/feed.xml -
   feedtool validate --explain SelfDoesntMatchLocation
 
 exit status: 0 no errors (warnings allowed), 1 errors found (with --strict: or warnings),
-2 usage or I/O problem (unreadable file, unreachable URL, unknown code).
+2 usage or I/O problem (unreadable file, unreachable URL, unknown code, invalid --base).
 """
 
 
@@ -56,11 +57,27 @@ def register(commands: Any) -> None:
         "object per SOURCE), junit (XML for CI test reports) or github (Actions annotations)",
     )
     parser.add_argument(
-        "--ignore",
-        action="append",
+        "--select",
+        action="extend",
+        type=_code_list,
         default=[],
-        metavar="CODE",
-        help="drop problems with this code or any kind of it (repeatable)",
+        metavar="CODES",
+        help="report only these codes and their kinds: comma-separated codes or families "
+        "(InvalidValue, Warning…); repeatable",
+    )
+    parser.add_argument(
+        "--ignore",
+        action="extend",
+        type=_code_list,
+        default=[],
+        metavar="CODES",
+        help="drop these codes and their kinds (comma-separated, repeatable); wins over --select",
+    )
+    parser.add_argument(
+        "--statistics",
+        action="store_true",
+        help="print how often each code was reported (most frequent first) instead of each "
+        "problem; text or json",
     )
     parser.add_argument("--explain", metavar="CODE", help="explain a code and exit")
     parser.add_argument("--strict", action="store_true", help="fail on warnings too")
@@ -68,9 +85,10 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from feedtool.validate.codes import explain, without
-    from feedtool.validate.formats import render
-    from feedtool.validate.sources import expand, validate_source
+    from feedtool.errors import UnreadableSource
+    from feedtool.validate.codes import explain, filtered
+    from feedtool.validate.formats import render, render_statistics
+    from feedtool.validate.sources import base_problem, expand, unreadable, validate_source
 
     if args.explain:
         code = _known(args.explain)
@@ -79,42 +97,56 @@ def run(args: argparse.Namespace) -> int:
         print(explain(code))
         return status.OK
     if not args.sources:
-        print("feedtool validate: error: give at least one SOURCE (or --explain CODE)",
-              file=sys.stderr)  # fmt: skip
-        return status.USAGE
+        return _usage("give at least one SOURCE (or --explain CODE)")
+    if args.statistics and args.output_format not in ("text", "json"):
+        return _usage("--statistics prints text or json, not " + args.output_format)
+    if args.base is not None and (problem := base_problem(args.base)):
+        return _usage(f"--base {args.base!r}: {problem}")
+    selected = [_known(code) for code in args.select]
     ignored = [_known(code) for code in args.ignore]
-    if None in ignored:
+    if None in selected or None in ignored:
         return status.USAGE
 
-    reports: list[Report] = []
-    unreadable = False
-    sources: list[str] = []
+    # Each argument in order: the sources it names, or the report saying it cannot be read.
+    queue: list[str | Report] = []
     for argument in args.sources:
         try:
-            sources += expand(argument)
-        except FeedtoolError as e:
-            print(f"feedtool validate: {e}", file=sys.stderr)
-            unreadable = True
+            queue += expand(argument)
+        except UnreadableSource as e:
+            queue.append(unreadable(e))
     # A progress line for long runs on a terminal; never in pipes or CI logs.
-    progress = sys.stderr.isatty() and len(sources) > 10
-    for done, source in enumerate(sources, 1):
+    progress = sys.stderr.isatty() and len(queue) > 10
+    reports: list[Report] = []
+    for done, entry in enumerate(queue, 1):
         if progress:
-            print(f"\rvalidating {done}/{len(sources)}", end="", file=sys.stderr, flush=True)
-        try:
-            report = validate_source(source, base=args.base)
-        except FeedtoolError as e:
-            print(f"\rfeedtool validate: {e}", file=sys.stderr)
-            unreadable = True
-            continue
-        reports.append(without(report, [c for c in ignored if c]))
+            print(f"{CR}validating {done}/{len(queue)}", end="", file=sys.stderr, flush=True)
+        report = entry if not isinstance(entry, str) else validate_source(entry, base=args.base)
+        if not report.readable and args.output_format != "text":
+            # Machine output goes to files and CI tools; the person running it reads stderr.
+            reason = report.problems[0].message
+            print(f"{CR if progress else ''}feedtool validate: {report.source}: {reason}", file=sys.stderr)
+        reports.append(filtered(report, select=[c for c in selected if c], ignore=[c for c in ignored if c]))
     if progress:
-        print("\r\033[K", end="", file=sys.stderr, flush=True)
+        print(CR + "\033[K", end="", file=sys.stderr, flush=True)
 
-    sys.stdout.write(render(reports, args.output_format, strict=args.strict))
-    if unreadable:
+    if args.statistics:
+        sys.stdout.write(render_statistics(reports, args.output_format))
+    else:
+        sys.stdout.write(render(reports, args.output_format, strict=args.strict))
+    if not all(r.readable for r in reports):
         return status.USAGE
     failing = any(r.errors or (args.strict and r.warnings) for r in reports)
     return status.INPUT if failing else status.OK
+
+
+def _usage(message: str) -> int:
+    print(f"feedtool validate: error: {message}", file=sys.stderr)
+    return status.USAGE
+
+
+def _code_list(value: str) -> list[str]:
+    """`--select`/`--ignore` values: codes separated by commas (spaces allowed)."""
+    return [code.strip() for code in value.split(",") if code.strip()]
 
 
 def _known(code: str) -> str | None:
@@ -125,6 +157,5 @@ def _known(code: str) -> str | None:
     matches = [name for name in CODES if name.lower() == code.lower()]
     if len(matches) == 1:
         return matches[0]
-    print(f"feedtool validate: error: unknown code {code!r} (see --explain with a code "
-          "from the output)", file=sys.stderr)  # fmt: skip
+    _usage(f"unknown code {code!r} (see --explain with a code from the output)")
     return None

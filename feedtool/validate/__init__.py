@@ -55,7 +55,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from feedtool.errors import FeedtoolError
+from feedtool.errors import UnreadableSource
 from feedtool.validate import rules
 from feedtool.validate.engine import CHUNK_SIZE, validate_chunks
 from feedtool.validate.report import Problem, Report
@@ -82,7 +82,7 @@ def validate_path(path: Path, *, base: str | None = None) -> Report:
     try:
         handle = path.open("rb")
     except OSError as e:
-        raise FeedtoolError(f"{path}: cannot read: {e.strerror or e}") from e
+        raise UnreadableSource(str(path), "IOError", f"cannot read: {e.strerror or e}") from e
     with handle:
         return validate_chunks(_chunks(handle, path), source=str(path), location=base, content_type=None)
 
@@ -92,7 +92,7 @@ def _chunks(handle: BinaryIO, path: Path) -> Iterator[bytes]:
         try:
             chunk = handle.read(CHUNK_SIZE)
         except OSError as e:
-            raise FeedtoolError(f"{path}: cannot read: {e.strerror or e}") from e
+            raise UnreadableSource(str(path), "IOError", f"cannot read: {e.strerror or e}") from e
         if not chunk:
             return
         yield chunk

@@ -9,7 +9,7 @@ A code's parents are its families: an expectation of `MissingElement` is met by
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from feedtool.validate.examples import EXAMPLES
@@ -107,11 +107,19 @@ class _Fields(dict[str, object]):
         return "?"
 
 
-def without(report: Report, ignored: Iterable[str]) -> Report:
-    """`report` minus every problem whose code is (a kind of) one of `ignored`."""
-    ignored = frozenset(ignored)
-    kept = tuple(p for p in report.problems if not (ancestors(p.code) & ignored))
-    return Report(report.source, report.location, report.format, kept)
+def filtered(report: Report, *, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> Report:
+    """`report` with only the problems whose code is (a kind of) one in `select` (every
+    problem when it is empty) and none in `ignore`. The reason a source could not be read is
+    kept whatever the filters: it is not a finding about a feed."""
+    selected, ignored = frozenset(select), frozenset(ignore)
+    if not report.readable:
+        return report
+
+    def kept(code: str) -> bool:
+        families = ancestors(code)
+        return (not selected or bool(families & selected)) and not families & ignored
+
+    return replace(report, problems=tuple(p for p in report.problems if kept(p.code)))
 
 
 def explain(name: str) -> str:

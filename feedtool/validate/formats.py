@@ -45,24 +45,100 @@ def _where(report: Report, problem: Problem) -> str:
 
 
 def render_text(reports: Sequence[Report]) -> str:
-    lines = [f"{_where(r, p)}: {p.severity}: {p.message} [{p.code}]" for r in reports for p in r.problems]
-    errors = sum(len(r.errors) for r in reports)
-    warnings = sum(len(r.warnings) for r in reports)
-    failing = sum(1 for r in reports if r.errors)
-    feeds = f"{len(reports)} feed" + ("" if len(reports) == 1 else "s")
-    lines.append(
-        f"{feeds} checked: {errors} error{'s' * (errors != 1)}, "
-        f"{warnings} warning{'s' * (warnings != 1)}" + (f" ({failing} with errors)" if failing else "")
-    )
+    """One line per problem, identical problems of a source on one line, then a summary."""
+    lines = [
+        f"{_where(r, first)}: {first.severity}: {first.message} [{first.code}]{_repeats(first, others)}"
+        for r in reports
+        for first, others in _grouped(r.problems)
+    ]
+    lines.append(_summary(reports))
+    return "\n".join(lines) + "\n"
+
+
+MAX_LISTED_REPEATS = 5
+
+
+def _grouped(problems: Sequence[Problem]) -> list[tuple[Problem, list[Problem]]]:
+    """Problems with the same severity, code and message, in order of first appearance."""
+    groups: dict[tuple[str, str, str], tuple[Problem, list[Problem]]] = {}
+    for p in problems:
+        key = (p.severity, p.code, p.message)
+        if key in groups:
+            groups[key][1].append(p)
+        else:
+            groups[key] = (p, [])
+    return list(groups.values())
+
+
+def _repeats(first: Problem, others: Sequence[Problem]) -> str:
+    if not others:
+        return ""
+    lines = [str(p.line) for p in others if p.line is not None]
+    text = f" ({len(others) + 1} times"
+    if lines:
+        listed = ", ".join(lines[:MAX_LISTED_REPEATS])
+        more = len(lines) - MAX_LISTED_REPEATS
+        text += f"; also at line{'s' * (len(lines) > 1)} {listed}" + (f" and {more} more" if more > 0 else "")
+    return text + ")"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' * (count != 1)}"
+
+
+def _summary(reports: Sequence[Report]) -> str:
+    checked = [r for r in reports if r.readable]
+    unread = len(reports) - len(checked)
+    errors = sum(len(r.errors) for r in checked)
+    warnings = sum(len(r.warnings) for r in checked)
+    failing = sum(1 for r in checked if r.errors)
+    if not checked:
+        return f"no feed checked: {_plural(unread, 'source')} could not be read"
+    text = f"{_plural(len(checked), 'feed')} checked: {_plural(errors, 'error')}, "
+    text += _plural(warnings, "warning")
+    if failing:
+        text += f" ({failing} with errors)"
+    if unread:
+        text += f"; {_plural(unread, 'source')} could not be read"
+    return text
+
+
+def render_statistics(reports: Sequence[Report], output_format: str) -> str:
+    """How often each code was reported over all reports, most frequent first: text lines
+    `count  code  severity` (then the summary line) or JSON Lines."""
+    counts: dict[str, int] = {}
+    severities: dict[str, str] = {}
+    for report in reports:
+        for p in report.problems:
+            counts[p.code] = counts.get(p.code, 0) + 1
+            severities[p.code] = p.severity
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    if output_format == "json":
+        return "".join(
+            json.dumps({"code": code, "severity": severities[code], "count": count}) + "\n"
+            for code, count in ranked
+        )
+    count_width = max((len(str(count)) for _, count in ranked), default=1)
+    code_width = max((len(code) for code, _ in ranked), default=0)
+    lines = [f"{count:>{count_width}}  {code:<{code_width}}  {severities[code]}" for code, count in ranked]
+    lines.append(_summary(reports))
     return "\n".join(lines) + "\n"
 
 
 def render_junit(reports: Sequence[Report], *, strict: bool = False) -> str:
-    """One testsuite, one testcase per source; a failure lists the problems that fail it."""
+    """One testsuite, one testcase per source; a failure lists the problems that fail it, an
+    error says why a source could not be checked at all."""
     suite = etree.Element("testsuite", name="feedtool validate", tests=str(len(reports)))
     failures = 0
+    errors = 0
     for report in reports:
         case = etree.SubElement(suite, "testcase", classname="feedtool.validate", name=report.source)
+        if not report.readable:
+            errors += 1
+            reason = report.problems[0]
+            error = etree.SubElement(case, "error", type=reason.code, message=reason.message)
+            error.text = f"{_where(report, reason)}: {reason.severity}: {reason.message} [{reason.code}]"
+            continue
         failing = [p for p in report.problems if p.severity == "error"]
         if strict:
             failing += [p for p in report.problems if p.severity == "warning"]
@@ -82,7 +158,7 @@ def render_junit(reports: Sequence[Report], *, strict: bool = False) -> str:
             out = etree.SubElement(case, "system-out")
             out.text = "\n".join(f"{_where(report, p)}: {p.severity}: {p.message} [{p.code}]" for p in others)
     suite.set("failures", str(failures))
-    suite.set("errors", "0")
+    suite.set("errors", str(errors))
     body = etree.tostring(suite, encoding="unicode", pretty_print=True)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body
 

@@ -27,13 +27,15 @@ class Report:
     """Everything found in one source (a file, a URL or stdin).
 
     `source` is what the user named; `location` is the address the feed was checked as
-    (the `--base` URL, the fetched URL after redirects, or None).
+    (the `--base` URL, the fetched URL after redirects, or None). `readable` is False when
+    the source could not be read at all (no such file, HTTP error…): its one problem says why.
     """
 
     source: str
     location: str | None
     format: FeedFormat | None
     problems: tuple[Problem, ...]
+    readable: bool = True
 
     @property
     def errors(self) -> tuple[Problem, ...]:
