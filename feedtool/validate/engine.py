@@ -44,7 +44,7 @@ def rule(*tags: str) -> Callable[[RuleFn], RuleFn]:
     def register(fn: RuleFn) -> RuleFn:
         for t in tags:
             _RULES.setdefault(t, []).append(fn)
-        _lookup.cache.clear()
+        _LOOKUP_CACHE.clear()
         return fn
 
     return register
@@ -78,16 +78,16 @@ def json_rule(fn: JsonRuleFn) -> JsonRuleFn:
 
 
 def _lookup(tag: str) -> tuple[RuleFn, ...]:
-    found = _lookup.cache.get(tag)
+    found = _LOOKUP_CACHE.get(tag)
     if found is None:
         namespace, _ = split(tag)
         wildcard = f"{{{namespace}}}*" if namespace else ""
         found = (*_RULES.get(tag, ()), *_RULES.get(wildcard, ()), *_RULES.get("*", ()))
-        _lookup.cache[tag] = found
+        _LOOKUP_CACHE[tag] = found
     return found
 
 
-_lookup.cache = {}  # type: ignore[attr-defined]
+_LOOKUP_CACHE: dict[str, tuple[RuleFn, ...]] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -482,9 +482,9 @@ class _Walker:
         dtd = info.internalDTD
         entities = list(dtd.iterentities()) if dtd is not None else []
         if entities:
-            _report_entities(ctx, [(e.name, bool(e.system_url)) for e in entities])
+            _report_entities(ctx, [(e.name or "", bool(e.system_url)) for e in entities])
             return False
-        ctx.format = _ROOTS.get(root_element.tag)
+        ctx.format = _ROOTS.get(str(root_element.tag))
         if ctx.format is None and root_element.tag not in _RULES:
             reported = ctx.reported
             for fn in _UNKNOWN_ROOT_RULES:
@@ -503,6 +503,8 @@ def _report_syntax_error(error: etree.XMLSyntaxError, ctx: Context) -> None:
     # With resolve_entities=False lxml's exception can carry a placeholder message; the
     # (thread's, cleared before parsing) error log holds the real first error.
     entries = [e for e in error.error_log if e.level >= etree.ErrorLevels.ERROR]
+    line: int | None
+    column: int | None
     if entries:
         first = entries[0]
         kind, message, line, column = first.type_name, first.message, first.line, first.column

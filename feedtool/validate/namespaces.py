@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from typing import cast
+
+from lxml import etree
 
 ATOM = "http://www.w3.org/2005/Atom"
 ATOM03 = "http://purl.org/atom/ns#"
@@ -31,10 +35,17 @@ def tag(namespace: str, local: str) -> str:
     return f"{{{namespace}}}{local}" if namespace else local
 
 
-@functools.lru_cache(maxsize=4096)  # a feed uses a few dozen names, each many times
-def split(clark: str) -> tuple[str, str]:
-    """(namespace, local name) of a Clark name; the namespace is "" when there is none."""
+def _split(clark: str) -> tuple[str, str]:
     if clark.startswith("{"):
         namespace, _, local = clark[1:].partition("}")
         return namespace, local
     return "", clark
+
+
+# (namespace, local name) of a Clark name; the namespace is "" when there is none. Cached: a
+# feed uses a few dozen names, each many times. lxml's types allow any tag an element could be
+# given, but the tags of a parsed document are always str.
+split = cast(
+    Callable[[str | bytes | bytearray | etree.QName], tuple[str, str]],
+    functools.lru_cache(maxsize=4096)(_split),
+)

@@ -8,8 +8,9 @@ import re
 from feedtool.validate import rss_codes, values
 from feedtool.validate.engine import Context, Element, name_of, rule
 from feedtool.validate.namespaces import ITUNES, split, tag
-from feedtool.validate.rules.extensions import EXTERNAL_SPECS, Spec, ValueCheck
+from feedtool.validate.rules.extensions import EXTERNAL_SPECS, Spec
 from feedtool.validate.rules.rss import (
+    ValueCheck,
     check_plain_text,
     no_check,
     plain_text_problem,
