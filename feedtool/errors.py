@@ -20,6 +20,10 @@ class ItemError(FeedtoolError):
         super().__init__(f"{where}: {message}")
 
 
+class SourceError(ItemError):
+    """A source (a feed file, a URL, standard input) that is not a feed or cannot be read."""
+
+
 class ConfigError(FeedtoolError):
     """A configuration file or flag with an unknown key or a bad value."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import mimetypes
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,9 +14,13 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from feedtool import __version__
-from feedtool.model import FeedMeta, Item
+from feedtool.model import Enclosure, FeedMeta, Item
 
 MEDIA_NS = "http://search.yahoo.com/mrss/"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+# RSS requires an enclosure's type; one the source did not give is guessed from the file name.
+UNKNOWN_MEDIA_TYPE = "application/octet-stream"
 
 # What each file is called and served as; the index page and the server use the same table.
 ATOM = ("Atom", "atom.xml", "application/atom+xml")
@@ -24,21 +29,19 @@ JSON_FEED = ("JSON Feed", "feed.json", "application/feed+json")
 FEEDS = (ATOM, RSS, JSON_FEED)
 
 
-class _MediaFeed(BaseExtension):  # type: ignore[misc]
-    def extend_ns(self) -> dict[str, str]:
-        return {"media": MEDIA_NS}
-
-
-class _MediaEntry(BaseEntryExtension):  # type: ignore[misc]
-    """The lead image as <media:content medium="image"> with its caption and credit."""
+class _ItemExtras(BaseEntryExtension):  # type: ignore[misc]
+    """What feedgen does not write itself: the lead image as <media:content medium="image">
+    with its caption and credit; in Atom the comments page as <link rel="replies">; in RSS the
+    item's first enclosure (RSS has room for one; feedgen would write the last) and an
+    episode's itunes:explicit as true/false (feedgen writes yes/no, which Apple retired)."""
 
     def __init__(self) -> None:
         self.item: Item | None = None
 
-    def _extend(self, entry: etree._Element) -> etree._Element:
+    def _image(self, entry: etree._Element) -> None:
         image = self.item.image if self.item else None
         if image is None:
-            return entry
+            return
         content = etree.SubElement(entry, f"{{{MEDIA_NS}}}content", url=image.url, medium="image")
         if image.media_type:
             content.set("type", image.media_type)
@@ -50,34 +53,124 @@ class _MediaEntry(BaseEntryExtension):  # type: ignore[misc]
             description.text = image.caption
         if image.credit:
             etree.SubElement(content, f"{{{MEDIA_NS}}}credit").text = image.credit
+
+    def extend_atom(self, entry: etree._Element) -> etree._Element:
+        self._image(entry)
+        if self.item and self.item.comments_url:
+            etree.SubElement(
+                entry, f"{{{ATOM_NS}}}link", rel="replies", type="text/html", href=self.item.comments_url
+            )
         return entry
 
-    extend_atom = _extend
-    extend_rss = _extend
+    def extend_rss(self, entry: etree._Element) -> etree._Element:
+        for written in entry.findall("enclosure"):
+            entry.remove(written)
+        if self.item and self.item.enclosures:
+            first = self.item.enclosures[0]
+            etree.SubElement(
+                entry, "enclosure", url=first.url, length=str(first.length or 0), type=media_type_of(first)
+            )
+        self._image(entry)
+        episode = self.item.episode if self.item else None
+        if episode is not None and episode.explicit is not None:
+            etree.SubElement(entry, f"{{{ITUNES_NS}}}explicit").text = "true" if episode.explicit else "false"
+        return entry
+
+
+class _ChannelExtras(BaseExtension):  # type: ignore[misc]
+    """A podcast's itunes:explicit as true/false (see _ItemExtras)."""
+
+    def __init__(self) -> None:
+        self.meta: FeedMeta | None = None
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"media": MEDIA_NS}
+
+    def extend_rss(self, feed: etree._Element) -> etree._Element:
+        podcast = self.meta.podcast if self.meta else None
+        if podcast is not None and podcast.explicit is not None:
+            channel = feed[0]
+            etree.SubElement(channel, f"{{{ITUNES_NS}}}explicit").text = "true" if podcast.explicit else "false"
+        return feed
+
+
+def media_type_of(enclosure: Enclosure) -> str:
+    """The enclosure's media type; guessed from its file name when the source gave none."""
+    return enclosure.media_type or mimetypes.guess_type(enclosure.url)[0] or UNKNOWN_MEDIA_TYPE
+
+
+def _duration(seconds: int) -> str:
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
+
+
+def _podcast(fg: FeedGenerator, meta: FeedMeta) -> None:
+    podcast = meta.podcast
+    if podcast is None:
+        return
+    fg.load_extension("podcast", atom=False, rss=True)
+    if podcast.author:
+        fg.podcast.itunes_author(podcast.author)
+    if podcast.owner is not None and podcast.owner.email:
+        fg.podcast.itunes_owner(name=podcast.owner.name, email=podcast.owner.email)
+    if podcast.image:
+        fg.podcast.itunes_image(podcast.image)
+    categories = [{"cat": path[0], "sub": path[1]} if len(path) > 1 else {"cat": path[0]} for path in podcast.categories]
+    if categories:
+        fg.podcast.itunes_category(categories)
+    if podcast.show_type:
+        fg.podcast.itunes_type(podcast.show_type)
+
+
+def _episode(entry: Any, item: Item) -> None:
+    episode = item.episode
+    if episode is None:
+        return
+    if episode.duration is not None:
+        entry.podcast.itunes_duration(_duration(episode.duration))
+    if episode.episode:
+        entry.podcast.itunes_episode(episode.episode)
+    if episode.season:
+        entry.podcast.itunes_season(episode.season)
+    if episode.episode_type:
+        entry.podcast.itunes_episode_type(episode.episode_type)
 
 
 def _generator(meta: FeedMeta, items: Sequence[Item], kind: tuple[str, str, str]) -> FeedGenerator:
     _, filename, media_type = kind
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)
-    fg.register_extension("media", _MediaFeed, _MediaEntry)
+    fg.register_extension("media", _ChannelExtras, _ItemExtras)
+    fg.media.meta = meta
+    _podcast(fg, meta)
     fg.id(meta.id)
     fg.title(meta.title)
     fg.subtitle(meta.subtitle or meta.title)
     # feedgen takes the RSS <link> from the last link added: the site, not the feed itself.
     fg.link(href=meta.url_of(filename), rel="self", type=media_type)
     fg.link(href=meta.site_url, rel="alternate", type="text/html")
-    fg.language(meta.language)
+    if meta.language:
+        fg.language(meta.language)
     fg.author({"name": meta.author})
+    if meta.icon:
+        fg.icon(meta.icon)
+    if meta.logo:
+        fg.logo(meta.logo)
     fg.updated(meta.updated)
     fg.lastBuildDate(meta.updated)
     fg.generator(meta.generator, version=meta.generator_version or __version__)
     for item in items:
         entry = fg.add_entry(order="append")
         entry.id(item.id)
-        entry.guid(item.url, permalink=True)
+        entry.guid(item.id, permalink=item.id == item.url)
         entry.title(item.title)
-        entry.link(href=item.url, rel="alternate", type="text/html")
+        if item.url:
+            entry.link(href=item.url, rel="alternate", type="text/html")
+        for enclosure in item.enclosures:
+            attributes = {"href": enclosure.url, "rel": "enclosure", "type": media_type_of(enclosure)}
+            if enclosure.length:
+                attributes["length"] = str(enclosure.length)
+            entry.link(attributes)
         entry.published(item.published)
         entry.updated(item.updated)
         for person in item.authors:
@@ -85,9 +178,14 @@ def _generator(meta: FeedMeta, items: Sequence[Item], kind: tuple[str, str, str]
             entry.dc.dc_creator(person.name, replace=False)
         if item.summary:
             entry.summary(item.summary, type="text")
-        entry.content(item.content_html, type="html")
+        if item.content_html:
+            entry.content(item.content_html, type="html")
         for term in item.categories:
             entry.category(term=term)
+        if item.comments_url:
+            entry.comments(item.comments_url)
+        if meta.podcast is not None:
+            _episode(entry, item)
         entry.media.item = item
     return fg
 
@@ -146,7 +244,7 @@ def write_rss(meta: FeedMeta, items: Sequence[Item], path: Path) -> None:
 def _json_item(item: Item) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "id": item.id,
-        "url": item.url,
+        "url": item.url or None,
         "title": item.title,
         "content_html": item.content_html,
         "summary": item.summary or None,
@@ -156,6 +254,10 @@ def _json_item(item: Item) -> dict[str, Any]:
         "tags": list(item.categories),
         "image": item.image.url if item.image else None,
         "language": item.language,
+        "attachments": [
+            {k: v for k, v in (("url", e.url), ("mime_type", media_type_of(e)), ("size_in_bytes", e.length)) if v}
+            for e in item.enclosures
+        ],
     }
     return {k: v for k, v in entry.items() if v not in (None, [], "")}
 
@@ -167,7 +269,9 @@ def write_json_feed(meta: FeedMeta, items: Sequence[Item], path: Path) -> None:
         "description": meta.subtitle or None,
         "home_page_url": meta.site_url,
         "feed_url": meta.url_of(JSON_FEED[1]),
-        "language": meta.language,
+        "icon": meta.logo,
+        "favicon": meta.icon,
+        "language": meta.language or None,
         "authors": [{"name": meta.author}],
         "items": [_json_item(item) for item in items],
     }

@@ -123,26 +123,43 @@ def _split(path: Path, data: bytes) -> _Parts:
     return _Parts(captured, title, url, body)
 
 
-def _published(path: Path, body: str, zone: tzinfo) -> datetime:
-    """The first <time datetime> in the body; naive values are the source site's local time."""
+def _first_time(body: str) -> tuple[str, int] | None:
+    """The value of the first <time datetime> in the body and where it starts."""
     match = _FIRST_TIME.search(body)
     if not match:
+        return None
+    return next(g for g in match.groups() if g is not None), match.start()
+
+
+def parse_time(value: str, zone: tzinfo) -> datetime:
+    """A <time datetime> value; a naive one is the source site's local time. ValueError if
+    it is not a date and time."""
+    try:
+        when = dateparser.isoparse(value.strip())
+    except OverflowError as e:
+        raise ValueError(str(e)) from e
+    return when.replace(tzinfo=zone) if when.tzinfo is None else when
+
+
+def _published(path: Path, body: str, zone: tzinfo) -> datetime:
+    """The first <time datetime> in the body; naive values are the source site's local time."""
+    found = _first_time(body)
+    if found is None:
         raise ItemError(
             path,
             BODY_FIRST_LINE,
             'no <time datetime="…"> in the body: cannot tell when the item was published',
         )
-    value = next(g for g in match.groups() if g is not None)
-    line = BODY_FIRST_LINE + body.count("\n", 0, match.start())
+    value, start = found
+    line = BODY_FIRST_LINE + body.count("\n", 0, start)
     try:
-        when = dateparser.isoparse(value.strip())
-    except (ValueError, OverflowError) as e:
+        return parse_time(value, zone)
+    except ValueError as e:
         raise ItemError(
             path,
             line,
             f'<time datetime="{value}"> is not a date and time (expected e.g. 2023-09-14 02:49:21)',
         ) from e
-    return when.replace(tzinfo=zone) if when.tzinfo is None else when
 
 
 def scan_item(path: Path, data: bytes, zone_for: Callable[[str], tzinfo]) -> ItemFile:
@@ -251,13 +268,42 @@ def _categories(url: str) -> tuple[str, ...]:
     return tuple(s for s in segments[:-1] if not _DATE_SEGMENT.match(s))
 
 
+@dataclass(frozen=True, slots=True)
+class ArticleShape:
+    """What an article's HTML says about itself when it has the aggregator's shape: bylines
+    in <address>, the time in <time datetime>, the lead image in the first <figure>, the text
+    in <section>. Item files are read this way, and so is the content of feed items."""
+
+    authors: tuple[Person, ...]
+    published: datetime | None
+    image: Image | None
+    summary: str
+
+
+def article_shape(html: str, zone: tzinfo) -> ArticleShape:
+    """The article's authors, time, lead image and summary; ValueError if it is not HTML."""
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except lxml.etree.ParserError as e:
+        raise ValueError(str(e)) from e
+    found = _first_time(html)
+    published = None
+    if found is not None:
+        try:
+            published = parse_time(found[0], zone)
+        except ValueError:
+            published = None
+    return ArticleShape(_authors(root), published, _image(root), _summary(root))
+
+
 def read_item(path: Path, data: bytes, zone_for: Callable[[str], tzinfo], language: str | None) -> Item:
     """Parse a whole item file; the body's HTML is kept as it is (cleaning comes next)."""
     parts = _split(path, data)
-    published = _published(path, parts.body, zone_for(parts.url))
+    zone = zone_for(parts.url)
+    published = _published(path, parts.body, zone)
     try:
-        root = lxml.html.fragment_fromstring(parts.body, create_parent="div")
-    except (lxml.etree.ParserError, ValueError) as e:
+        shape = article_shape(parts.body, zone)
+    except ValueError as e:
         raise ItemError(path, BODY_FIRST_LINE, f"the body is not HTML: {e}") from e
     return Item(
         id=parts.url,
@@ -265,11 +311,11 @@ def read_item(path: Path, data: bytes, zone_for: Callable[[str], tzinfo], langua
         title=parts.title,
         published=published,
         updated=published,
-        authors=_authors(root),
-        summary=_summary(root),
+        authors=shape.authors,
+        summary=shape.summary,
         content_html=parts.body.strip(),
         categories=_categories(parts.url),
-        image=_image(root),
+        image=shape.image,
         language=language,
         captured=parts.captured,
         source=str(path),

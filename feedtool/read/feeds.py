@@ -1,0 +1,1019 @@
+"""Reads existing feeds (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, JSON Feed 1.0/1.1) into Items.
+
+XML feeds are read as a stream with lxml, one item at a time, so a feed of any size is read in
+little memory. The parser never loads a DTD, expands an entity or touches the network. A feed
+that is not well-formed is read a second time with lxml's recovery, as far as it goes, with a
+warning naming the line; its items already read are not read twice.
+
+What each item keeps, and the rules for what a source leaves out, are in the README
+("Reading feeds"); the article-shape extraction of item files (read/items.py) fills in
+authors, time, lead image and summary that a feed item does not state itself.
+"""
+
+from __future__ import annotations
+
+import codecs
+import html
+import io
+import json
+import re
+import uuid
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import urljoin, urlsplit
+
+import lxml.etree as etree
+import lxml.html
+from dateutil import parser as dateparser
+
+from feedtool.errors import SourceError
+from feedtool.model import Channel, Enclosure, Episode, Image, Item, Person, Podcast
+from feedtool.read.items import article_shape
+
+ATOM = "http://www.w3.org/2005/Atom"
+ATOM03 = "http://purl.org/atom/ns#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+XHTML = "http://www.w3.org/1999/xhtml"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+# The namespaces each group of elements is found in: RSS's own elements have none in RSS
+# 0.9x/2.0 and one in RSS 1.0 and 0.90; a few feeds put RSS 2.0 in a Userland namespace.
+_GROUPS = {
+    "": "rss",
+    "http://purl.org/rss/1.0/": "rss",
+    "http://my.netscape.com/rdf/simple/0.9/": "rss",
+    "http://backend.userland.com/rss2": "rss",
+    "http://blogs.law.harvard.edu/tech/rss": "rss",
+    ATOM: "atom",
+    ATOM03: "atom",
+    "http://purl.org/rss/1.0/modules/content/": "content",
+    "http://purl.org/dc/elements/1.1/": "dc",
+    "http://purl.org/dc/terms/": "dcterms",
+    "http://search.yahoo.com/mrss/": "media",
+    "http://search.yahoo.com/mrss": "media",
+    "http://www.itunes.com/dtds/podcast-1.0.dtd": "itunes",
+    "http://www.itunes.com/DTDs/Podcast-1.0.dtd": "itunes",
+    XHTML: "xhtml",
+    RDF: "rdf",
+}
+# Prefixes feeds use without declaring them (recovery keeps "content:encoded" as a name).
+_PREFIXES = {"content": "content", "dc": "dc", "dcterms": "dcterms", "media": "media", "itunes": "itunes",
+             "atom": "atom"}  # fmt: skip
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+SNIFF_SIZE = 4096
+CHUNK = 1 << 16
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE, whose BOM is its prefix
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# How "<?" looks in each wide encoding when there is no byte order mark.
+_WIDE_STARTS = (
+    (b"<\0\0\0", "utf-32-le"),
+    (b"\0\0\0<", "utf-32-be"),
+    (b"<\0?\0", "utf-16-le"),
+    (b"\0<\0?", "utf-16-be"),
+)
+_DECLARED = re.compile(rb"""^<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+_NOT_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# In the recovery pass: a bare "&" that starts no reference, and references to HTML's named
+# characters, which XML does not define (a CDATA section or comment is matched first and kept).
+_REPAIRS = re.compile(r"<!\[CDATA\[.*?\]\]>|<!--.*?-->|&(?:([A-Za-z][A-Za-z0-9]*);|(?!#[0-9]+;|#x[0-9A-Fa-f]+;))", re.S)
+_XML_ENTITIES = frozenset({"amp", "lt", "gt", "quot", "apos"})
+_EMAIL = re.compile(r"[^@\s<>()\"]+@[^@\s<>()\"]+\.[^@\s<>()\"]+")
+_MEDIA_TYPE = re.compile(r"^[A-Za-z0-9][\w.+-]*/[A-Za-z0-9][\w.+-]*$")
+_WHITESPACE = re.compile(r"\s+")
+_IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif")
+# US time zone abbreviations RSS dates use; RFC 822 defines them, dateutil does not know them.
+_ZONES = {
+    "UT": 0, "GMT": 0, "Z": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6,
+    "PST": -8, "PDT": -7, "AKST": -9, "AKDT": -8, "HST": -10, "CET": 1, "CEST": 2, "BST": 1,
+    "EET": 2, "EEST": 3, "MSK": 3, "JST": 9, "KST": 9, "HKT": 8, "SGT": 8, "AEST": 10, "AEDT": 11,
+    "NZST": 12, "NZDT": 13,
+}  # fmt: skip
+
+_TZINFOS = {name: hours * 3600 for name, hours in _ZONES.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What the feed says that its items inherit."""
+
+    site_url: str = ""
+    language: str = ""
+    updated: datetime | None = None
+    podcast: bool = False
+
+
+@dataclass
+class FeedReader:
+    """Reads one feed. Iterate `items()` for its items, in the feed's order; afterwards
+    `channel` holds what the feed says about itself and `warnings` what was wrong with it.
+
+    `data` is the feed's bytes or a file to read them from; `charset` is the one an HTTP answer
+    declared; `url` is where the feed was fetched from (the base of relative links);
+    `zone_for(link)` is the time zone of a site's dates that carry none.
+    """
+
+    source: str
+    data: bytes | Path
+    zone_for: Callable[[str], tzinfo]
+    charset: str | None = None
+    url: str | None = None
+    channel: Channel = field(default_factory=Channel)
+    warnings: list[str] = field(default_factory=list)
+    format: str = ""
+
+    def _open(self) -> IO[bytes]:
+        if isinstance(self.data, bytes):
+            return io.BytesIO(self.data)
+        try:
+            return self.data.open("rb")
+        except OSError as e:
+            raise SourceError(self.source, None, f"cannot read: {e.strerror or e}") from e
+
+    def _warn(self, line: int | None, message: str) -> None:
+        self.warnings.append(f"{self.source}:{line}: {message}" if line else f"{self.source}: {message}")
+
+    def items(self) -> Iterator[Item]:
+        with self._open() as stream:
+            try:
+                head = stream.read(SNIFF_SIZE)
+            except OSError as e:
+                raise SourceError(self.source, None, f"cannot read: {e.strerror or e}") from e
+        if not head.strip(b" \t\r\n\0\xef\xbb\xbf\xff\xfe"):
+            raise SourceError(self.source, 1, "not a feed: the document is empty")
+        if head.lstrip(b" \t\r\n\xef\xbb\xbf")[:1] in (b"{", b"["):
+            yield from self._json_items()
+        else:
+            yield from self._xml_items(head)
+
+    # -- XML ------------------------------------------------------------------------------
+
+    def _encoding(self, head: bytes) -> tuple[int, str]:
+        """Where the document starts (after a byte order mark or junk) and its encoding."""
+        skip, encoding = 0, ""
+        for bom, name in _BOMS:
+            if head.startswith(bom):
+                skip, encoding = len(bom), name
+                if name == "utf-8":
+                    self._warn(1, "a UTF-8 byte order mark before the document: ignored")
+                break
+        if not encoding:
+            encoding = next((name for start, name in _WIDE_STARTS if head.startswith(start)), "")
+        if encoding.startswith(("utf-16", "utf-32")):
+            return skip, encoding
+        start = head.find(b"<?xml", skip)
+        first = head.find(b"<", skip)
+        if start > skip or (start < 0 and first > skip and head[skip:first].strip()):
+            cut = start if start > skip else first
+            line = 1 + head.count(b"\n", 0, cut)
+            self._warn(line, f"{cut - skip} bytes before the XML document: ignored")
+            skip = cut
+        declared = _DECLARED.match(head[skip:])
+        candidates = []
+        if encoding:
+            candidates.append(encoding)
+        if self.charset:
+            candidates.append(self.charset)
+        if declared:
+            candidates.append(declared.group(1).decode("ascii"))
+        candidates.append("utf-8")
+        for name in candidates:
+            try:
+                codecs.lookup(name)
+            except LookupError:
+                self._warn(1, f"unknown character encoding {name!r}: ignored")
+                continue
+            return skip, name
+        return skip, "utf-8"  # not reached: utf-8 is always known
+
+    def _check_decodes(self, skip: int, encoding: str) -> str:
+        """The encoding the bytes really are in: `encoding` if they decode, else a fallback."""
+        for name in (encoding, "utf-8", "windows-1252", "latin-1"):
+            bad = self._first_undecodable(skip, name)
+            if bad is None:
+                if name != encoding:
+                    self._warn(None, f"the document is not {encoding} as it says: read as {name}")
+                return name
+            if name == encoding:
+                self._warn(bad[0], f"bytes that are not {encoding} (0x{bad[1]:02x})")
+        return "latin-1"  # not reached: every byte is a latin-1 character
+
+    def _first_undecodable(self, skip: int, encoding: str) -> tuple[int, int] | None:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        line = 1
+        with self._open() as stream:
+            stream.seek(skip)
+            while True:
+                chunk = stream.read(CHUNK)
+                try:
+                    text = decoder.decode(chunk, final=not chunk)
+                except UnicodeDecodeError as e:
+                    return line + chunk.count(b"\n", 0, max(e.start, 0)), chunk[e.start] if chunk else 0
+                line += text.count("\n")
+                if not chunk:
+                    return None
+
+    def _xml_items(self, head: bytes) -> Iterator[Item]:
+        skip, declared = self._encoding(head)
+        encoding = self._check_decodes(skip, declared)
+        done = 0
+        try:
+            with self._open() as raw:
+                raw.seek(skip)
+                for item in self._parse(_Utf8Stream(raw, encoding), recover=False):
+                    done += 1
+                    yield item
+            return
+        except etree.XMLSyntaxError as e:
+            line = e.lineno if isinstance(e.lineno, int) else None
+            self._warn(line, f"not well-formed XML ({e.msg}): read as far as it goes")
+            if self.format == "":
+                self.format = "?"
+        with self._open() as raw:
+            raw.seek(skip)
+            text = codecs.getreader(encoding)(raw, errors="replace").read()
+        repaired = _REPAIRS.sub(_repair, _NOT_XML_CHARS.sub("", text)).encode("utf-8")
+        del text
+        seen = 0
+        try:
+            for item in self._parse(io.BytesIO(repaired), recover=True):
+                seen += 1
+                if seen > done:
+                    yield item
+        except etree.XMLSyntaxError as e:  # recovery gave up too
+            line = e.lineno if isinstance(e.lineno, int) else None
+            if not self.format or self.format == "?":
+                raise SourceError(self.source, line, f"not a feed: cannot be read as XML ({e.msg})") from e
+            self._warn(line, f"the rest of the document cannot be read ({e.msg})")
+
+    def _parse(self, stream: IO[bytes], *, recover: bool) -> Iterator[Item]:
+        events = etree.iterparse(
+            stream,
+            events=("start", "end"),
+            encoding="utf-8",
+            recover=recover,
+            resolve_entities=False,
+            load_dtd=False,
+            no_network=True,
+            remove_comments=True,
+            remove_pis=True,
+        )
+        root: Any = None
+        context: _Context | None = None
+        for event, element in events:
+            if root is None:
+                root = element
+                self.format = _format_of(element)
+                if not self.format:
+                    raise SourceError(
+                        self.source,
+                        element.sourceline,
+                        f"not a feed: the document is <{etree.QName(element).localname}>, "
+                        "not RSS, RDF or Atom",
+                    )
+                continue
+            if event != "end" or not isinstance(element.tag, str):
+                continue
+            if _is_item(element, self.format):
+                parent = element.getparent()
+                if context is None:
+                    context = self._context(parent)
+                item = self._item(element, context)
+                element.clear()
+                parent.remove(element)
+                if item is not None:
+                    yield item
+        if root is None:
+            raise SourceError(self.source, 1, "not a feed: no XML element in the document")
+        self.channel = self._read_channel(root)
+
+    def _channel_element(self, root: Any) -> Any:
+        if self.format == "rss":
+            for child in root:
+                if _name(child) == ("rss", "channel"):
+                    return child
+        if self.format == "rdf":
+            for child in root:
+                if _name(child) == ("rss", "channel"):
+                    return child
+        return root
+
+    def _context(self, parent: Any) -> _Context:
+        """What the feed has said before its first item, for its items to inherit."""
+        root = parent
+        while root.getparent() is not None:
+            root = root.getparent()
+        channel = self._read_channel(root)
+        return _Context(channel.site_url, channel.language, channel.updated, channel.podcast is not None)
+
+    def _read_channel(self, root: Any) -> Channel:
+        channel = self._channel_element(root)
+        fields = _fields(channel)
+        base = self._base(channel)
+        if self.format in ("rss", "rdf"):
+            title = _text(_first(fields, "rss", "title"))
+            site = _link(base, _text(_first(fields, "rss", "link")))
+            subtitle = _plain(_text(_first(fields, "rss", "description")))
+            language = _text(_first(fields, "rss", "language")) or _text(_first(fields, "dc", "language"))
+            image = _first(fields, "rss", "image")
+            if image is None and self.format == "rdf":
+                image = next((c for c in root if _name(c) == ("rss", "image")), None)
+            logo = _link(base, _text(_first(_fields(image), "rss", "url"))) if image is not None else ""
+            author = _person(_text(_first(fields, "rss", "managingEditor"))) or _person(
+                _text(_first(fields, "dc", "creator"))
+            )
+            updated = self._date_of(fields, ("rss", "lastBuildDate"), ("rss", "pubDate"), ("dc", "date"))
+            icon = ""
+        else:
+            title = _plain(_atom_text(_first(fields, "atom", "title")))
+            site = self._alternate(fields, base)
+            subtitle = _plain(
+                _atom_text(_first(fields, "atom", "subtitle", "tagline"))
+            )
+            language = channel.get(f"{{{XML_NS}}}lang", "")
+            logo = _link(base, _text(_first(fields, "atom", "logo")))
+            icon = _link(base, _text(_first(fields, "atom", "icon")))
+            authors = [self._atom_person(e) for e in fields.get(("atom", "author"), [])]
+            author = next((a for a in authors if a), None)
+            updated = self._date_of(fields, ("atom", "updated"), ("atom", "modified"))
+        podcast = self._podcast(fields, base)
+        if author is None and podcast and podcast.author:
+            author = Person(podcast.author)
+        return Channel(
+            title=_collapse(title),
+            subtitle=_collapse(subtitle),
+            site_url=site,
+            language=_collapse(language),
+            author=author,
+            updated=updated,
+            icon=icon or None,
+            logo=logo or None,
+            podcast=podcast,
+        )
+
+    def _podcast(self, fields: dict[tuple[str, str], list[Any]], base: str) -> Podcast | None:
+        if not any(group == "itunes" for group, _ in fields):
+            return None
+        owner_element = _first(fields, "itunes", "owner")
+        owner = None
+        if owner_element is not None:
+            parts = _fields(owner_element)
+            name, email = _text(_first(parts, "itunes", "name")), _text(_first(parts, "itunes", "email"))
+            if name or email:
+                owner = Person(name=name or email, email=email or None)
+        image = _first(fields, "itunes", "image")
+        categories: list[tuple[str, ...]] = []
+        for element in fields.get(("itunes", "category"), []):
+            top = element.get("text", "").strip()
+            subs = [c.get("text", "").strip() for c in element if _name(c) == ("itunes", "category")]
+            categories += [(top, sub) for sub in subs if sub] or [(top,)]
+        show_type = _text(_first(fields, "itunes", "type")).lower()
+        return Podcast(
+            author=_text(_first(fields, "itunes", "author")) or None,
+            owner=owner,
+            image=_link(base, image.get("href", "").strip()) or None if image is not None else None,
+            categories=tuple(c for c in categories if c[0]),
+            explicit=_explicit(_text(_first(fields, "itunes", "explicit"))),
+            show_type=show_type if show_type in ("episodic", "serial") else None,
+        )
+
+    def _base(self, element: Any) -> str:
+        """The URL relative references in `element` are relative to."""
+        own = element.base or ""
+        return urljoin(self.url, own) if self.url else own
+
+    def _alternate(self, fields: dict[tuple[str, str], list[Any]], base: str) -> str:
+        """An Atom element's link to the page it stands for."""
+        links = [e for e in fields.get(("atom", "link"), []) if e.get("rel", "alternate") == "alternate"]
+        links.sort(key=lambda e: e.get("type", "text/html") not in ("text/html", "application/xhtml+xml"))
+        for element in links:
+            url = _link(base, element.get("href", ""))
+            if url:
+                return url
+        return ""
+
+    def _date_of(self, fields: dict[tuple[str, str], list[Any]], *names: tuple[str, str]) -> datetime | None:
+        for group, local in names:
+            element = _first(fields, group, local)
+            if element is not None:
+                value = _text(element)
+                when = parse_date(value, UTC)
+                if when is not None:
+                    return when
+                if value:
+                    self._warn(element.sourceline, f"<{local}> {value!r} is not a date: ignored")
+        return None
+
+    def _atom_person(self, element: Any) -> Person | None:
+        parts = _fields(element)
+        name = _collapse(_text(_first(parts, "atom", "name")))
+        email = _collapse(_text(_first(parts, "atom", "email")))
+        uri = _link(self._base(element), _text(_first(parts, "atom", "uri", "url")))
+        if not name and not email:
+            return None
+        return Person(name=name or email, email=email or None, uri=uri or None)
+
+    def _item(self, element: Any, context: _Context) -> Item | None:
+        fields = _fields(element)
+        base = self._base(element) or context.site_url
+        line = element.sourceline
+        atom = self.format in ("atom", "atom03")
+        if atom:
+            title = _plain(_atom_text(_first(fields, "atom", "title")), keep_text=True)
+            link = self._alternate(fields, base)
+            guid = _text(_first(fields, "atom", "id"))
+            permalink = False
+            content = _atom_html(_first(fields, "atom", "content"))
+            summary_html = _atom_html(_first(fields, "atom", "summary"))
+            published = self._item_date(fields, line, ("atom", "published"), ("atom", "issued"), ("atom", "created"))
+            updated = self._item_date(fields, line, ("atom", "updated"), ("atom", "modified"))
+            authors = [p for p in map(self._atom_person, fields.get(("atom", "author"), [])) if p]
+            categories = [e.get("term", "") or e.get("label", "") for e in fields.get(("atom", "category"), [])]
+            enclosures = [
+                (e.get("href", ""), e.get("length"), e.get("type"))
+                for e in fields.get(("atom", "link"), [])
+                if e.get("rel") == "enclosure"
+            ]
+            replies = [
+                e for e in fields.get(("atom", "link"), []) if e.get("rel") == "replies" and
+                e.get("type", "text/html") == "text/html"
+            ]  # fmt: skip
+            comments = _link(base, replies[0].get("href", "")) if replies else ""
+            language = element.get(f"{{{XML_NS}}}lang", "") or context.language
+        else:
+            title = _text(_first(fields, "rss", "title"))
+            guid_element = _first(fields, "rss", "guid")
+            guid = _text(guid_element)
+            permalink = guid_element is not None and guid_element.get("isPermaLink", "true").lower() != "false"
+            link = _link(base, _text(_first(fields, "rss", "link")))
+            if not link and permalink:
+                link = _link(base, guid)
+            if not link and self.format == "rdf":
+                link = _link(base, element.get(f"{{{RDF}}}about", ""))
+            description = _markup(_first(fields, "rss", "description"))
+            encoded = _markup(_first(fields, "content", "encoded")) or _markup(_first(fields, "xhtml", "body"))
+            content, summary_html = (encoded, description) if encoded else (description, "")
+            published = self._item_date(
+                fields, line, ("rss", "pubDate"), ("dc", "date"), ("dcterms", "issued"), ("dcterms", "created")
+            )
+            updated = self._item_date(fields, line, ("dcterms", "modified"))
+            authors = [p for p in (_person(_text(e)) for e in fields.get(("rss", "author"), [])) if p]
+            authors += [Person(n) for n in (_collapse(_text(e)) for e in fields.get(("dc", "creator"), [])) if n]
+            categories = [_text(e) for e in fields.get(("rss", "category"), []) + fields.get(("dc", "subject"), [])]
+            enclosures = [
+                (e.get("url", ""), e.get("length"), e.get("type")) for e in fields.get(("rss", "enclosure"), [])
+            ]
+            comments = _link(base, _text(_first(fields, "rss", "comments")))
+            language = context.language
+        if not authors:
+            authors = [Person(n) for n in (_collapse(_text(e)) for e in fields.get(("itunes", "author"), [])) if n]
+        zone = self.zone_for(link or context.site_url)
+        if published is not None and published.tzinfo is None:
+            published = published.replace(tzinfo=zone)
+        if updated is not None and updated.tzinfo is None:
+            updated = updated.replace(tzinfo=zone)
+        content = content or summary_html
+        try:
+            shape = article_shape(content, zone) if content.strip() else None
+        except ValueError:
+            shape = None
+        published = published or updated or (shape.published if shape else None) or context.updated
+        if published is None:
+            self._warn(line, "an item with no date: dated 1970-01-01T00:00:00Z")
+            published = EPOCH
+        updated = max(updated or published, published)
+        people = _unique_people(authors) or (shape.authors if shape else ())
+        image = self._lead_image(element, fields, base, enclosures) or (shape.image if shape else None)
+        summary = _collapse(_plain(summary_html)) if summary_html else (shape.summary if shape else "")
+        uid = _collapse(guid)
+        item_id = uid if _absolute_uri(uid) else (link or (uid and _uuid_id(context.site_url, uid)))
+        if not item_id:
+            if not title and not content:
+                self._warn(line, "an item with no id, link, title or content: left out")
+                return None
+            item_id = _uuid_id(context.site_url, f"{title}\0{content}")
+        return Item(
+            id=item_id,
+            url=link,
+            title=title.strip(),
+            published=published,
+            updated=updated,
+            authors=people,
+            summary=summary,
+            content_html=content.strip(),
+            categories=tuple(dict.fromkeys(c for c in map(_collapse, categories) if c)),
+            image=image,
+            language=_collapse(language) or None,
+            source=f"{self.source}:{line}" if line else self.source,
+            enclosures=_enclosures(base, enclosures),
+            comments_url=comments or None,
+            episode=_episode(fields) if context.podcast or ("itunes", "duration") in fields else None,
+        )
+
+    def _item_date(self, fields: dict[tuple[str, str], list[Any]], line: int | None, *names: tuple[str, str]) -> datetime | None:
+        for group, local in names:
+            for element in fields.get((group, local), []):
+                value = _text(element)
+                when = parse_date(value, None)
+                if when is not None:
+                    return when
+                if value:
+                    self._warn(element.sourceline or line, f"<{local}> {value!r} is not a date: ignored")
+        return None
+
+    def _lead_image(
+        self, element: Any, fields: dict[tuple[str, str], list[Any]], base: str,
+        enclosures: list[tuple[str, str | None, str | None]],
+    ) -> Image | None:  # fmt: skip
+        for media in element.iter():
+            if not isinstance(media.tag, str) or _GROUPS.get(etree.QName(media).namespace or "") != "media":
+                continue
+            local = etree.QName(media).localname
+            if local not in ("content", "thumbnail"):
+                continue
+            url = _link(base, media.get("url", ""))
+            kind = media.get("type", "")
+            if not url:
+                continue
+            if local == "content" and not (
+                media.get("medium") == "image" or kind.startswith("image/") or _looks_like_image(url)
+            ):
+                continue
+            parts = _fields(media)
+            caption = _plain(_text(_first(parts, "media", "description", "title")))
+            return Image(
+                url=url,
+                caption=_collapse(caption) or None,
+                credit=_collapse(_text(_first(parts, "media", "credit"))) or None,
+                width=_int(media.get("width")),
+                height=_int(media.get("height")),
+                media_type=kind if kind.startswith("image/") else None,
+            )
+        for url, _, kind in enclosures:
+            if (kind or "").startswith("image/") or (not kind and _looks_like_image(url)):
+                found = _link(base, url)
+                if found:
+                    return Image(url=found, media_type=kind or None)
+        itunes = _first(fields, "itunes", "image")
+        if itunes is not None:
+            found = _link(base, itunes.get("href", "") or _text(itunes))
+            if found:
+                return Image(url=found)
+        return None
+
+    # -- JSON Feed ------------------------------------------------------------------------
+
+    def _json_items(self) -> Iterator[Item]:
+        with self._open() as stream:
+            raw = stream.read()
+        try:
+            text = raw.decode(self.charset or "utf-8").removeprefix("\ufeff")
+        except (UnicodeDecodeError, LookupError):
+            self._warn(None, "a JSON Feed that is not UTF-8: read as windows-1252")
+            text = raw.decode("windows-1252", errors="replace")
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise SourceError(self.source, e.lineno, f"not a feed: not JSON ({e.msg})") from e
+        version = document.get("version", "") if isinstance(document, dict) else ""
+        if not isinstance(version, str) or not version.startswith("https://jsonfeed.org/version/"):
+            raise SourceError(self.source, 1, "not a feed: JSON without a JSON Feed \"version\"")
+        self.format = "json"
+        site = _link(self.url or "", _string(document.get("home_page_url")))
+        language = _string(document.get("language"))
+        authors = _json_people(document)
+        self.channel = Channel(
+            title=_collapse(_string(document.get("title"))),
+            subtitle=_collapse(_string(document.get("description"))),
+            site_url=site,
+            language=language,
+            author=authors[0] if authors else None,
+            icon=_link(site, _string(document.get("favicon"))) or None,
+            logo=_link(site, _string(document.get("icon"))) or None,
+        )
+        items = document.get("items")
+        if not isinstance(items, list):
+            self._warn(None, 'no "items" list: a feed without items')
+            return
+        for number, entry in enumerate(items, 1):
+            if not isinstance(entry, dict):
+                self._warn(None, f"items[{number}] is not an object: left out")
+                continue
+            item = self._json_item(entry, number, site, language)
+            if item is not None:
+                yield item
+
+    def _json_item(self, entry: dict[str, Any], number: int, site: str, language: str) -> Item | None:
+        where = f"items[{number}]"
+        link = _link(site, _string(entry.get("url"))) or _link(site, _string(entry.get("external_url")))
+        raw_id = entry.get("id")
+        uid = _collapse(str(raw_id)) if isinstance(raw_id, (str, int, float)) and not isinstance(raw_id, bool) else ""
+        zone = self.zone_for(link or site)
+        content = _string(entry.get("content_html")) or html.escape(_string(entry.get("content_text")))
+        try:
+            shape = article_shape(content, zone) if content.strip() else None
+        except ValueError:
+            shape = None
+        published = parse_date(_string(entry.get("date_published")), zone)
+        updated = parse_date(_string(entry.get("date_modified")), zone)
+        published = published or updated or (shape.published if shape else None)
+        if published is None:
+            self._warn(None, f"{where} has no date: dated 1970-01-01T00:00:00Z")
+            published = EPOCH
+        title = _string(entry.get("title"))
+        item_id = uid if _absolute_uri(uid) else (link or (uid and _uuid_id(site, uid)))
+        if not item_id:
+            self._warn(None, f"{where} has no id or url: left out")
+            return None
+        attachments = entry.get("attachments")
+        enclosures = [
+            (_string(a.get("url")), a.get("size_in_bytes"), _string(a.get("mime_type")))
+            for a in (attachments if isinstance(attachments, list) else [])
+            if isinstance(a, dict)
+        ]
+        image_url = _link(site, _string(entry.get("image")) or _string(entry.get("banner_image")))
+        tags = entry.get("tags")
+        return Item(
+            id=item_id,
+            url=link,
+            title=title.strip(),
+            published=published,
+            updated=max(updated or published, published),
+            authors=_unique_people(_json_people(entry)) or (shape.authors if shape else ()),
+            summary=_collapse(_string(entry.get("summary"))) or (shape.summary if shape else ""),
+            content_html=content.strip(),
+            categories=tuple(dict.fromkeys(_collapse(t) for t in tags if isinstance(t, str) and t.strip()))
+            if isinstance(tags, list)
+            else (),
+            image=Image(url=image_url) if image_url else (shape.image if shape else None),
+            language=_string(entry.get("language")) or language or None,
+            source=f"{self.source}:{where}",
+            enclosures=_enclosures(site, [(u, str(n) if isinstance(n, int) else None, t) for u, n, t in enclosures]),
+        )
+
+
+def read_feed(
+    source: str,
+    data: bytes | Path,
+    zone_for: Callable[[str], tzinfo],
+    *,
+    charset: str | None = None,
+    url: str | None = None,
+) -> FeedReader:
+    return FeedReader(source, data, zone_for, charset=charset, url=url)
+
+
+class _Utf8Stream:
+    """A byte stream in any encoding, read as UTF-8 (lxml is then told the encoding, so a
+    declaration that is wrong, or that names an encoding lxml does not know, does not matter)."""
+
+    def __init__(self, raw: IO[bytes], encoding: str) -> None:
+        self.raw = raw
+        self.same = codecs.lookup(encoding).name == "utf-8"
+        self.decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+
+    def read(self, size: int = CHUNK) -> bytes:
+        chunk = self.raw.read(max(size, 1024))
+        if self.same:
+            return chunk
+        return self.decoder.decode(chunk, final=not chunk).encode("utf-8")
+
+
+# -- values -------------------------------------------------------------------------------
+
+
+def parse_date(value: str, zone: tzinfo | None) -> datetime | None:
+    """An RSS (RFC 822) or Atom/W3C (RFC 3339, ISO 8601) date, read as leniently as feed
+    readers do; None if it is none of these. A date without a zone gets `zone` (None: stays naive)."""
+    value = _collapse(value)
+    if not value:
+        return None
+    when: datetime | None = None
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        when = None
+    if when is None or (when.tzinfo is None and not re.search(r"-0000\b", value)):
+        try:
+            when = dateparser.isoparse(value)
+        except (ValueError, OverflowError):
+            try:
+                with warnings.catch_warnings():
+                    # A zone name dateutil does not know: the date is read without it.
+                    warnings.simplefilter("ignore", dateparser.UnknownTimezoneWarning)
+                    when = dateparser.parse(value, tzinfos=_TZINFOS)
+            except (ValueError, OverflowError, TypeError):
+                return None
+    if when.tzinfo is None:
+        if re.search(r"-0000\b", value):
+            when = when.replace(tzinfo=UTC)
+        elif zone is not None:
+            when = when.replace(tzinfo=zone)
+    return when
+
+
+def _format_of(root: Any) -> str:
+    if not isinstance(root.tag, str):
+        return ""
+    name = etree.QName(root)
+    if name.localname == "rss" and _GROUPS.get(name.namespace or "") == "rss":
+        return "rss"
+    if name.localname == "RDF" and name.namespace == RDF:
+        return "rdf"
+    if name.localname == "feed" and name.namespace in (ATOM, None):
+        return "atom"
+    if name.localname == "feed" and name.namespace == ATOM03:
+        return "atom03"
+    return ""
+
+
+def _is_item(element: Any, format: str) -> bool:
+    group, local = _name(element)
+    parent = element.getparent()
+    if parent is None:
+        return False
+    if format in ("atom", "atom03"):
+        return group == "atom" and local == "entry" and parent.getparent() is None
+    if group != "rss" or local != "item":
+        return False
+    return _name(parent) == ("rss", "channel") or parent.getparent() is None
+
+
+def _name(element: Any) -> tuple[str, str]:
+    """(group, local name): the group of the element's namespace, or its namespace."""
+    tag = element.tag
+    if not isinstance(tag, str):
+        return ("", "")
+    if tag.startswith("{"):
+        namespace, local = tag[1:].split("}", 1)
+        return _GROUPS.get(namespace, namespace), local
+    prefix, colon, local = tag.partition(":")
+    if colon:  # a prefix the feed never declared, kept by recovery: the usual one's meaning
+        return _PREFIXES.get(prefix, prefix + ":"), local
+    return "rss", tag
+
+
+def _fields(element: Any) -> dict[tuple[str, str], list[Any]]:
+    found: dict[tuple[str, str], list[Any]] = {}
+    for child in element:
+        if isinstance(child.tag, str):
+            found.setdefault(_name(child), []).append(child)
+    return found
+
+
+def _first(fields: dict[tuple[str, str], list[Any]], group: str, *locals: str) -> Any:
+    """The first element named group:local, for the first of `locals` there is one of."""
+    for local in locals:
+        found = fields.get((group, local))
+        if found:
+            return found[0]
+    return None
+
+
+def _char(entity: Any) -> str:
+    """An undeclared entity reference lxml kept unexpanded: HTML's named characters are what
+    the feed meant; anything else (an entity from a DTD, never expanded) is left out."""
+    return html.unescape(f"&{entity.name};") if f"&{entity.name};" != html.unescape(f"&{entity.name};") else ""
+
+
+def _text(element: Any) -> str:
+    """The text of an element, its descendants' included."""
+    if element is None:
+        return ""
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag is etree.Entity:
+            parts.append(_char(child))
+        elif isinstance(child.tag, str):
+            parts.append(_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _serialize(element: Any) -> str:
+    """Markup that a feed put into an element unescaped (ill-formed RSS does), with the XHTML
+    namespace dropped: HTML again, for the sanitizer."""
+    copy = etree.fromstring(etree.tostring(element))  # a private copy to rename in
+    for node in copy.iter():
+        if isinstance(node.tag, str):
+            node.tag = etree.QName(node).localname
+    etree.cleanup_namespaces(copy)
+    inner = [html.escape(copy.text or "", quote=False)]
+    for child in copy:
+        inner.append(etree.tostring(child, encoding="unicode", with_tail=False))
+        inner.append(html.escape(child.tail or "", quote=False))
+    return "".join(inner)
+
+
+def _markup(element: Any) -> str:
+    """An element holding HTML: as escaped text, or as markup put there unescaped."""
+    if element is None:
+        return ""
+    if any(isinstance(child.tag, str) for child in element):
+        return _serialize(element)
+    return _text(element)
+
+
+def _atom_text(element: Any) -> str:
+    """An Atom text construct as HTML."""
+    if element is None:
+        return ""
+    kind = (element.get("type") or "text").lower()
+    mode = (element.get("mode") or "").lower()
+    if kind in ("xhtml", "application/xhtml+xml") or mode == "xml":
+        holder = next((c for c in element if isinstance(c.tag, str)), None)
+        if holder is not None and etree.QName(holder).localname == "div" and kind == "xhtml":
+            return _serialize(holder)
+        return _serialize(element)
+    if kind in ("html", "text/html") or mode == "escaped":
+        return _markup(element)
+    if kind in ("text", "text/plain"):
+        return html.escape(_text(element), quote=False)
+    return ""  # base64 or another media type: nothing a reader shows as text
+
+
+def _atom_html(element: Any) -> str:
+    if element is None or element.get("src"):
+        return ""  # out-of-line content is not part of the feed
+    return _atom_text(element)
+
+
+def _plain(markup: str, *, keep_text: bool = False) -> str:
+    """The text of an HTML fragment. With keep_text, text that holds no markup stays as it is
+    (a title "a < b" is text, not a broken tag)."""
+    if not markup.strip():
+        return ""
+    if keep_text and "<" not in markup and "&" not in markup:
+        return markup
+    try:
+        return lxml.html.fragment_fromstring(markup, create_parent="div").text_content()
+    except (etree.ParserError, ValueError):
+        return html.unescape(re.sub(r"<[^>]*>", "", markup))
+
+
+def _collapse(text: str) -> str:
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def _string(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _int(value: object) -> int | None:
+    text = str(value).strip() if value is not None else ""
+    return int(text) if text.isdigit() and len(text) < 16 else None
+
+
+def _http(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and not any(c.isspace() for c in url)
+
+
+def _link(base: str, value: str) -> str:
+    """`value` resolved against `base`, if that makes it an http(s) URL; else ""."""
+    value = value.strip()
+    if not value:
+        return ""
+    try:
+        url = urljoin(base, value) if base else value
+    except ValueError:
+        return ""
+    return url if _http(url) else ""
+
+
+def _absolute_uri(value: str) -> bool:
+    """An id Atom can carry as it is: an absolute IRI."""
+    if not value or any(c.isspace() or c in '<>"{}|\\^`' for c in value):
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", parts.scheme or ""):
+        return False
+    if parts.scheme.lower() in ("http", "https"):
+        return bool(parts.netloc)
+    return bool(parts.path or parts.netloc)
+
+
+def _uuid_id(site: str, key: str) -> str:
+    """An id for an item whose own is not a URI: the same key in the same feed, the same id."""
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{site}#{key}')}"
+
+
+def _looks_like_image(url: str) -> bool:
+    return urlsplit(url).path.lower().endswith(_IMAGE_SUFFIXES)
+
+
+def _person(value: str) -> Person | None:
+    """An RSS author: "jo@example.com (Jo Smith)", "Jo Smith <jo@example.com>", an e-mail
+    address alone, or (against the spec, often) a name alone."""
+    value = _collapse(value)
+    if not value:
+        return None
+    email_match = _EMAIL.search(value)
+    if email_match is None:
+        return Person(name=value)
+    email = email_match.group(0).strip("<>()[]\"',;:")
+    rest = _collapse((value[: email_match.start()] + value[email_match.end() :]).strip())
+    name = _collapse(rest.strip("()<>[]\"' ,;:"))
+    return Person(name=name or email, email=email)
+
+
+def _unique_people(people: list[Person]) -> tuple[Person, ...]:
+    seen: dict[str, Person] = {}
+    for person in people:
+        seen.setdefault(person.name.casefold(), person)
+    return tuple(seen.values())
+
+
+def _json_people(document: dict[str, Any]) -> list[Person]:
+    found = document.get("authors")
+    if not isinstance(found, list):
+        found = [document.get("author")]
+    people = []
+    for entry in found:
+        if isinstance(entry, dict):
+            name, url = _collapse(_string(entry.get("name"))), _link("", _string(entry.get("url")))
+            if name:
+                people.append(Person(name=name, uri=url or None))
+    return people
+
+
+def _enclosures(base: str, found: list[tuple[str, str | None, str | None]]) -> tuple[Enclosure, ...]:
+    kept: dict[str, Enclosure] = {}
+    for raw_url, length, kind in found:
+        url = _link(base, raw_url or "")
+        if not url or url in kept:
+            continue
+        media_type = (kind or "").strip().lower()
+        kept[url] = Enclosure(
+            url=url,
+            length=_int(length),
+            media_type=media_type if _MEDIA_TYPE.match(media_type) else None,
+        )
+    return tuple(kept.values())
+
+
+def _explicit(value: str) -> bool | None:
+    value = value.strip().lower()
+    if value in ("yes", "true", "explicit"):
+        return True
+    if value in ("no", "false", "clean"):
+        return False
+    return None
+
+
+def _duration(value: str) -> int | None:
+    """itunes:duration: seconds, or [[H:]M:]S."""
+    parts = value.strip().split(":")
+    if not value.strip() or len(parts) > 3:
+        return None
+    try:
+        numbers = [float(p) for p in parts]
+    except ValueError:
+        return None
+    seconds = 0.0
+    for number in numbers:
+        if number < 0:
+            return None
+        seconds = seconds * 60 + number
+    return round(seconds)
+
+
+def _episode(fields: dict[tuple[str, str], list[Any]]) -> Episode | None:
+    kind = _text(_first(fields, "itunes", "episodeType")).strip().lower()
+    episode = Episode(
+        duration=_duration(_text(_first(fields, "itunes", "duration"))),
+        episode=_int(_text(_first(fields, "itunes", "episode"))),
+        season=_int(_text(_first(fields, "itunes", "season"))),
+        explicit=_explicit(_text(_first(fields, "itunes", "explicit"))),
+        episode_type=kind if kind in ("full", "trailer", "bonus") else None,
+    )
+    return None if episode == Episode() else episode
+
+
+def _repair(match: re.Match[str]) -> str:
+    whole = match.group(0)
+    if whole.startswith("<"):
+        return whole  # a CDATA section or a comment
+    name = match.group(1)
+    if name is None:
+        return "&amp;"  # a bare ampersand
+    if name in _XML_ENTITIES:
+        return whole
+    char = html.unescape(whole)
+    return f"&#{ord(char)};" if len(char) == 1 and char != whole else whole
+
