@@ -43,7 +43,9 @@ def test_the_aggregators_feed_gives_the_seed_articles():
     items, reader = read(FEEDX.read_bytes(), lambda url: SHANGHAI)
     seeds = {
         item.url: item
-        for item in (read_item(p, p.read_bytes(), lambda url: SHANGHAI, None) for p in sorted(SEEDS.glob("*.txt")))
+        for item in (
+            read_item(p, p.read_bytes(), lambda url: SHANGHAI, None) for p in sorted(SEEDS.glob("*.txt"))
+        )
     }
     assert len(items) == 2 and {i.url for i in items} == set(seeds)
     for item in items:
@@ -103,7 +105,8 @@ def test_an_rss_item_keeps_every_field():
 def test_an_rss_description_is_the_content_when_there_is_no_content_encoded():
     (item,), _ = read(
         rss("<item><title>T</title><link>https://example.com/t</link><description>"
-            "&lt;p&gt;First sentence here. Second one.&lt;/p&gt;&lt;p&gt;More.&lt;/p&gt;</description></item>")
+            "&lt;p&gt;First sentence here. Second one.&lt;/p&gt;&lt;p&gt;More.&lt;/p&gt;"
+            "</description></item>")
     )  # fmt: skip
     assert item.content_html == "<p>First sentence here. Second one.</p><p>More.</p>"
     assert item.summary == "First sentence here. Second one."  # from the first paragraph
@@ -131,7 +134,9 @@ def test_an_atom_entry_keeps_every_field():
     (item,), reader = read(feed)
     assert item.id == "tag:example.org,2024:1"
     assert item.url == "https://example.org/blog/posts/premier.html"  # xml:base on feed and entry
-    assert item.enclosures == (Enclosure("https://example.org/blog/posts/premier.pdf", 99, "application/pdf"),)
+    assert item.enclosures == (
+        Enclosure("https://example.org/blog/posts/premier.pdf", 99, "application/pdf"),
+    )
     assert item.comments_url == "https://example.org/blog/posts/premier.html#c"
     assert item.published == datetime(2024, 2, 1, 6, 0, tzinfo=UTC)
     assert item.updated == datetime(2024, 2, 2, 6, 0, tzinfo=UTC)
@@ -143,7 +148,10 @@ def test_an_atom_entry_keeps_every_field():
     channel = reader.channel
     assert (channel.title, channel.subtitle, channel.language) == ("Le blog", "Notes", "fr")
     assert channel.site_url == "https://example.org/"
-    assert (channel.icon, channel.logo) == ("https://example.org/favicon.ico", "https://example.org/blog/logo.png")
+    assert (channel.icon, channel.logo) == (
+        "https://example.org/favicon.ico",
+        "https://example.org/blog/logo.png",
+    )
     assert channel.author == Person("Éditeur", email="ed@example.org")
     assert channel.updated == datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -154,7 +162,8 @@ def test_a_json_feed_item_keeps_every_field():
       "items": [{"id": "7", "url": "https://j.example/7", "title": "Sieben", "content_text": "a < b",
                  "date_published": "2024-05-01T10:00:00+02:00", "tags": ["x", "y"],
                  "authors": [{"name": "Eva", "url": "https://eva.example/"}],
-                 "attachments": [{"url": "https://j.example/7.ogg", "mime_type": "audio/ogg", "size_in_bytes": 5}]}]}"""
+                 "attachments": [{"url": "https://j.example/7.ogg", "mime_type": "audio/ogg",
+                                  "size_in_bytes": 5}]}]}"""
     (item,), reader = read(feed)
     assert item.id == "https://j.example/7"  # "7" is no URI: the item's link stands for it
     assert item.title == "Sieben"
@@ -179,7 +188,8 @@ def test_a_podcast_keeps_its_itunes_tags():
         channel="""<itunes:author>Pod People</itunes:author><itunes:type>serial</itunes:type>
 <itunes:owner><itunes:name>Pat</itunes:name><itunes:email>pat@pod.example</itunes:email></itunes:owner>
 <itunes:image href="https://pod.example/cover.jpg"/><itunes:explicit>yes</itunes:explicit>
-<itunes:category text="Technology"/><itunes:category text="Arts"><itunes:category text="Design"/></itunes:category>""",
+<itunes:category text="Technology"/>
+<itunes:category text="Arts"><itunes:category text="Design"/></itunes:category>""",
         namespaces='xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"',
     )
     (item,), reader = read(feed)
@@ -199,7 +209,8 @@ def test_a_podcast_keeps_its_itunes_tags():
 def test_dates_without_a_zone_are_the_sites_and_missing_ones_fall_back_by_the_rule():
     zones = {"cn.example": SHANGHAI}
     feed = rss(
-        """<item><title>naive</title><link>https://cn.example/1</link><pubDate>2024-01-02 03:04:05</pubDate></item>
+        """<item><title>naive</title><link>https://cn.example/1</link>
+<pubDate>2024-01-02 03:04:05</pubDate></item>
 <item><title>time in body</title><link>https://x.example/2</link>
 <description>&lt;time datetime="2024-01-03T00:00:00+09:00"&gt;x&lt;/time&gt;</description></item>
 <item><title>no date</title><link>https://x.example/3</link></item>""",
@@ -215,10 +226,14 @@ def test_dates_without_a_zone_are_the_sites_and_missing_ones_fall_back_by_the_ru
 
 
 def test_junk_or_a_byte_order_mark_before_the_document_is_a_warning():
-    items, reader = read(b"\n\n  " + rss("<item><title>t</title><link>https://x.example/</link></item>").encode())
+    items, reader = read(
+        b"\n\n  " + rss("<item><title>t</title><link>https://x.example/</link></item>").encode()
+    )
     assert [i.title for i in items] == ["t"]
     assert reader.warnings[0] == "feed.xml:3: 4 bytes before the XML document: ignored"
-    items, reader = read(b"\xef\xbb\xbf" + rss("<item><title>t</title><link>https://x.example/</link></item>").encode())
+    items, reader = read(
+        b"\xef\xbb\xbf" + rss("<item><title>t</title><link>https://x.example/</link></item>").encode()
+    )
     assert [i.title for i in items] == ["t"]
     assert reader.warnings[0] == "feed.xml:1: a UTF-8 byte order mark before the document: ignored"
 
@@ -227,7 +242,8 @@ def test_an_ill_formed_feed_is_read_as_far_as_it_goes_with_the_line():
     feed = rss(
         "<item><title>one</title><link>https://x.example/1</link></item>\n"
         "<item><title>Fish & chips &nbsp;&eacute;</title><link>https://x.example/2</link></item>\n"
-        "<item><title>three</title><link>https://x.example/3</link><description>unclosed <b>bold</description>"
+        "<item><title>three</title><link>https://x.example/3</link>\n"
+        "<description>unclosed <b>bold</description>"
     )
     items, reader = read(feed)
     assert [i.title for i in items] == ["one", "Fish & chips \xa0é", "three"]  # nothing read twice
@@ -255,7 +271,10 @@ def test_encodings_the_declaration_the_http_charset_and_bytes_that_lie():
     ("data", "message"),
     [
         (b"", "feed.xml:1: not a feed: the document is empty"),
-        (b"<!DOCTYPE html>\n<html><body><p>Moved</p></body></html>", "feed.xml:2: not a feed: the document is <html>"),
+        (
+            b"<!DOCTYPE html>\n<html><body><p>Moved</p></body></html>",
+            "feed.xml:2: not a feed: the document is <html>",
+        ),
         (b'{"title": "no version"}', 'feed.xml:1: not a feed: JSON without a JSON Feed "version"'),
         (b'{"version": "https://jsonfeed.org/version/1.1", "items": [}', "feed.xml:1: not a feed: not JSON"),
     ],

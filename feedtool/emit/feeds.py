@@ -90,7 +90,9 @@ class _ChannelExtras(BaseExtension):  # type: ignore[misc]
         podcast = self.meta.podcast if self.meta else None
         if podcast is not None and podcast.explicit is not None:
             channel = feed[0]
-            etree.SubElement(channel, f"{{{ITUNES_NS}}}explicit").text = "true" if podcast.explicit else "false"
+            etree.SubElement(channel, f"{{{ITUNES_NS}}}explicit").text = (
+                "true" if podcast.explicit else "false"
+            )
         return feed
 
 
@@ -115,7 +117,9 @@ def _podcast(fg: FeedGenerator, meta: FeedMeta) -> None:
         fg.podcast.itunes_owner(name=podcast.owner.name, email=podcast.owner.email)
     if podcast.image:
         fg.podcast.itunes_image(podcast.image)
-    categories = [{"cat": path[0], "sub": path[1]} if len(path) > 1 else {"cat": path[0]} for path in podcast.categories]
+    categories = [
+        {"cat": path[0], "sub": path[1]} if len(path) > 1 else {"cat": path[0]} for path in podcast.categories
+    ]
     if categories:
         fg.podcast.itunes_category(categories)
     if podcast.show_type:
@@ -255,7 +259,11 @@ def _json_item(item: Item) -> dict[str, Any]:
         "image": item.image.url if item.image else None,
         "language": item.language,
         "attachments": [
-            {k: v for k, v in (("url", e.url), ("mime_type", media_type_of(e)), ("size_in_bytes", e.length)) if v}
+            {
+                k: v
+                for k, v in (("url", e.url), ("mime_type", media_type_of(e)), ("size_in_bytes", e.length))
+                if v
+            }
             for e in item.enclosures
         ],
     }

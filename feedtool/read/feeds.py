@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
 import lxml.etree as etree
@@ -85,7 +85,9 @@ _DECLARED = re.compile(rb"""^<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)
 _NOT_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # In the recovery pass: a bare "&" that starts no reference, and references to HTML's named
 # characters, which XML does not define (a CDATA section or comment is matched first and kept).
-_REPAIRS = re.compile(r"<!\[CDATA\[.*?\]\]>|<!--.*?-->|&(?:([A-Za-z][A-Za-z0-9]*);|(?!#[0-9]+;|#x[0-9A-Fa-f]+;))", re.S)
+_REPAIRS = re.compile(
+    r"<!\[CDATA\[.*?\]\]>|<!--.*?-->|&(?:([A-Za-z][A-Za-z0-9]*);|(?!#[0-9]+;|#x[0-9A-Fa-f]+;))", re.S
+)
 _XML_ENTITIES = frozenset({"amp", "lt", "gt", "quot", "apos"})
 _EMAIL = re.compile(r"[^@\s<>()\"]+@[^@\s<>()\"]+\.[^@\s<>()\"]+")
 _MEDIA_TYPE = re.compile(r"^[A-Za-z0-9][\w.+-]*/[A-Za-z0-9][\w.+-]*$")
@@ -236,11 +238,10 @@ class FeedReader:
         except etree.XMLSyntaxError as e:
             line = e.lineno if isinstance(e.lineno, int) else None
             self._warn(line, f"not well-formed XML ({e.msg}): read as far as it goes")
-            if self.format == "":
-                self.format = "?"
+        self.format = ""
         with self._open() as raw:
             raw.seek(skip)
-            text = codecs.getreader(encoding)(raw, errors="replace").read()
+            text = codecs.getreader(encoding)(raw, "replace").read()
         repaired = _REPAIRS.sub(_repair, _NOT_XML_CHARS.sub("", text)).encode("utf-8")
         del text
         seen = 0
@@ -251,11 +252,11 @@ class FeedReader:
                     yield item
         except etree.XMLSyntaxError as e:  # recovery gave up too
             line = e.lineno if isinstance(e.lineno, int) else None
-            if not self.format or self.format == "?":
+            if not self.format:
                 raise SourceError(self.source, line, f"not a feed: cannot be read as XML ({e.msg})") from e
             self._warn(line, f"the rest of the document cannot be read ({e.msg})")
 
-    def _parse(self, stream: IO[bytes], *, recover: bool) -> Iterator[Item]:
+    def _parse(self, stream: _Readable, *, recover: bool) -> Iterator[Item]:
         events = etree.iterparse(
             stream,
             events=("start", "end"),
@@ -336,9 +337,7 @@ class FeedReader:
         else:
             title = _plain(_atom_text(_first(fields, "atom", "title")))
             site = self._alternate(fields, base)
-            subtitle = _plain(
-                _atom_text(_first(fields, "atom", "subtitle", "tagline"))
-            )
+            subtitle = _plain(_atom_text(_first(fields, "atom", "subtitle", "tagline")))
             language = channel.get(f"{{{XML_NS}}}lang", "")
             logo = _link(base, _text(_first(fields, "atom", "logo")))
             icon = _link(base, _text(_first(fields, "atom", "icon")))
@@ -434,10 +433,14 @@ class FeedReader:
             permalink = False
             content = _atom_html(_first(fields, "atom", "content"))
             summary_html = _atom_html(_first(fields, "atom", "summary"))
-            published = self._item_date(fields, line, ("atom", "published"), ("atom", "issued"), ("atom", "created"))
+            published = self._item_date(
+                fields, line, ("atom", "published"), ("atom", "issued"), ("atom", "created")
+            )
             updated = self._item_date(fields, line, ("atom", "updated"), ("atom", "modified"))
             authors = [p for p in map(self._atom_person, fields.get(("atom", "author"), [])) if p]
-            categories = [e.get("term", "") or e.get("label", "") for e in fields.get(("atom", "category"), [])]
+            categories = [
+                e.get("term", "") or e.get("label", "") for e in fields.get(("atom", "category"), [])
+            ]
             enclosures = [
                 (e.get("href", ""), e.get("length"), e.get("type"))
                 for e in fields.get(("atom", "link"), [])
@@ -453,29 +456,45 @@ class FeedReader:
             title = _text(_first(fields, "rss", "title"))
             guid_element = _first(fields, "rss", "guid")
             guid = _text(guid_element)
-            permalink = guid_element is not None and guid_element.get("isPermaLink", "true").lower() != "false"
+            permalink = (
+                guid_element is not None and guid_element.get("isPermaLink", "true").lower() != "false"
+            )
             link = _link(base, _text(_first(fields, "rss", "link")))
             if not link and permalink:
                 link = _link(base, guid)
             if not link and self.format == "rdf":
                 link = _link(base, element.get(f"{{{RDF}}}about", ""))
             description = _markup(_first(fields, "rss", "description"))
-            encoded = _markup(_first(fields, "content", "encoded")) or _markup(_first(fields, "xhtml", "body"))
+            encoded = _markup(_first(fields, "content", "encoded")) or _markup(
+                _first(fields, "xhtml", "body")
+            )
             content, summary_html = (encoded, description) if encoded else (description, "")
             published = self._item_date(
-                fields, line, ("rss", "pubDate"), ("dc", "date"), ("dcterms", "issued"), ("dcterms", "created")
+                fields,
+                line,
+                ("rss", "pubDate"),
+                ("dc", "date"),
+                ("dcterms", "issued"),
+                ("dcterms", "created"),
             )
             updated = self._item_date(fields, line, ("dcterms", "modified"))
             authors = [p for p in (_person(_text(e)) for e in fields.get(("rss", "author"), [])) if p]
-            authors += [Person(n) for n in (_collapse(_text(e)) for e in fields.get(("dc", "creator"), [])) if n]
-            categories = [_text(e) for e in fields.get(("rss", "category"), []) + fields.get(("dc", "subject"), [])]
+            authors += [
+                Person(n) for n in (_collapse(_text(e)) for e in fields.get(("dc", "creator"), [])) if n
+            ]
+            categories = [
+                _text(e) for e in fields.get(("rss", "category"), []) + fields.get(("dc", "subject"), [])
+            ]
             enclosures = [
-                (e.get("url", ""), e.get("length"), e.get("type")) for e in fields.get(("rss", "enclosure"), [])
+                (e.get("url", ""), e.get("length"), e.get("type"))
+                for e in fields.get(("rss", "enclosure"), [])
             ]
             comments = _link(base, _text(_first(fields, "rss", "comments")))
             language = context.language
         if not authors:
-            authors = [Person(n) for n in (_collapse(_text(e)) for e in fields.get(("itunes", "author"), [])) if n]
+            authors = [
+                Person(n) for n in (_collapse(_text(e)) for e in fields.get(("itunes", "author"), [])) if n
+            ]
         zone = self.zone_for(link or context.site_url)
         if published is not None and published.tzinfo is None:
             published = published.replace(tzinfo=zone)
@@ -519,7 +538,9 @@ class FeedReader:
             episode=_episode(fields) if context.podcast or ("itunes", "duration") in fields else None,
         )
 
-    def _item_date(self, fields: dict[tuple[str, str], list[Any]], line: int | None, *names: tuple[str, str]) -> datetime | None:
+    def _item_date(
+        self, fields: dict[tuple[str, str], list[Any]], line: int | None, *names: tuple[str, str]
+    ) -> datetime | None:
         for group, local in names:
             for element in fields.get((group, local), []):
                 value = _text(element)
@@ -586,7 +607,7 @@ class FeedReader:
             raise SourceError(self.source, e.lineno, f"not a feed: not JSON ({e.msg})") from e
         version = document.get("version", "") if isinstance(document, dict) else ""
         if not isinstance(version, str) or not version.startswith("https://jsonfeed.org/version/"):
-            raise SourceError(self.source, 1, "not a feed: JSON without a JSON Feed \"version\"")
+            raise SourceError(self.source, 1, 'not a feed: JSON without a JSON Feed "version"')
         self.format = "json"
         site = _link(self.url or "", _string(document.get("home_page_url")))
         language = _string(document.get("language"))
@@ -616,7 +637,11 @@ class FeedReader:
         where = f"items[{number}]"
         link = _link(site, _string(entry.get("url"))) or _link(site, _string(entry.get("external_url")))
         raw_id = entry.get("id")
-        uid = _collapse(str(raw_id)) if isinstance(raw_id, (str, int, float)) and not isinstance(raw_id, bool) else ""
+        uid = (
+            _collapse(str(raw_id))
+            if isinstance(raw_id, (str, int, float)) and not isinstance(raw_id, bool)
+            else ""
+        )
         zone = self.zone_for(link or site)
         content = _string(entry.get("content_html")) or html.escape(_string(entry.get("content_text")))
         try:
@@ -657,7 +682,9 @@ class FeedReader:
             image=Image(url=image_url) if image_url else (shape.image if shape else None),
             language=_string(entry.get("language")) or language or None,
             source=f"{self.source}:{where}",
-            enclosures=_enclosures(site, [(u, str(n) if isinstance(n, int) else None, t) for u, n, t in enclosures]),
+            enclosures=_enclosures(
+                site, [(u, str(n) if isinstance(n, int) else None, t) for u, n, t in enclosures]
+            ),
         )
 
 
@@ -670,6 +697,10 @@ def read_feed(
     url: str | None = None,
 ) -> FeedReader:
     return FeedReader(source, data, zone_for, charset=charset, url=url)
+
+
+class _Readable(Protocol):
+    def read(self, size: int = ..., /) -> bytes: ...
 
 
 class _Utf8Stream:
@@ -782,7 +813,9 @@ def _first(fields: dict[tuple[str, str], list[Any]], group: str, *locals: str) -
 def _char(entity: Any) -> str:
     """An undeclared entity reference lxml kept unexpanded: HTML's named characters are what
     the feed meant; anything else (an entity from a DTD, never expanded) is left out."""
-    return html.unescape(f"&{entity.name};") if f"&{entity.name};" != html.unescape(f"&{entity.name};") else ""
+    return (
+        html.unescape(f"&{entity.name};") if f"&{entity.name};" != html.unescape(f"&{entity.name};") else ""
+    )
 
 
 def _text(element: Any) -> str:
@@ -855,7 +888,7 @@ def _plain(markup: str, *, keep_text: bool = False) -> str:
     if keep_text and "<" not in markup and "&" not in markup:
         return markup
     try:
-        return lxml.html.fragment_fromstring(markup, create_parent="div").text_content()
+        return str(lxml.html.fragment_fromstring(markup, create_parent="div").text_content())
     except (etree.ParserError, ValueError):
         return html.unescape(re.sub(r"<[^>]*>", "", markup))
 
@@ -1016,4 +1049,3 @@ def _repair(match: re.Match[str]) -> str:
         return whole
     char = html.unescape(whole)
     return f"&#{ord(char)};" if len(char) == 1 and char != whole else whole
-
