@@ -284,8 +284,8 @@ class FeedReader:
                 continue
             if event != "end" or not isinstance(element.tag, str):
                 continue
-            if _is_item(element, self.format):
-                parent = element.getparent()
+            parent = element.getparent()
+            if parent is not None and _is_item(element, self.format):
                 if context is None:
                     context = self._context(parent)
                 item = self._item(element, context)
