@@ -8,10 +8,8 @@ import json
 import multiprocessing
 import os
 import pickle
-import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -24,6 +22,7 @@ from feedtool.cache import ItemCache
 from feedtool.config import Settings
 from feedtool.errors import BuildError, ConfigError, ItemError
 from feedtool.model import FeedMeta, Item
+from feedtool.publish import Staging
 
 if TYPE_CHECKING:
     from feedtool.read import ItemFile
@@ -265,10 +264,13 @@ def _validate_apart(paths: list[Path], urls: list[str]) -> list[Found]:
     return results
 
 
-def _render(meta: FeedMeta, items: list[Item], folder: Path, jobs: int) -> tuple[list[Path], list[str]]:
-    """Every output, each feed checked by feedtool's own validator: a build never publishes a
-    feed with an error; warnings are returned for the user (two items published in the same
-    second are a warning no build can fix)."""
+def write_feed(meta: FeedMeta, items: list[Item], folder: Path, jobs: int) -> list[str]:
+    """The back half of a build: one feed's items rendered into `folder` (atom.xml, rss.xml,
+    feed.json, index.html), each feed checked by feedtool's own validator.
+
+    A feed with an error raises BuildError, so it is never published; warnings are returned
+    for the user (two items published in the same second are a warning no build can fix).
+    """
     global _publishing
     feeds = [folder / name for name, _ in FEED_FILES]
     urls = [meta.url_of(path.name) for path in feeds]
@@ -290,13 +292,7 @@ def _render(meta: FeedMeta, items: list[Item], folder: Path, jobs: int) -> tuple
         raise BuildError(
             "the built feeds do not validate, so the output folder was left as it was:\n" + "\n".join(errors)
         )
-    return [folder / name for name in OUTPUT_NAMES], [line for _, found in results for line in found]
-
-
-def _same_bytes(a: Path, b: Path) -> bool:
-    if not b.exists() or a.stat().st_size != b.stat().st_size:
-        return False
-    return a.read_bytes() == b.read_bytes()
+    return [line for _, found in results for line in found]
 
 
 def _signature(settings: Settings, paths: list[Path]) -> str:
@@ -436,24 +432,8 @@ def build(
 def _publish(
     meta: FeedMeta, items: list[Item], out_dir: Path, check: bool, jobs: int
 ) -> tuple[list[Path], list[str]]:
-    """Render into a staging folder beside out_dir, validate, then swap changed files in."""
-    parent = out_dir.resolve().parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=parent))
-    except OSError as e:
-        raise ConfigError(f"{out_dir}: cannot write there: {e.strerror or e}") from e
-    try:
-        rendered, warnings = _render(meta, items, staging, jobs)
-        changed = [out_dir / p.name for p in rendered if not _same_bytes(p, out_dir / p.name)]
-        if not check and changed:
-            out_dir.mkdir(parents=True, exist_ok=True)
-            for path in rendered:
-                target = out_dir / path.name
-                if target in changed:
-                    os.replace(path, target)
-        return changed, warnings
-    except OSError as e:
-        raise ConfigError(f"{out_dir}: cannot write there: {e.strerror or e}") from e
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    """Render and validate into a staging folder, then publish it whole (or, for --check,
+    only compare it with the output folder)."""
+    with Staging(out_dir) as staging:
+        warnings = write_feed(meta, items, staging.folder, jobs)
+        return (staging.changed() if check else staging.publish()), warnings
