@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -422,6 +423,8 @@ def build(
         )
         if not check:
             _record(settings, cache, signature, result)
+        if cache.problem:
+            result = dataclasses.replace(result, warnings=(*result.warnings, cache.problem))
         return result
     finally:
         if workers is not None:

@@ -1,11 +1,14 @@
 """Remembers cleaned items by the hash of their file and the settings that shaped them.
 
 The cache is an SQLite file of pickled Items in the build's own cache folder: it is written
-only by feedtool, like Python's __pycache__, and a damaged or foreign one is rebuilt.
+only by feedtool, like Python's __pycache__, and a damaged or foreign one is rebuilt. A cache
+that cannot be used (a full disk, a read-only folder) is set aside for the rest of the build:
+`problem` then says why, and the build goes on without it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import pickle
 import sqlite3
 from collections.abc import Iterable, Mapping
@@ -16,31 +19,52 @@ from feedtool.model import Item
 SCHEMA_VERSION = 2
 
 
+def _damaged(error: sqlite3.Error) -> bool:
+    """A file that is not (or no longer) a database, as opposed to one that cannot be
+    written or opened: OperationalError is SQLite's word for full, read-only and I/O."""
+    return isinstance(error, sqlite3.DatabaseError) and not isinstance(error, sqlite3.OperationalError)
+
+
 class ItemCache:
     def __init__(self, folder: Path) -> None:
+        self.folder = folder
         self.path = folder / "items.sqlite"
+        self.problem: str | None = None
         self._db: sqlite3.Connection | None = None
         try:
             folder.mkdir(parents=True, exist_ok=True)
             self._db = self._open()
-        except (OSError, sqlite3.Error):
-            self._db = None  # the build still works, only slower
+        except (OSError, sqlite3.Error) as e:
+            self._give_up(e)
+
+    def _give_up(self, error: OSError | sqlite3.Error) -> None:
+        """The build goes on without the cache; `problem` says why, once."""
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None
+        if self.problem is None:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            self.problem = f"{self.folder}: cannot use the cache ({reason}); building without it"
 
     def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path)
-        try:
-            if db.execute("pragma user_version").fetchone()[0] != SCHEMA_VERSION:
-                db.execute("drop table if exists items")
-                db.execute("drop table if exists outputs")
-                db.execute("create table items (key text primary key, item blob not null)")
-                db.execute("create table outputs (folder text primary key, state text not null)")
-                db.execute(f"pragma user_version = {SCHEMA_VERSION}")
-                db.commit()
-        except sqlite3.DatabaseError:
-            db.close()
-            self.path.unlink(missing_ok=True)
-            return self._open()
-        return db
+        for attempt in (1, 2):
+            db = sqlite3.connect(self.path)
+            try:
+                if db.execute("pragma user_version").fetchone()[0] != SCHEMA_VERSION:
+                    db.execute("drop table if exists items")
+                    db.execute("drop table if exists outputs")
+                    db.execute("create table items (key text primary key, item blob not null)")
+                    db.execute("create table outputs (folder text primary key, state text not null)")
+                    db.execute(f"pragma user_version = {SCHEMA_VERSION}")
+                    db.commit()
+                return db
+            except sqlite3.Error as e:
+                db.close()
+                if attempt == 2 or not _damaged(e):
+                    raise
+                self.path.unlink(missing_ok=True)  # a damaged or foreign file: start afresh
+        raise AssertionError("unreachable")
 
     def get_many(self, keys: Iterable[str]) -> dict[str, Item]:
         found: dict[str, Item] = {}
@@ -57,8 +81,11 @@ class ItemCache:
                     item = pickle.loads(blob)
                     if isinstance(item, Item):
                         found[key] = item
-        except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+        except sqlite3.Error as e:
+            self._give_up(e)
             return {}
+        except (pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+            return {}  # written by another feedtool: cleaned again, and stored anew
         return found
 
     def put_pickled(self, items: Mapping[str, bytes]) -> None:
@@ -68,8 +95,8 @@ class ItemCache:
         try:
             with self._db:
                 self._db.executemany("insert or replace into items values (?, ?)", items.items())
-        except sqlite3.Error:
-            pass
+        except sqlite3.Error as e:
+            self._give_up(e)
 
     def output_state(self, folder: Path) -> str | None:
         if self._db is None:
@@ -78,7 +105,8 @@ class ItemCache:
             row = self._db.execute(
                 "select state from outputs where folder = ?", (str(folder.resolve()),)
             ).fetchone()
-        except sqlite3.Error:
+        except sqlite3.Error as e:
+            self._give_up(e)
             return None
         return row[0] if row else None
 
@@ -90,8 +118,8 @@ class ItemCache:
                 self._db.execute(
                     "insert or replace into outputs values (?, ?)", (str(folder.resolve()), state)
                 )
-        except sqlite3.Error:
-            pass
+        except sqlite3.Error as e:
+            self._give_up(e)
 
     def close(self) -> None:
         if self._db is not None:
