@@ -54,6 +54,9 @@ def test_tests_and_the_processes_they_start_run_the_checkout():
     assert Path(feedtool.__file__).resolve() == checkout
     child = subprocess.run(
         [sys.executable, "-c", "import feedtool; print(feedtool.__file__)"],
-        capture_output=True, text=True, check=True, cwd="/",
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd="/",
     )
     assert Path(child.stdout.strip()).resolve() == checkout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,8 @@ examples:
   feedtool validate --statistics --select Warning feeds/
   curl -s https://example.com/feed.xml | feedtool validate --base https://example.com/feed.xml -
   feedtool validate --explain SelfDoesntMatchLocation
+  feedtool validate --explain NotHtml --format json
+  feedtool validate --list-codes
 
 exit status: 0 no errors (warnings allowed), 1 errors found (with --strict: or warnings),
 2 usage or I/O problem (unreadable file, unreachable URL, unknown code, invalid --base).
@@ -79,14 +82,24 @@ def register(commands: Any) -> None:
         help="print how often each code was reported (most frequent first) instead of each "
         "problem; text or json",
     )
-    parser.add_argument("--explain", metavar="CODE", help="explain a code and exit")
+    parser.add_argument(
+        "--explain",
+        metavar="CODE",
+        help="explain a code (with a bad and a good example feed) and exit; with --format "
+        "json as one object {code, severity, meaning, why, fix, bad, good, ...}",
+    )
+    parser.add_argument(
+        "--list-codes",
+        action="store_true",
+        help="list every code with its severity, the formats it applies to and its meaning, and exit",
+    )
     parser.add_argument("--strict", action="store_true", help="fail on warnings too")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from feedtool.errors import UnreadableSource
-    from feedtool.validate.codes import explain, filtered
+    from feedtool.validate.codes import explain, explain_json, filtered, listing
     from feedtool.validate.formats import render, render_statistics
     from feedtool.validate.sources import base_problem, expand, unreadable, validate_source
 
@@ -94,10 +107,16 @@ def run(args: argparse.Namespace) -> int:
         code = _known(args.explain)
         if code is None:
             return status.USAGE
-        print(explain(code))
+        if args.output_format == "json":
+            print(json.dumps(explain_json(code), ensure_ascii=False, indent=2))
+        else:
+            print(explain(code))
+        return status.OK
+    if args.list_codes:
+        print("\n".join(listing()))
         return status.OK
     if not args.sources:
-        return _usage("give at least one SOURCE (or --explain CODE)")
+        return _usage("give at least one SOURCE (or --explain CODE, --list-codes)")
     if args.statistics and args.output_format not in ("text", "json"):
         return _usage("--statistics prints text or json, not " + args.output_format)
     if args.base is not None and (problem := base_problem(args.base)):

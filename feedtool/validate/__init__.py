@@ -20,7 +20,7 @@ Adding rules, in a module of your own in `feedtool/validate/rules/`:
     streamed(RSS_ITEM)                   # items are emptied after their rules ran
 
     define("MissingGuid", "warning", "{element} has no guid", parents=["Warning"],
-           why="...", fix="...", bad="<item>…</item>", good="<item><guid>…</guid></item>")
+           why="...", fix="...")
 
     @rule(RSS_ITEM)
     def check_item(item: Element, ctx: Context) -> None:

@@ -12,10 +12,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from feedtool.validate.examples import EXAMPLES
-from feedtool.validate.report import Problem, Report, Severity
+from feedtool.validate.examples import EXAMPLES, Example
+from feedtool.validate.report import FeedFormat, Problem, Report, Severity
 
 Kind = Literal["error", "warning", "info", "family"]
+XML_FORMATS: tuple[FeedFormat, ...] = ("atom", "rss", "rss1")
 
 ROOT_OF_SEVERITY = {"error": "Error", "warning": "Warning", "info": "Info"}
 
@@ -30,8 +31,7 @@ class Code:
     message: str
     why: str = ""
     fix: str = ""
-    bad: str = ""
-    good: str = ""
+    formats: tuple[FeedFormat, ...] = XML_FORMATS
 
     @property
     def severity(self) -> Severity:
@@ -51,12 +51,13 @@ def define(
     parents: Iterable[str] = (),
     why: str = "",
     fix: str = "",
-    bad: str = "",
-    good: str = "",
+    formats: Iterable[FeedFormat] = XML_FORMATS,
 ) -> Code:
     """Register a code (or return the same code registered by another module).
 
     Parents must be defined first; the severity root (Error, Warning, Info) is implied.
+    `formats` are the formats whose feeds may have the problem. Its bad and good example
+    documents go in examples.py.
     """
     parents = tuple(parents)
     for parent in parents:
@@ -69,7 +70,7 @@ def define(
         if (existing.kind, existing.parents) != (kind, parents):
             raise ValueError(f"code {name} is defined twice, differently")
         return existing
-    code = Code(name, kind, parents, message, why, fix, bad, good)
+    code = Code(name, kind, parents, message, why, fix, tuple(formats))
     CODES[name] = code
     return code
 
@@ -122,11 +123,21 @@ def filtered(report: Report, *, select: Iterable[str] = (), ignore: Iterable[str
     return replace(report, problems=tuple(p for p in report.problems if kept(p.code)))
 
 
+def examples(name: str) -> tuple[Example, Example] | None:
+    """The bad and the good example document of a code, if it has them."""
+    return EXAMPLES.get(name)
+
+
+def meaning(name: str) -> str:
+    """The code's message with its fields shown as `<field>`."""
+    return CODES[name].message.format_map(_Placeholders())
+
+
 def explain(name: str) -> str:
     """The `--explain` text: meaning, why it matters, how to fix, bad and good examples."""
     code = CODES[name]
     lines = [f"{code.name} ({code.kind})", ""]
-    lines.append("Meaning: " + code.message.format_map(_Placeholders()))
+    lines.append("Meaning: " + meaning(name))
     families = [p for p in code.parents if p in CODES]
     if families:
         lines.append("Family: " + ", ".join(families))
@@ -137,16 +148,59 @@ def explain(name: str) -> str:
         lines += ["", "Why it matters: " + code.why]
     if code.fix:
         lines += ["", "How to fix: " + code.fix]
-    bad, good = (code.bad, code.good) if code.bad else EXAMPLES.get(name, ("", ""))
-    if bad:
-        lines += ["", "Bad:", _indent(bad)]
-    if good:
-        lines += ["", "Good:", _indent(good)]
+    pair = examples(name)
+    if pair is not None:
+        for label, example in zip(("Bad", "Good"), pair, strict=True):
+            lines += ["", f"{label}:{_circumstances(example)}", _indent(example.document.rstrip("\n"))]
     return "\n".join(lines)
+
+
+def _circumstances(example: Example) -> str:
+    said = []
+    if example.saved_as != "utf-8":
+        said.append(f"saved as {example.saved_as}")
+    if example.served_as:
+        said.append(f"served as Content-Type: {example.served_as}")
+    return f" ({', '.join(said)})" if said else ""
 
 
 def _indent(text: str) -> str:
     return "\n".join("    " + line for line in text.splitlines())
+
+
+def explain_json(name: str) -> dict[str, object]:
+    """`--explain CODE --format json`: the explanation as one object; `bad` and `good` are
+    complete documents, `base` the address they are checked at, `bad_served_as`/`bad_saved_as`
+    the Content-Type and encoding when they are part of the problem."""
+    code = CODES[name]
+    found: dict[str, object] = {
+        "code": code.name,
+        "severity": code.kind,
+        "meaning": meaning(name),
+        "why": code.why,
+        "fix": code.fix,
+        "formats": list(code.formats),
+        "families": [p for p in code.parents if p in CODES],
+    }
+    pair = examples(name)
+    for label, example in zip(("bad", "good"), pair or (None, None), strict=True):
+        found[label] = example.document if example is not None else None
+        if example is not None:
+            found["base"] = example.location
+            if example.saved_as != "utf-8":
+                found[f"{label}_saved_as"] = example.saved_as
+            if example.served_as:
+                found[f"{label}_served_as"] = example.served_as
+    return found
+
+
+def listing() -> list[str]:
+    """`--list-codes`: one line per reportable code: name, severity, formats, meaning."""
+    reportable = sorted((c for c in CODES.values() if c.kind != "family"), key=lambda c: c.name)
+    width = max(len(c.name) for c in reportable)
+    return [
+        f"{c.name:<{width}}  {c.kind:<7}  {','.join(c.formats):<15}  {meaning(c.name)}" for c in reportable
+    ]
 
 
 def problem(name: str, fields: Mapping[str, object], line: int | None, column: int | None) -> Problem:
@@ -165,8 +219,6 @@ define(
     "show nothing or an error.",
     fix="Fix the markup at the given line and column (an unclosed tag, a bare `&`, a stray "
     "`<`); escape text with &amp; &lt; or wrap it in CDATA.",
-    bad="<title>Fish & Chips</title>",
-    good="<title>Fish &amp; Chips</title>",
 )
 define(
     "InvalidValue",
@@ -175,6 +227,7 @@ define(
     parents=["Error"],
     why="Readers cannot interpret a value that does not follow the element's syntax.",
     fix="Use the value syntax the specification gives for this element.",
+    formats=("atom", "rss", "rss1", "json"),
 )
 define(
     "InvalidLink",
@@ -183,8 +236,7 @@ define(
     parents=["InvalidValue"],
     why="A link that is not a valid URI cannot be followed by readers.",
     fix="Percent-encode spaces and other characters not allowed in URIs.",
-    bad='<link href="http://example.com/a b"/>',
-    good='<link href="http://example.com/a%20b"/>',
+    formats=("atom", "rss", "rss1", "json"),
 )
 define(
     "MissingElement",
@@ -193,6 +245,7 @@ define(
     parents=["Error"],
     why="The specification requires this element; readers rely on it.",
     fix="Add the element.",
+    formats=("atom", "rss", "rss1", "json"),
 )
 define(
     "MissingAttribute",
@@ -227,8 +280,6 @@ define(
     parents=["SAXError"],
     why="Readers recognize feed elements by name and namespace together.",
     fix="Declare the format's namespace on the root element.",
-    bad="<feed>…</feed>",
-    good='<feed xmlns="http://www.w3.org/2005/Atom">…</feed>',
 )
 define(
     "SecurityRisk",
@@ -239,8 +290,7 @@ define(
     "software strips them; the content then looks different from what you intended.",
     fix="Remove scripts, event handler attributes (onclick, onload…), embedded objects and "
     "style from the HTML you publish.",
-    bad='<content type="html">&lt;p onclick="steal()"&gt;Hi&lt;/p&gt;</content>',
-    good='<content type="html">&lt;p&gt;Hi&lt;/p&gt;</content>',
+    formats=("atom", "rss", "rss1", "json"),
 )
 define(
     "SecurityRiskAttr",
@@ -249,8 +299,7 @@ define(
     parents=["SecurityRisk"],
     why="Event handler and style attributes can run code or disguise content in a reader.",
     fix="Remove the attribute.",
-    bad='&lt;img src="a.png" onerror="x()"&gt;',
-    good='&lt;img src="a.png"&gt;',
+    formats=("atom", "rss", "rss1", "json"),
 )
 define(
     "ContainsHTML",
@@ -276,4 +325,5 @@ define(
     why="A self link tells readers and hubs the feed's own address, so subscriptions "
     "survive moves and copies.",
     fix='Add a link with rel="self" and the address the feed is served at.',
+    formats=("atom",),
 )

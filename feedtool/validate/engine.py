@@ -529,8 +529,6 @@ define(
     why="XML knows only five named entities (&amp; &lt; &gt; &quot; &apos;); HTML names "
     "such as &nbsp; make the whole feed unreadable to XML parsers.",
     fix="Use a numeric character reference (&#160;) or the character itself.",
-    bad="<title>Caf&eacute;</title>",
-    good="<title>Caf&#233;</title>",
 )
 define(
     "JsonFeedNotUtf8",
@@ -539,8 +537,7 @@ define(
     parents=["Error"],
     why="JSON Feed readers decode the bytes as UTF-8.",
     fix="Save the feed as UTF-8.",
-    bad='"title": "Café" saved as Latin-1 (é is the single byte 0xE9)',
-    good='"title": "Café" saved as UTF-8 (é is the bytes 0xC3 0xA9)',
+    formats=("json",),
 )
 define(
     "UnicodeError",
@@ -549,8 +546,6 @@ define(
     parents=["Error"],
     why="Readers cannot decode the text; most reject the whole feed.",
     fix="Save the feed in the encoding its XML declaration names (UTF-8 is best).",
-    bad='<?xml version="1.0" encoding="utf-8"?> … bytes in windows-1252 …',
-    good='<?xml version="1.0" encoding="windows-1252"?> … bytes in windows-1252 …',
 )
 define(
     "UnknownEncoding",
@@ -559,8 +554,6 @@ define(
     parents=["Error"],
     why="Readers cannot decode a feed whose encoding they do not know.",
     fix="Use UTF-8 and say so in the XML declaration.",
-    bad='<?xml version="1.0" encoding="utf-9"?>',
-    good='<?xml version="1.0" encoding="utf-8"?>',
 )
 define(
     "EncodingMismatch",
@@ -569,8 +562,6 @@ define(
     parents=["Warning"],
     why="The HTTP charset wins over the XML declaration, so readers may decode the text wrongly.",
     fix="Make the server's Content-Type charset and the XML declaration agree.",
-    bad='Content-Type: text/xml; charset=iso-8859-1 with <?xml … encoding="utf-8"?>',
-    good='Content-Type: application/xml; charset=utf-8 with <?xml … encoding="utf-8"?>',
 )
 define(
     "ContainsSystemEntity",
@@ -589,8 +580,6 @@ define(
     "(XXE) attacks work; safe readers refuse documents that declare them.",
     fix="Remove the DOCTYPE's entity declarations and write the text (or numeric character "
     "references) directly.",
-    bad='<!DOCTYPE rss [<!ENTITY site "Example">]><rss>…&site;…</rss>',
-    good="<rss>…Example…</rss>",
 )
 define(
     "BadCharacters",
@@ -602,8 +591,6 @@ define(
     "the wrong encoding somewhere before publishing.",
     fix="Find the step that decodes windows-1252 text as ISO-8859-1 or UTF-8 and fix it; "
     "curly quotes should be U+2018/U+2019, not U+0091/U+0092.",
-    bad="<title>It\u0092s here</title>",
-    good="<title>It\u2019s here</title>",
 )
 define(
     "ValidationFailure",
@@ -612,8 +599,7 @@ define(
     parents=["Error"],
     why="A rule met input it did not expect; the element may hide other problems.",
     fix="Report the feed to feedtool's maintainers; meanwhile check the element by hand.",
-    bad="(any input that makes a rule fail)",
-    good="(the same input, checked completely)",
+    formats=("atom", "rss", "rss1", "json"),
 )
 define(
     "UnexpectedContentType",
@@ -623,8 +609,7 @@ define(
     why="Browsers and some readers decide what to do with a response by its Content-Type; "
     "text/html or text/plain feeds are shown as pages or ignored.",
     fix="Serve Atom as application/atom+xml, RSS as application/rss+xml, JSON Feed as application/feed+json.",
-    bad="Content-Type: text/html",
-    good="Content-Type: application/atom+xml; charset=utf-8",
+    formats=("atom", "rss", "rss1", "json"),
 )
 define(
     "NonSpecificMediaType",
@@ -633,8 +618,7 @@ define(
     parents=["Warning"],
     why="Generic XML types make browsers show the document instead of offering to subscribe.",
     fix="Use application/atom+xml or application/rss+xml.",
-    bad="Content-Type: application/xml",
-    good="Content-Type: application/rss+xml; charset=utf-8",
+    formats=("atom", "rss", "rss1", "json"),
 )
 define(
     "TextXml",
@@ -644,6 +628,5 @@ define(
     why="Under RFC 3023 a text/xml document without a charset parameter is us-ascii, whatever "
     "its XML declaration says.",
     fix="Serve a feed media type, or at least add charset=utf-8.",
-    bad="Content-Type: text/xml",
-    good="Content-Type: application/rss+xml; charset=utf-8",
+    formats=("atom", "rss", "rss1", "json"),
 )

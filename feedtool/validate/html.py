@@ -336,8 +336,6 @@ define(
     "vendor properties, url()); the entry then looks different from what you meant, and "
     "positioned invisible images are a classic tracking trick.",
     fix="Keep to simple colours, fonts, margins and alignment, or drop the style attribute.",
-    bad='<summary type="html">&lt;img style="position:absolute" src="t.gif"&gt;</summary>',
-    good='<summary type="html">&lt;span style="color: red"&gt;Hi&lt;/span&gt;</summary>',
 )
 define(
     "NotHtml",
@@ -346,8 +344,6 @@ define(
     parents=["Warning"],
     why="Readers render this text as HTML; broken markup can swallow the rest of the entry.",
     fix="Close every tag, and escape a literal `<` as &amp;lt;.",
-    bad='<summary type="html">&amp;lt;a</summary>',
-    good='<summary type="html">&amp;lt;a href="/x"&amp;gt;x&amp;lt;/a&amp;gt;</summary>',
 )
 define(
     "UnknownNamespace",
@@ -356,6 +352,4 @@ define(
     parents=["Warning"],
     why="Elements in namespaces readers do not know are ignored or stripped.",
     fix="Check the namespace URI for typos, or remove the elements.",
-    bad='<div xmlns="http://www.w3.org/1999/xhtml"><b xmlns="http://example.com/b">x</b></div>',
-    good='<div xmlns="http://www.w3.org/1999/xhtml"><b>x</b></div>',
 )

@@ -6,7 +6,8 @@ shared ones such as NotBlank first), parents before children.
 
 from __future__ import annotations
 
-from feedtool.validate.codes import CODES, Kind, define
+from feedtool.validate.codes import CODES, XML_FORMATS, Kind, define
+from feedtool.validate.report import FeedFormat
 
 # (name, kind, parents, message, why it matters, how to fix)
 VOCABULARY: tuple[tuple[str, Kind, tuple[str, ...], str, str, str], ...] = (
@@ -913,321 +914,52 @@ VOCABULARY: tuple[tuple[str, Kind, tuple[str, ...], str, str, str], ...] = (
 )
 
 
-# A minimal bad and good example for each code, shown by `feedtool validate --explain`.
-EXAMPLES: dict[str, tuple[str, str]] = {
-    "InvalidInteger": (
-        "<sy:updateFrequency>1.5</sy:updateFrequency>",
-        "<sy:updateFrequency>2</sy:updateFrequency>",
-    ),
-    "InvalidURIAttribute": (
-        '<enclosure url="a b.mp3" …/>',
-        '<enclosure url="https://example.com/a%20b.mp3" …/>',
-    ),
-    "InvalidContact": ("<author>Ann Example</author>", "<author>ann@example.com (Ann Example)</author>"),
-    "InvalidRFC2822Date": (
-        "<pubDate>2024-05-01T12:00:00Z</pubDate>",
-        "<pubDate>Wed, 01 May 2024 12:00:00 GMT</pubDate>",
-    ),
-    "ContainsRelRef": (
-        '<description>&lt;img src="/a.png"&gt;</description>',
-        '<description>&lt;img src="https://example.com/a.png"&gt;</description>',
-    ),
-    "NotBlank": ("<title></title>", "<title>Release notes for 2.0</title>"),
-    "DuplicateValue": (
-        "<guid>https://example.com/1</guid> in two items",
-        "<guid>https://example.com/1</guid> and <guid>https://example.com/2</guid>",
-    ),
-    "MissingTitle": (
-        "<channel><link>…</link><description>…</description></channel>",
-        "<channel><title>Example</title><link>…</link><description>…</description></channel>",
-    ),
-    "MissingLink": (
-        "<channel><title>Example</title><description>…</description></channel>",
-        "<channel><title>Example</title><link>https://example.com/</link><description>…</description></channel>",
-    ),
-    "MissingDescription": (
-        "<channel><title>Example</title><link>…</link></channel>",
-        "<channel><title>Example</title><link>…</link><description>News from Example</description></channel>",
-    ),
-    "ItemMustContainTitleOrDescription": (
-        "<item><link>https://example.com/1</link></item>",
-        "<item><title>Hello</title><link>https://example.com/1</link></item>",
-    ),
-    "MissingGuid": (
-        "<item><title>Hello</title></item>",
-        "<item><title>Hello</title><guid>https://example.com/1</guid></item>",
-    ),
-    "MissingAtomSelfLink": (
-        "<channel><title>…</title>…</channel>",
-        '<atom:link href="https://example.com/feed.xml" rel="self" type="application/rss+xml"/>',
-    ),
-    "SelfDoesntMatchLocation": (
-        'served at https://example.com/feed.xml: <atom:link rel="self" href="https://old.example.com/rss"/>',
-        'served at https://example.com/feed.xml: <atom:link rel="self" href="https://example.com/feed.xml"/>',
-    ),
-    "UnexpectedAttribute": ('<guid isPermalink="false">42-a</guid>', '<guid isPermaLink="false">42-a</guid>'),
-    "UnexpectedText": (
-        "<channel><title>T</title> stray words <link>…</link></channel>",
-        "<channel><title>T</title><link>…</link></channel>",
-    ),
-    "MisplacedItem": ("<item>…</item><category>News</category>", "<category>News</category><item>…</item>"),
-    "AvoidTextInput": ("<textInput>…</textInput>", "(no textInput; link to a search page from your site)"),
-    "InvalidRSSVersion": ('<rss version="2">', '<rss version="2.0">'),
-    "DuplicateSemantics": ("<language>en</language><dc:language>en</dc:language>", "<language>en</language>"),
-    "DuplicateItemSemantics": (
-        "<pubDate>Wed, 01 May 2024 12:00:00 GMT</pubDate><dc:date>2024-05-01T12:00:00Z</dc:date>",
-        "<pubDate>Wed, 01 May 2024 12:00:00 GMT</pubDate>",
-    ),
-    "DuplicateDescriptionSemantics": (
-        "<description>Hi</description><atom:content>Hi</atom:content>",
-        "<description>Hi</description>",
-    ),
-    "ReservedPrefix": ('xmlns:dc="https://example.com/my-ns"', 'xmlns:my="https://example.com/my-ns"'),
-    "BadCharacters": ("<title>CafÃ©</title>", "<title>Café</title>"),
-    "InvalidPositiveInteger": ("<ttl>-5</ttl>", "<ttl>60</ttl>"),
-    "InvalidNonNegativeInteger": (
-        "<slash:comments>-1</slash:comments>",
-        "<slash:comments>0</slash:comments>",
-    ),
-    "UseZeroForUnknown": ('<enclosure length="-1" …/>', '<enclosure length="0" …/>'),
-    "InvalidHour": ("<hour>25</hour>", "<hour>1</hour>"),
-    "InvalidDay": ("<day>sunday</day>", "<day>Sunday</day>"),
-    "UseZeroForMidnight": ("<hour>24</hour>", "<hour>0</hour>"),
-    "InvalidBooleanAttribute": ('<guid isPermaLink="no">…</guid>', '<guid isPermaLink="false">…</guid>'),
-    "InvalidIntegerAttribute": ('<enclosure length="1.5MB" …/>', '<enclosure length="1572864" …/>'),
-    "InvalidURLAttribute": (
-        '<enclosure url="episode1.mp3" …/>',
-        '<enclosure url="https://example.com/episode1.mp3" …/>',
-    ),
-    "InvalidMIMEAttribute": ('<enclosure type="mp3" …/>', '<enclosure type="audio/mpeg" …/>'),
-    "InvalidMIMEType": ('type="html"', 'type="text/html"'),
-    "InvalidHeight": ("<height>600</height>", "<height>31</height>"),
-    "InvalidWidth": ("<width>300</width>", "<width>88</width>"),
-    "ImageLinkDoesntMatch": (
-        "channel link https://example.com/, image link https://example.org/",
-        "channel and image link both https://example.com/",
-    ),
-    "ImageTitleDoesntMatch": (
-        "channel title Example, image title Logo",
-        "channel and image title both Example",
-    ),
-    "ImageUrlFormat": ("<url>https://example.com/logo.tiff</url>", "<url>https://example.com/logo.png</url>"),
-    "EmailFormat": (
-        "<author>Ann Example, ann@example.com</author>",
-        "<author>ann@example.com (Ann Example)</author>",
-    ),
-    "MissingRealName": ("<author>ann@example.com</author>", "<author>ann@example.com (Ann Example)</author>"),
-    "InvalidAddrSpec": (
-        "<itunes:email>Ann &lt;ann@example.com&gt;</itunes:email>",
-        "<itunes:email>ann@example.com</itunes:email>",
-    ),
-    "NeedDescriptionBeforeContent": (
-        "<item><content:encoded>…</content:encoded></item>",
-        "<item><description>Summary</description><content:encoded>…</content:encoded></item>",
-    ),
-    "DuplicateEnclosure": (
-        '<enclosure url="a.mp3" …/><enclosure url="a.ogg" …/>',
-        '<enclosure url="https://example.com/a.mp3" …/>',
-    ),
-    "NotSufficientlyUnique": (
-        '<guid isPermaLink="false">42</guid>',
-        '<guid isPermaLink="false">example.com-post-42</guid>',
-    ),
-    "InvalidPermalink": (
-        "<guid>urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6</guid>",
-        '<guid isPermaLink="false">urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6</guid>',
-    ),
-    "InvalidHttpGUID": ("<guid>posts/1</guid>", "<guid>https://example.com/posts/1</guid>"),
-    "CharacterData": ("<title>&amp;&lt;a</title>", "<title>Tom &amp; Jerry</title>"),
-    "SlashDate": (
-        "<slash:comments>3</slash:comments> and no lastBuildDate",
-        "<lastBuildDate>Wed, 01 May 2024 12:00:00 GMT</lastBuildDate> in the channel",
-    ),
-    "NoBlink": ("<blink>https://example.com/</blink>", "(remove it)"),
-    "ProblematicalRFC822Date": (
-        "<pubDate>Wed, 01 May 24 12:00:00 GMT</pubDate>",
-        "<pubDate>Wed, 01 May 2024 12:00:00 GMT</pubDate>",
-    ),
-    "IncorrectDOW": (
-        "<pubDate>Mon, 01 May 2024 12:00:00 GMT</pubDate>",
-        "<pubDate>Wed, 01 May 2024 12:00:00 GMT</pubDate>",
-    ),
-    "ImplausibleDate": (
-        "<pubDate>Thu, 01 Jan 1970 00:00:00 GMT</pubDate>",
-        "<pubDate>Wed, 01 May 2024 12:00:00 GMT</pubDate>",
-    ),
-    "InvalidW3CDTFDate": ("<dc:date>May 1, 2024</dc:date>", "<dc:date>2024-05-01T12:00:00Z</dc:date>"),
-    "InvalidISO8601DateTime": (
-        "<ev:startdate>next Tuesday</ev:startdate>",
-        "<ev:startdate>2024-05-07T19:00:00</ev:startdate>",
-    ),
-    "InvalidRFC3339Date": ('thr:updated="2024-05-01"', 'thr:updated="2024-05-01T12:00:00Z"'),
-    "InvalidFullLink": ("<link>/about</link>", "<link>https://example.com/about</link>"),
-    "InvalidUriChar": (
-        "<link>https://example.com/my post</link>",
-        "<link>https://example.com/my%20post</link>",
-    ),
-    "UriNotIri": ("<link>https://example.com/café</link>", "<link>https://example.com/caf%C3%A9</link>"),
-    "InvalidIRI": ("<link>https://exa mple.com/</link>", "<link>https://example.com/</link>"),
-    "SchemeNotIANARegistered": ("<link>javascript:open()</link>", "<link>https://example.com/</link>"),
-    "InvalidTAG": ("<guid>tag:example.com:1</guid>", "<guid>tag:example.com,2024:1</guid>"),
-    "InvalidURN": ("<guid>urn:uuid</guid>", "<guid>urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6</guid>"),
-    "InvalidLanguage": ("<language>English</language>", "<language>en-us</language>"),
-    "InvalidTrueFalse": ("<itunes:explicit>yes</itunes:explicit>", "<itunes:explicit>true</itunes:explicit>"),
-    "InvalidYesNo": ("<itunes:complete>maybe</itunes:complete>", "<itunes:complete>yes</itunes:complete>"),
-    "InvalidYesNoClean": ("<itunes:block>Absolutely</itunes:block>", "<itunes:block>yes</itunes:block>"),
-    "InvalidFloat": ('<media:content bitrate="fast" …/>', '<media:content bitrate="128" …/>'),
-    "InvalidLatitude": ("<geo:lat>91.5</geo:lat>", "<geo:lat>48.85</geo:lat>"),
-    "InvalidLongitude": ("<geo:long>-188.2</geo:long>", "<geo:long>2.35</geo:long>"),
-    "InvalidDuration": (
-        "<itunes:duration>an hour</itunes:duration>",
-        "<itunes:duration>1:00:00</itunes:duration>",
-    ),
-    "InvalidCountryCode": (
-        '<media:restriction relationship="allow" type="country">XX</media:restriction>',
-        '<media:restriction relationship="allow" type="country">fr us</media:restriction>',
-    ),
-    "InvalidCommaSeparatedIntegers": (
-        "<slash:hit_parade>a,b</slash:hit_parade>",
-        "<slash:hit_parade>12,10,1</slash:hit_parade>",
-    ),
-    "InvalidUpdatePeriod": (
-        "<sy:updatePeriod>fortnightly</sy:updatePeriod>",
-        "<sy:updatePeriod>weekly</sy:updatePeriod>",
-    ),
-    "TooLong": (
-        "<itunes:summary>(5000 characters)</itunes:summary>",
-        "<itunes:summary>(at most 4000 characters)</itunes:summary>",
-    ),
-    "InvalidUUID": ("<id>urn:uuid:1234</id>", "<id>urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6</id>"),
-    "InvalidRDF": (
-        "<dc:creator>Joe <foaf:surname>Doe</foaf:surname></dc:creator>",
-        "<dc:creator>Joe Doe</dc:creator>",
-    ),
-    "ObsoleteWikiNamespace": (
-        'xmlns:wiki="http://www.usemod.com/cgi-bin/mb.pl?ModWiki"',
-        'xmlns:wiki="http://purl.org/rss/1.0/modules/wiki/"',
-    ),
-    "UndeterminableVocabulary": (
-        '<rdf:RDF xmlns:rdf="…"><channel …>',
-        '<rdf:RDF xmlns:rdf="…" xmlns="http://purl.org/rss/1.0/"><channel …>',
-    ),
-    "InvalidNamespace": (
-        '<Channel xmlns="http://purl.org/net/rss1.1">',
-        '<Channel xmlns="http://purl.org/net/rss1.1#">',
-    ),
-    "DeprecatedDTD": (
-        '<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" "http://my.netscape.com/publish/formats/rss-0.91.dtd">',
-        "(no DOCTYPE)",
-    ),
-    "InvalidDoctype": (
-        'the RSS 0.91 DOCTYPE on <rss version="2.0">',
-        '<rss version="2.0"> without a DOCTYPE',
-    ),
-    "AtomLinkNotEmpty": (
-        '<atom:link rel="self" href="https://example.com/feed.xml">https://example.com/feed.xml</atom:link>',
-        '<atom:link rel="self" href="https://example.com/feed.xml"/>',
-    ),
-    "MissingRecommendedAttribute": (
-        '<sx:history sequence="1"/>',
-        '<sx:history sequence="1" when="2024-05-01T12:00:00Z" by="ann"/>',
-    ),
-    "NotUTF8": (
-        '<?xml version="1.0" encoding="iso-8859-1"?> (a podcast)',
-        '<?xml version="1.0" encoding="utf-8"?>',
-    ),
-    "MissingItunesEmail": (
-        "(no itunes:owner)",
-        "<itunes:owner><itunes:email>ann@example.com</itunes:email></itunes:owner>",
-    ),
-    "MissingItunesElement": (
-        "a podcast channel without itunes:category",
-        '<itunes:category text="Technology"/>',
-    ),
-    "InvalidItunesCategory": ('<itunes:category text="Everything"/>', '<itunes:category text="Technology"/>'),
-    "ObsoleteItunesCategory": (
-        '<itunes:category text="Travel"/>',
-        '<itunes:category text="Society &amp; Culture">'
-        '<itunes:category text="Places &amp; Travel"/></itunes:category>',
-    ),
-    "InvalidItunesEpisodeType": (
-        "<itunes:episodeType>special</itunes:episodeType>",
-        "<itunes:episodeType>bonus</itunes:episodeType>",
-    ),
-    "InvalidItunesChannelType": ("<itunes:type>daily</itunes:type>", "<itunes:type>episodic</itunes:type>"),
-    "InvalidKeywords": (
-        "<itunes:keywords>salt pepper</itunes:keywords>",
-        "<itunes:keywords>salt, pepper</itunes:keywords>",
-    ),
-    "MediaRssNamespace": (
-        'xmlns:media="http://search.yahoo.com/mrss"',
-        'xmlns:media="http://search.yahoo.com/mrss/"',
-    ),
-    "MediaGroupWithoutAlternatives": (
-        '<media:group><media:content url="a.mp3"/></media:group>',
-        '<media:group><media:content url="a.mp3"/><media:content url="a.ogg"/></media:group>',
-    ),
-    "InvalidMediaTextType": (
-        '<media:title type="text/html">…</media:title>',
-        '<media:title type="html">…</media:title>',
-    ),
-    "InvalidMediaHash": (
-        "<media:hash>abc123</media:hash>",
-        '<media:hash algo="md5">dfdec888b72151965a34b4b59031290a</media:hash>',
-    ),
-    "InvalidCreditRole": (
-        '<media:credit role="Diva">Ann</media:credit>',
-        '<media:credit role="vocalist">Ann</media:credit>',
-    ),
-    "InvalidNPTTime": ('<media:thumbnail time="+17sec" …/>', '<media:thumbnail time="0:00:17" …/>'),
-    "InvalidMediaExpression": (
-        '<media:content expression="partial" …/>',
-        '<media:content expression="sample" …/>',
-    ),
-    "InvalidMediaMedium": ('<media:content medium="film" …/>', '<media:content medium="video" …/>'),
-    "InvalidMediaRestriction": (
-        '<media:restriction relationship="allow">bogus</media:restriction>',
-        '<media:restriction relationship="allow">all</media:restriction>',
-    ),
-    "InvalidMediaRestrictionRel": (
-        '<media:restriction relationship="maybe">all</media:restriction>',
-        '<media:restriction relationship="deny">all</media:restriction>',
-    ),
-    "InvalidMediaRestrictionType": (
-        '<media:restriction relationship="allow" type="planet">earth</media:restriction>',
-        '<media:restriction relationship="allow" type="country">fr</media:restriction>',
-    ),
-    "InvalidMediaRating": (
-        '<media:rating scheme="urn:v-chip">pg-13</media:rating>',
-        '<media:rating scheme="urn:mpaa">pg-13</media:rating>',
-    ),
-    "ContainsUndeclaredHTML": (
-        "<media:text>A &lt;b&gt;good&lt;/b&gt; film</media:text>",
-        '<media:text type="html">A &lt;b&gt;good&lt;/b&gt; film</media:text>',
-    ),
-    "InvalidAccessRestrictionRel": (
-        '<access:restriction relationship="Noncommercial"/>',
-        '<access:restriction relationship="deny"/>',
-    ),
-    "NoThrWhen": (
-        '<link rel="replies" thr:when="yesterday" …/>',
-        '<link rel="replies" thr:updated="2024-05-01T12:00:00Z" …/>',
-    ),
-    "InvalidCoord": (
-        "<georss:point>45.256, -110.45</georss:point>",
-        "<georss:point>45.256 -110.45</georss:point>",
-    ),
-    "InvalidCoordList": (
-        "<georss:line>45.256 -110.45 46.46</georss:line>",
-        "<georss:line>45.256 -110.45 46.46 -109.48</georss:line>",
-    ),
-    "CommentRSS": ("<wfw:commentRSS>…</wfw:commentRSS>", "<wfw:commentRss>…</wfw:commentRss>"),
-}
+# Codes only RSS 2.0/0.9x feeds can have (the rest apply wherever their elements appear).
+RSS_ONLY = frozenset(
+    [
+        "ItemMustContainTitleOrDescription",
+        "MissingGuid",
+        "InvalidHttpGUID",
+        "InvalidPermalink",
+        "NotSufficientlyUnique",
+        "DuplicateEnclosure",
+        "UseZeroForUnknown",
+        "InvalidRSSVersion",
+        "InvalidDoctype",
+        "DeprecatedDTD",
+        "MissingAtomSelfLink",
+        "InvalidWidth",
+        "InvalidHeight",
+        "ImageUrlFormat",
+        "ImageTitleDoesntMatch",
+        "ImageLinkDoesntMatch",
+        "AvoidTextInput",
+        "InvalidHour",
+        "UseZeroForMidnight",
+        "InvalidDay",
+        "MisplacedItem",
+        "DuplicateSemantics",
+        "DuplicateItemSemantics",
+        "NeedDescriptionBeforeContent",
+        "SlashDate",
+        "NoBlink",
+        "EmailFormat",
+        "MissingRealName",
+        "InvalidContact",
+        "InvalidRFC2822Date",
+        "ProblematicalRFC822Date",
+        "IncorrectDOW",
+        "InvalidBooleanAttribute",
+    ]
+)
+RSS1_ONLY = frozenset(("InvalidRDF",))
 
 
 def ensure_defined() -> None:
     """Register every code of the vocabulary that no other module has registered yet."""
     for name, kind, parents, message, why, fix in VOCABULARY:
         if name not in CODES:
-            bad, good = EXAMPLES.get(name, ("", ""))
-            define(name, kind, message, parents=parents, why=why, fix=fix, bad=bad, good=good)
+            formats: tuple[FeedFormat, ...] = (
+                ("rss",) if name in RSS_ONLY else ("rss1",) if name in RSS1_ONLY else XML_FORMATS
+            )
+            define(name, kind, message, parents=parents, why=why, fix=fix, formats=formats)

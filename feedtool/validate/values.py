@@ -270,7 +270,7 @@ def check_uri(value: str, *, full: bool = False, iri: bool = False) -> str | Non
         return "InvalidFullLink" if full else "InvalidLink"
     if scheme in ("http", "https", "ftp"):
         if not _HOST_AFTER_SCHEME.match(value):
-            return "InvalidFullLink" if full else "InvalidLink"
+            return "InvalidFullLink" if full else "InvalidIRI" if iri else "InvalidLink"
         return None
     if scheme and scheme.isalpha() and scheme not in IANA_SCHEMES:
         return "SchemeNotIANARegistered"

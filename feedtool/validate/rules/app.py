@@ -102,8 +102,7 @@ define(
     why="APP clients match media ranges literally; quality values and other parameters "
     "are ignored or make the range unrecognisable.",
     fix="Drop the parameter (only type=entry on application/atom+xml has a meaning).",
-    bad="<accept>image/png;q=0.5</accept>",
-    good="<accept>image/png</accept>",
+    formats=("atom",),
 )
 define(
     "ConflictingCatAttr",
@@ -112,8 +111,7 @@ define(
     parents=["Error"],
     why="With href the categories live in another document; fixed and scheme belong there.",
     fix="Remove fixed and scheme, or list the categories inline without href.",
-    bad='<app:categories href="https://example.com/cats" fixed="yes"/>',
-    good='<app:categories href="https://example.com/cats"/>',
+    formats=("atom",),
 )
 define(
     "ConflictingCatChildren",
@@ -122,8 +120,7 @@ define(
     parents=["Error"],
     why="Clients take the categories from the href document and ignore the inline ones.",
     fix="Either keep href, or list the categories inline without it.",
-    bad='<app:categories href="https://example.com/cats"><atom:category term="a"/></app:categories>',
-    good='<app:categories fixed="yes"><atom:category term="a"/></app:categories>',
+    formats=("atom",),
 )
 define(
     "QuestionableUsage",
@@ -132,6 +129,5 @@ define(
     parents=["Warning"],
     why="Clients ignore it; it usually means the element was meant for another place.",
     fix="Move the element where it means something, or remove it.",
-    bad='<app:collection href="…"><atom:title>Blog</atom:title><atom:id>urn:x</atom:id></app:collection>',
-    good='<app:collection href="…"><atom:title>Blog</atom:title></app:collection>',
+    formats=("atom",),
 )

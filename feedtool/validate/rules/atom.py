@@ -657,8 +657,6 @@ define(
     parents=["MissingAttribute"],
     why="A link without href points nowhere; readers drop it.",
     fix="Add href with the URL the link points to.",
-    bad='<link rel="alternate"/>',
-    good='<link rel="alternate" href="https://example.com/"/>',
 )
 define(
     "MissingContentOrAlternate",
@@ -667,8 +665,7 @@ define(
     parents=["MissingElement"],
     why="RFC 4287 requires one of the two: otherwise readers have nothing to show or to open.",
     fix='Add <content> with the text, or a <link rel="alternate" href="…"/> to the page.',
-    bad="<entry><id>…</id><title>…</title><updated>…</updated></entry>",
-    good='<entry>…<link href="https://example.com/post"/></entry>',
+    formats=("atom",),
 )
 define(
     "MissingTextualContent",
@@ -677,8 +674,7 @@ define(
     parents=["Warning"],
     why="Readers show the summary or the content; without either an entry is only a title.",
     fix="Add a <summary> or a <content>.",
-    bad="<entry>…<title>Post</title>…</entry>",
-    good="<entry>…<title>Post</title><summary>What the post says.</summary></entry>",
+    formats=("atom",),
 )
 define(
     "MissingSummary",
@@ -688,8 +684,7 @@ define(
     why="Content given by src, or in a binary media type, cannot be shown as text, so RFC "
     "4287 requires a summary readers can show.",
     fix="Add a <summary> describing the content.",
-    bad='<entry>…<content src="https://example.com/a.mp3" type="audio/mpeg"/></entry>',
-    good='<entry>…<summary>An episode.</summary><content src="…" type="audio/mpeg"/></entry>',
+    formats=("atom",),
 )
 define(
     "MissingSourceElement",
@@ -699,6 +694,7 @@ define(
     why="A source element says where a copied entry came from; without id, title and "
     "updated, readers cannot identify that feed.",
     fix="Copy id, title and updated from the original feed into <source>.",
+    formats=("atom",),
 )
 define(
     "MissingXhtmlDiv",
@@ -708,8 +704,7 @@ define(
     why='RFC 4287 wraps XHTML text in one <div xmlns="http://www.w3.org/1999/xhtml">, '
     "which readers remove before display.",
     fix="Wrap the markup in one XHTML div.",
-    bad='<summary type="xhtml"><p>Hi</p></summary>',
-    good='<summary type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>Hi</p></div></summary>',
+    formats=("atom",),
 )
 define(
     "InvalidTextType",
@@ -718,8 +713,7 @@ define(
     parents=["InvalidValue"],
     why="Readers only know these three ways of carrying text.",
     fix='Use type="text", type="html" (escaped HTML) or type="xhtml" (inline XHTML).',
-    bad='<title type="text/plain">Hi</title>',
-    good='<title type="text">Hi</title>',
+    formats=("atom",),
 )
 define(
     "NotInline",
@@ -728,8 +722,7 @@ define(
     parents=["Warning"],
     why="Readers expect XHTML elements here; escaped markup is shown as literal tags.",
     fix='Either use type="html" for escaped HTML, or write real XHTML elements in a div.',
-    bad='<content type="xhtml">&lt;p&gt;Hi&lt;/p&gt;</content>',
-    good='<content type="html">&lt;p&gt;Hi&lt;/p&gt;</content>',
+    formats=("atom",),
 )
 define(
     "NotEscaped",
@@ -738,8 +731,7 @@ define(
     parents=["InvalidValue"],
     why="Elements in escaped-HTML content are not part of the text readers show.",
     fix='Escape the markup (&lt;p&gt;), or use type="xhtml" with a div.',
-    bad='<content type="text/html"><p>Hi</p></content>',
-    good='<content type="html">&lt;p&gt;Hi&lt;/p&gt;</content>',
+    formats=("atom",),
 )
 define(
     "HtmlFragment",
@@ -748,8 +740,7 @@ define(
     parents=["Warning"],
     why='A media type names a whole document; readers treat type="html" as the fragment an entry is.',
     fix='Write type="html".',
-    bad='<content type="text/html">Some &lt;b&gt;bold&lt;/b&gt;</content>',
-    good='<content type="html">Some &lt;b&gt;bold&lt;/b&gt;</content>',
+    formats=("atom",),
 )
 define(
     "ContainsUndeclaredHTML",
@@ -758,8 +749,7 @@ define(
     parents=["ContainsHTML"],
     why='Without type="html" readers show the markup as literal text.',
     fix='Add type="html" (and keep the markup escaped), or remove the markup.',
-    bad="<title>&lt;b&gt;Big&lt;/b&gt; news</title>",
-    good='<title type="html">&lt;b&gt;Big&lt;/b&gt; news</title>',
+    formats=("atom",),
 )
 define(
     "UnregisteredAtomLinkRel",
@@ -769,8 +759,6 @@ define(
     why="Readers only act on registered relations; others are ignored or misread.",
     fix="Use a registered relation (alternate, related, self, enclosure, via, …) or a full "
     "URI as the relation.",
-    bad='<link rel="shorturl" href="…"/>',
-    good='<link rel="alternate" href="…"/>',
 )
 define(
     "DuplicateAtomLink",
@@ -779,8 +767,7 @@ define(
     parents=["Error"],
     why="RFC 4287 allows one alternate link per type and language; readers pick one at random.",
     fix="Remove the extra link, or give it a different type or hreflang.",
-    bad='<link href="/a"/><link href="/b"/>',
-    good='<link href="/a"/>',
+    formats=("atom",),
 )
 define(
     "FeedHistoryRelInEntry",
@@ -789,6 +776,7 @@ define(
     parents=["Warning"],
     why="first/next/previous/last page through a feed (RFC 5005); in an entry readers ignore them.",
     fix="Move the link to the feed element.",
+    formats=("atom",),
 )
 define(
     "RelativeSelf",
@@ -798,8 +786,6 @@ define(
     why="A self link is used away from the feed (hubs, subscription lists), where a "
     "relative address means nothing.",
     fix="Write the full URL the feed is served at.",
-    bad='<link rel="self" href="feed.xml"/>',
-    good='<link rel="self" href="https://example.com/feed.xml"/>',
 )
 define(
     "AttrNotBlank",
@@ -817,8 +803,6 @@ define(
     why="Identifiers, dates and URIs are compared as exact strings; the whitespace makes "
     "them different values.",
     fix="Remove the spaces and line breaks inside the element.",
-    bad="<id>\n  urn:uuid:…\n</id>",
-    good="<id>urn:uuid:…</id>",
 )
 define(
     "NonCanonicalURI",
@@ -828,8 +812,6 @@ define(
     why="Readers compare ids as strings; http://Example.com:80/a and http://example.com/a "
     "are the same page but different ids.",
     fix="Lower-case the scheme and host, drop the default port, and avoid needless percent-encoding.",
-    bad="<id>HTTP://Example.com:80/a</id>",
-    good="<id>http://example.com/a</id>",
 )
 define(
     "DuplicateEntries",
@@ -838,6 +820,7 @@ define(
     parents=["Warning"],
     why="Readers treat entries with the same id as one; only one of them is shown.",
     fix="Give every entry its own id (ids never change once published).",
+    formats=("atom",),
 )
 define(
     "NotBase64",
@@ -846,6 +829,7 @@ define(
     parents=["InvalidValue"],
     why="RFC 4287 carries binary content base64-encoded; readers cannot decode anything else.",
     fix="Base64-encode the content, or link to it with src.",
+    formats=("atom",),
 )
 define(
     "AvoidNamespacePrefix",
@@ -854,8 +838,6 @@ define(
     parents=["Warning"],
     why="Some readers match element names literally and miss prefixed Atom or XHTML elements.",
     fix='Declare the namespace as the default (xmlns="…") and drop the prefix.',
-    bad='<a:feed xmlns:a="http://www.w3.org/2005/Atom">',
-    good='<feed xmlns="http://www.w3.org/2005/Atom">',
 )
 define(
     "ObsoleteNamespace",
@@ -864,6 +846,7 @@ define(
     parents=["Error"],
     why="Atom 0.3 was a draft; readers treat it as an unknown format or guess.",
     fix='Move to Atom 1.0: xmlns="http://www.w3.org/2005/Atom" and its element names.',
+    formats=("atom",),
 )
 define(
     "InvalidUUID",
@@ -872,8 +855,6 @@ define(
     parents=["InvalidValue"],
     why="A urn:uuid must be 32 hexadecimal digits in the 8-4-4-4-12 pattern.",
     fix="Generate ids with a UUID library.",
-    bad="<id>urn:uuid:1234</id>",
-    good="<id>urn:uuid:60a76c80-d399-11d9-b93c-0003939e0af6</id>",
 )
 define(
     "DuplicateIds",
@@ -882,6 +863,7 @@ define(
     parents=["Error"],
     why="Readers keep one entry per id, so all but one of these entries disappear.",
     fix="Give every entry its own, permanent id.",
+    formats=("atom",),
 )
 define(
     "DuplicateUpdated",
@@ -891,6 +873,7 @@ define(
     why="Readers use updated to tell new versions of entries apart and to sort them; "
     "identical dates often mean the feed generator stamps every entry with one time.",
     fix="Give each entry the time it was last changed.",
+    formats=("atom",),
 )
 
 
@@ -907,6 +890,5 @@ define(
     parents=["Warning"],
     why="Without type, readers must fetch the content to learn whether they can show it.",
     fix="Add type with the media type of the linked content.",
-    bad='<content src="https://example.com/a.mp3"/>',
-    good='<content src="https://example.com/a.mp3" type="audio/mpeg"/>',
+    formats=("atom",),
 )

@@ -196,8 +196,6 @@ define(
     why="FeedSync ids and authors are URN name strings; other characters break the "
     "synchronisation of copies.",
     fix="Use letters, digits and ()+,-.:=@;$_!*' or %-escapes only.",
-    bad='<sx:history sequence="1" by="Ann Smith"/>',
-    good='<sx:history sequence="1" by="ann.smith"/>',
 )
 define(
     "IntegerOverflow",
@@ -206,8 +204,6 @@ define(
     parents=["Error"],
     why="FeedSync counters are 32-bit integers; larger values overflow in readers.",
     fix="Keep the counter below 2147483648.",
-    bad='<sx:sync id="a" updates="2147483648">',
-    good='<sx:sync id="a" updates="3">',
 )
 define(
     "SinceAfterUntil",
@@ -216,8 +212,6 @@ define(
     parents=["Error"],
     why="The sharing window would be empty, so readers cannot tell which items it covers.",
     fix="Swap or correct the since and until dates.",
-    bad='<sx:sharing since="2024-05-02T00:00:00Z" until="2024-05-01T00:00:00Z">',
-    good='<sx:sharing since="2024-05-01T00:00:00Z" until="2024-05-02T00:00:00Z">',
 )
 define(
     "InvalidSseType",
@@ -226,8 +220,6 @@ define(
     parents=["Error"],
     why="Readers decide how to merge the related feed from its type.",
     fix='Write type="complete" or type="aggregated" (lower case).',
-    bad='<sx:related link="https://example.com/all.xml" type="Complete"/>',
-    good='<sx:related link="https://example.com/all.xml" type="complete"/>',
 )
 define(
     "MissingByAndWhenAttrs",
@@ -236,8 +228,6 @@ define(
     parents=["Error"],
     why="A FeedSync history entry without author and time cannot be ordered against others.",
     fix="Add when (an RFC 3339 date) and by (who made the change).",
-    bad='<sx:history sequence="1"/>',
-    good='<sx:history sequence="1" when="2024-05-01T12:00:00Z" by="ann"/>',
 )
 define(
     "FeedRelInCompleteFeed",
@@ -247,8 +237,7 @@ define(
     why="A complete feed holds every entry; paging links make readers fetch pages that "
     "should not exist (RFC 5005).",
     fix="Remove the paging links, or remove fh:complete.",
-    bad='<fh:complete/><link rel="next" href="page2.xml"/>',
-    good="<fh:complete/>",
+    formats=("atom",),
 )
 define(
     "CurrentNotSelfInCompleteFeed",
@@ -257,6 +246,7 @@ define(
     parents=["Error"],
     why="A complete feed is its own current version (RFC 5005).",
     fix="Point rel=current at the feed's own address, or drop it.",
+    formats=("atom",),
 )
 define(
     "MissingCurrentInArchive",
@@ -265,8 +255,7 @@ define(
     parents=["Warning"],
     why="Readers that land on an archive page need the way back to the live feed.",
     fix='Add <link rel="current" href="…"/> with the subscription address.',
-    bad="<fh:archive/>",
-    good='<fh:archive/><link rel="current" href="https://example.com/feed.xml"/>',
+    formats=("atom",),
 )
 define(
     "ArchiveIncomplete",
@@ -275,6 +264,7 @@ define(
     parents=["Warning"],
     why="Readers walk archives through these links; without them the history is cut off.",
     fix='Add <link rel="prev-archive" href="…"/> (and next-archive where there is one).',
+    formats=("atom",),
 )
 define(
     "LinkPastEnd",
@@ -283,6 +273,7 @@ define(
     parents=["Error"],
     why="Paging past the end sends readers in circles.",
     fix="Remove the link that points beyond the first or last page.",
+    formats=("atom",),
 )
 define(
     "InvalidMetaName",
@@ -291,8 +282,6 @@ define(
     parents=["InvalidValue"],
     why="Feed readers and search engines only honour the robots meta element in feeds.",
     fix='Write name="robots".',
-    bad='<meta xmlns="http://www.w3.org/1999/xhtml" name="author" content="Ann"/>',
-    good='<meta xmlns="http://www.w3.org/1999/xhtml" name="robots" content="noindex"/>',
 )
 define(
     "InvalidMetaContent",
@@ -301,6 +290,4 @@ define(
     parents=["InvalidValue"],
     why="Unknown or contradictory directives (index with noindex) are ignored by crawlers.",
     fix="Use index/noindex, follow/nofollow, noarchive…, each at most once, comma-separated.",
-    bad='<meta … name="robots" content="index,noindex"/>',
-    good='<meta … name="robots" content="noindex,follow"/>',
 )

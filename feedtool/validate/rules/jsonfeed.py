@@ -30,8 +30,7 @@ define(
     parents=["Error"],
     why="A JSON Feed is read with a JSON parser; one syntax error makes the whole feed unreadable.",
     fix="Fix the JSON at the given line and column (a missing comma or quote, a trailing comma).",
-    bad='{"version": "https://jsonfeed.org/version/1.1", "title": "x",}',
-    good='{"version": "https://jsonfeed.org/version/1.1", "title": "x", "items": []}',
+    formats=("json",),
 )
 define(
     "JsonFeedMissingMember",
@@ -40,8 +39,7 @@ define(
     parents=["Error"],
     why="JSON Feed requires this member; readers cannot show the feed or item without it.",
     fix="Add the member.",
-    bad='{"version": "https://jsonfeed.org/version/1.1", "items": []}',
-    good='{"version": "https://jsonfeed.org/version/1.1", "title": "My blog", "items": []}',
+    formats=("json",),
 )
 define(
     "JsonFeedInvalidType",
@@ -50,8 +48,7 @@ define(
     parents=["Error"],
     why="Readers expect each member to have the type the specification gives it.",
     fix="Write the value with the right JSON type.",
-    bad='"expired": "no"',
-    good='"expired": false',
+    formats=("json",),
 )
 define(
     "JsonFeedUnknownVersion",
@@ -60,8 +57,7 @@ define(
     parents=["Error"],
     why="Readers recognize a JSON Feed by its version URL.",
     fix=f'Write "version": "{CURRENT_VERSION}".',
-    bad='"version": "1.1"',
-    good=f'"version": "{CURRENT_VERSION}"',
+    formats=("json",),
 )
 define(
     "JsonFeedInvalidUrl",
@@ -70,8 +66,7 @@ define(
     parents=["Error"],
     why="Readers follow or fetch this URL.",
     fix="Write an absolute URL and percent-encode spaces and other characters URLs do not allow.",
-    bad='"url": "https://example.com/a b"',
-    good='"url": "https://example.com/a%20b"',
+    formats=("json",),
 )
 define(
     "JsonFeedRelativeUrl",
@@ -80,8 +75,7 @@ define(
     parents=["Warning"],
     why="A JSON Feed has no base URL; readers resolve relative URLs differently or not at all.",
     fix="Write the absolute URL.",
-    bad='"url": "/2024/hello"',
-    good='"url": "https://example.com/2024/hello"',
+    formats=("json",),
 )
 define(
     "JsonFeedInvalidDate",
@@ -90,8 +84,7 @@ define(
     parents=["Error"],
     why="Readers sort and show items by date; a date they cannot parse is dropped.",
     fix="Write the date like 2024-01-31T09:30:00Z or 2024-01-31T10:30:00+01:00.",
-    bad='"date_published": "31/01/2024"',
-    good='"date_published": "2024-01-31T09:30:00Z"',
+    formats=("json",),
 )
 define(
     "JsonFeedMissingContent",
@@ -100,8 +93,7 @@ define(
     parents=["JsonFeedMissingMember"],
     why="JSON Feed requires every item to carry its content in one of the two forms.",
     fix="Add content_html (HTML) or content_text (plain text).",
-    bad='{"id": "1", "title": "Hello"}',
-    good='{"id": "1", "content_text": "Hello"}',
+    formats=("json",),
 )
 define(
     "JsonFeedDuplicateId",
@@ -110,8 +102,7 @@ define(
     parents=["Error"],
     why="Readers tell items apart by id: items with the same id are merged or dropped.",
     fix="Give every item its own id that never changes.",
-    bad='"items": [{"id": "1", …}, {"id": "1", …}]',
-    good='"items": [{"id": "1", …}, {"id": "2", …}]',
+    formats=("json",),
 )
 define(
     "JsonFeedIdNotString",
@@ -121,8 +112,7 @@ define(
     why="JSON Feed ids are strings; readers that compare them as strings may see 1 and "
     '"1" as different items.',
     fix="Write the id in quotes.",
-    bad='"id": 42',
-    good='"id": "42"',
+    formats=("json",),
 )
 define(
     "JsonFeedEmptyAuthor",
@@ -131,8 +121,7 @@ define(
     parents=["Error"],
     why="An author object says nothing without one of them.",
     fix="Give the author a name (and a url or avatar if you have one).",
-    bad='"authors": [{}]',
-    good='"authors": [{"name": "Ann Example"}]',
+    formats=("json",),
 )
 define(
     "JsonFeedDeprecatedAuthor",
@@ -141,8 +130,7 @@ define(
     parents=["Warning"],
     why="JSON Feed 1.1 readers look for authors; author is kept only for old readers.",
     fix="Add an authors array (you may keep author beside it for 1.0 readers).",
-    bad='"author": {"name": "Ann"}',
-    good='"authors": [{"name": "Ann"}]',
+    formats=("json",),
 )
 define(
     "JsonFeedUnknownMember",
@@ -151,8 +139,7 @@ define(
     parents=["Warning"],
     why="Readers ignore members they do not know, so a misspelled member is silently lost.",
     fix="Fix the spelling, or prefix your own members with an underscore (_myapp).",
-    bad='"titel": "Hello"',
-    good='"title": "Hello"',
+    formats=("json",),
 )
 
 Json = Any  # a decoded JSON value
