@@ -32,6 +32,10 @@ class Code:
     why: str = ""
     fix: str = ""
     formats: tuple[FeedFormat, ...] = XML_FORMATS
+    # What goes wrong and what is right, in words, for codes no feed document can show (a
+    # server's answer, a rule's own failure); other codes have example feeds in examples.py.
+    bad: str = ""
+    good: str = ""
 
     @property
     def severity(self) -> Severity:
@@ -52,12 +56,15 @@ def define(
     why: str = "",
     fix: str = "",
     formats: Iterable[FeedFormat] = XML_FORMATS,
+    bad: str = "",
+    good: str = "",
 ) -> Code:
     """Register a code (or return the same code registered by another module).
 
     Parents must be defined first; the severity root (Error, Warning, Info) is implied.
     `formats` are the formats whose feeds may have the problem. Its bad and good example
-    documents go in examples.py.
+    feeds go in examples.py; `bad` and `good` describe them in words only for codes that no
+    feed can show (HTTP answers).
     """
     parents = tuple(parents)
     for parent in parents:
@@ -70,7 +77,7 @@ def define(
         if (existing.kind, existing.parents) != (kind, parents):
             raise ValueError(f"code {name} is defined twice, differently")
         return existing
-    code = Code(name, kind, parents, message, why, fix, tuple(formats))
+    code = Code(name, kind, parents, message, why, fix, tuple(formats), bad, good)
     CODES[name] = code
     return code
 
@@ -152,6 +159,8 @@ def explain(name: str) -> str:
     if pair is not None:
         for label, example in zip(("Bad", "Good"), pair, strict=True):
             lines += ["", f"{label}:{_circumstances(example)}", _indent(example.document.rstrip("\n"))]
+    elif code.bad:
+        lines += ["", "Bad:", _indent(code.bad), "", "Good:", _indent(code.good)]
     return "\n".join(lines)
 
 
@@ -169,9 +178,10 @@ def _indent(text: str) -> str:
 
 
 def explain_json(name: str) -> dict[str, object]:
-    """`--explain CODE --format json`: the explanation as one object; `bad` and `good` are
-    complete documents, `base` the address they are checked at, `bad_served_as`/`bad_saved_as`
-    the Content-Type and encoding when they are part of the problem."""
+    """`--explain CODE --format json`: the explanation as one object. `bad` and `good` are
+    complete feeds (`examples` is "feeds"), `base` the address they are checked at,
+    `bad_served_as`/`bad_saved_as` the Content-Type and encoding when they are part of the
+    problem; for codes no feed can show (`examples` is "words") they describe the case."""
     code = CODES[name]
     found: dict[str, object] = {
         "code": code.name,
@@ -183,14 +193,17 @@ def explain_json(name: str) -> dict[str, object]:
         "families": [p for p in code.parents if p in CODES],
     }
     pair = examples(name)
-    for label, example in zip(("bad", "good"), pair or (None, None), strict=True):
-        found[label] = example.document if example is not None else None
-        if example is not None:
-            found["base"] = example.location
-            if example.saved_as != "utf-8":
-                found[f"{label}_saved_as"] = example.saved_as
-            if example.served_as:
-                found[f"{label}_served_as"] = example.served_as
+    if pair is None:
+        found.update(examples="words" if code.bad else None, bad=code.bad or None, good=code.good or None)
+        return found
+    found["examples"] = "feeds"
+    for label, example in zip(("bad", "good"), pair, strict=True):
+        found[label] = example.document
+        found["base"] = example.location
+        if example.saved_as != "utf-8":
+            found[f"{label}_saved_as"] = example.saved_as
+        if example.served_as:
+            found[f"{label}_served_as"] = example.served_as
     return found
 
 

@@ -600,6 +600,8 @@ define(
     why="A rule met input it did not expect; the element may hide other problems.",
     fix="Report the feed to feedtool's maintainers; meanwhile check the element by hand.",
     formats=("atom", "rss", "rss1", "json"),
+    bad="(any input that makes a rule fail: a bug in feedtool)",
+    good="(the same input, checked completely once the bug is fixed)",
 )
 define(
     "UnexpectedContentType",

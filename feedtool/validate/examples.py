@@ -197,23 +197,16 @@ JSON_ITEM: Mapping[str, object] = {
     "url": "https://example.com/posts/1",
     "content_text": "What post 1 is about.",
 }
-_REMOVE = object()
+REMOVE = object()
 
 
 def json_feed(feed: Mapping[str, object] | None = None, item: Mapping[str, object] | None = None) -> Example:
     """A JSON Feed with one item; a member whose value is `REMOVE` is left out."""
-    members = {**JSON_FEED, **(feed or {})}
-    members.setdefault("items", [{**JSON_ITEM, **(item or {})}])
-    kept = {k: v for k, v in members.items() if v is not _REMOVE}
-    if isinstance(kept.get("items"), list):
-        kept["items"] = [
-            {k: v for k, v in i.items() if v is not _REMOVE} if isinstance(i, dict) else i
-            for i in kept["items"]
-        ]
+    items = [{k: v for k, v in {**JSON_ITEM, **(item or {})}.items() if v is not REMOVE}]
+    members = {"items": items, **JSON_FEED, **(feed or {})}
+    kept = {k: v for k, v in members.items() if v is not REMOVE}
+    kept["items"] = kept.pop("items")  # last, as feeds usually write it
     return Example(json.dumps(kept, indent=2, ensure_ascii=False) + "\n", location=JSON_URL)
-
-
-REMOVE = _REMOVE
 
 
 def app_service(collection: str = "") -> Example:
@@ -259,9 +252,11 @@ _EPISODE: Children = {
 }
 
 
-def podcast(channel: Children | None = None, item: Children | None = None, **kwargs: str) -> Example:
+def podcast(
+    channel: Children | None = None, item: Children | None = None, *, prolog: str = PROLOG
+) -> Example:
     """An RSS 2.0 podcast with the iTunes elements Apple asks for and one episode."""
-    return rss({**_PODCAST, **(channel or {})}, {**_EPISODE, **(item or {})}, **kwargs)
+    return rss({**_PODCAST, **(channel or {})}, {**_EPISODE, **(item or {})}, prolog=prolog)
 
 
 def after_items(example: Example, markup: str) -> Example:
