@@ -38,7 +38,9 @@ across elements (key it by your module's name). Tags may be wildcards: `{namespa
 every element of a namespace, `*` for every element. JSON documents go to functions
 registered with `@json_rule`, which receive the text (the engine decodes it as UTF-8 and
 reports a document that is not) and the context; roots no module claims (a misspelled
-namespace) go to `@unknown_root_rule` functions at the start tag.
+namespace) go to `@unknown_root_rule` functions at the start tag; namespace declarations
+(`xmlns:p="uri"`, used or not) go to `@declaration_rule` functions at the start tag of the
+element that declares them.
 
 Codes are shared: `define()` returns the existing code when another module defined the same
 name with the same kind and parents. `html.py` judges HTML for every format (`check_html`

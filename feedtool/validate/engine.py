@@ -26,6 +26,8 @@ from feedtool.validate.report import FeedFormat, Problem, Report
 
 Element = etree._Element
 RuleFn = Callable[[Element, "Context"], None]
+Declaration = tuple[str, str]  # (prefix, namespace URI); the prefix is "" for a default namespace
+DeclarationRuleFn = Callable[[Element, list[Declaration], "Context"], None]
 JsonRuleFn = Callable[[str, "Context"], None]
 T = TypeVar("T")
 
@@ -36,6 +38,7 @@ _ROOTS: dict[str, FeedFormat] = {}
 _STREAMED: set[str] = set()
 _JSON_RULES: list[JsonRuleFn] = []
 _UNKNOWN_ROOT_RULES: list[RuleFn] = []
+_DECLARATION_RULES: list[DeclarationRuleFn] = []
 
 
 def rule(*tags: str) -> Callable[[RuleFn], RuleFn]:
@@ -67,6 +70,16 @@ def unknown_root_rule(fn: RuleFn) -> RuleFn:
     recognizes; when no such rule reports anything, the root is reported as undefined.
     """
     _UNKNOWN_ROOT_RULES.append(fn)
+    return fn
+
+
+def declaration_rule(fn: DeclarationRuleFn) -> DeclarationRuleFn:
+    """Register a rule for namespace declarations (`xmlns:prefix="uri"`), used or not.
+
+    It is called at the start tag of each element that declares namespaces (its children
+    not parsed yet, the document's format known), with the (prefix, uri) pairs it declares.
+    """
+    _DECLARATION_RULES.append(fn)
     return fn
 
 
@@ -112,6 +125,9 @@ class Context:
         # Scratch space for rules that gather facts across elements (ids seen, …), one
         # key per rule module.
         self.state: dict[str, Any] = {}
+        # Lines of the source with a hexadecimal character reference (`&#x26;`): how the RSS
+        # Profile asks publishers to write `&` and `<` in plain text.
+        self.hex_reference_lines: set[int] = set()
         self._problems: list[Problem] = []
 
     def facts(self, owner: str, make: Callable[[], T]) -> T:
@@ -323,7 +339,7 @@ def _safe_parser(encoding: str | None, base_url: str | None) -> etree.XMLPullPar
     for candidate in dict.fromkeys(candidates):
         try:
             return etree.XMLPullParser(
-                events=("start", "end"),
+                events=("start", "end", "start-ns"),
                 resolve_entities=False,
                 no_network=True,
                 load_dtd=False,
@@ -419,7 +435,8 @@ _C1_IN_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
 
 class _ByteScan:
     """Byte-level findings made while streaming: text outside ASCII in a document that does
-    not say its encoding, and C1 control characters (the trace of mis-decoded windows-1252)."""
+    not say its encoding, C1 control characters (the trace of mis-decoded windows-1252), and
+    the lines with hexadecimal character references."""
 
     def __init__(self, ctx: Context, *, needs_ascii: bool, utf8: bool) -> None:
         self.ctx = ctx
@@ -439,7 +456,19 @@ class _ByteScan:
             if match:
                 self.check_c1 = False
                 self.ctx.report("BadCharacters", self.line + piece.count(b"\n", 0, match.start()))
+        reference = piece.find(b"&#x")
+        if reference >= 0:
+            self._note_hex_references(piece, reference)
         self.line += piece.count(b"\n")
+
+    def _note_hex_references(self, piece: bytes, reference: int) -> None:
+        lines = self.ctx.hex_reference_lines
+        line, counted = self.line, 0
+        while reference >= 0:
+            line += piece.count(b"\n", counted, reference)
+            counted = reference
+            lines.add(line)
+            reference = piece.find(b"&#x", reference + 3)
 
 
 class _Walker:
@@ -448,6 +477,7 @@ class _Walker:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.root: Element | None = None
+        self.declarations: list[Declaration] = []
 
     def walk(self, events: Iterable[tuple[str, Any]]) -> bool:
         ctx = self.ctx
@@ -457,22 +487,36 @@ class _Walker:
                     self.root = element
                     if not self._start_document(element):
                         return False
+                if self.declarations:
+                    for declared in _DECLARATION_RULES:
+                        try:
+                            declared(element, self.declarations, ctx)
+                        except Exception as e:  # as below: one rule's bug costs only its findings
+                            self._failed(declared, element, e)
+                    self.declarations = []
+                continue
+            if event == "start-ns":  # comes before the start tag of the element declaring it
+                prefix, uri = element
+                self.declarations.append((prefix or "", uri))
                 continue
             tag = element.tag
             for fn in _lookup(tag):
                 try:
                     fn(element, ctx)
                 except Exception as e:  # a rule's bug must not cost the user the other findings
-                    ctx.report(
-                        "ValidationFailure",
-                        element,
-                        element=name_of(element),
-                        rule=f"{fn.__module__}.{fn.__qualname__}",
-                        detail=f"{type(e).__name__}: {e}",
-                    )
+                    self._failed(fn, element, e)
             if tag in _STREAMED:
                 element.clear(keep_tail=True)
         return True
+
+    def _failed(self, fn: Callable[..., None], element: Element, error: Exception) -> None:
+        self.ctx.report(
+            "ValidationFailure",
+            element,
+            element=name_of(element),
+            rule=f"{fn.__module__}.{fn.__qualname__}",
+            detail=f"{type(error).__name__}: {error}",
+        )
 
     def _start_document(self, root_element: Element) -> bool:
         ctx = self.ctx

@@ -1148,6 +1148,59 @@ EXAMPLES: dict[str, tuple[Example, Example]] = {
             }
         ),
     ),
+    "EightDaysAWeek": (
+        rss(channel={"skip": "<skipDays>" + "<day>Saturday</day><day>Sunday</day>" * 4 + "</skipDays>"}),
+        rss(channel={"skip": "<skipDays><day>Saturday</day><day>Sunday</day></skipDays>"}),
+    ),
+    "NotEnoughHoursInTheDay": (
+        rss(
+            channel={
+                "skip": "<skipHours>" + "".join(f"<hour>{h % 24}</hour>" for h in range(25)) + "</skipHours>"
+            }
+        ),
+        rss(
+            channel={"skip": "<skipHours>" + "".join(f"<hour>{h}</hour>" for h in range(24)) + "</skipHours>"}
+        ),
+    ),
+    "NotInANamespace": (
+        rss(item={"x": '<x:rating xmlns:x="https://example.com/ns"><score>4</score></x:rating>'}),
+        rss(item={"x": '<x:rating xmlns:x="https://example.com/ns"><x:score>4</x:score></x:rating>'}),
+    ),
+    "UseOfExtensionAttr": (
+        rss(item={"title": '<title x:mood="glad" xmlns:x="https://example.com/ns">Post 1</title>'}),
+        rss(item={"x": '<x:mood xmlns:x="https://example.com/ns">glad</x:mood>'}),
+    ),
+    "UnknownHost": (
+        rss(channel={"editor": "<managingEditor>ann@newsroom (Ann Lee)</managingEditor>"}),
+        rss(channel={"editor": "<managingEditor>ann@newsroom.example.com (Ann Lee)</managingEditor>"}),
+    ),
+    "MisplacedXHTMLContent": (
+        rss(item={"xhtml": "<xhtml:div><xhtml:p>What post 1 is about.</xhtml:p></xhtml:div>"}),
+        rss(
+            item={
+                "xhtml": "<xhtml:body><xhtml:p>What post 1 is about.</xhtml:p></xhtml:body>",
+                "description": None,
+            }
+        ),
+    ),
+    "InvalidFloatUnit": (
+        rss(item={"geo": "<geo:lat>55.7</geo:lat><geo:long>12.5</geo:long><geo:alt>52 m</geo:alt>"}),
+        rss(item={"geo": "<geo:lat>55.7</geo:lat><geo:long>12.5</geo:long><geo:alt>52</geo:alt>"}),
+    ),
+    "CoordComma": (
+        rss(item={"geo": "<georss:point>45.256,-71.92</georss:point>"}),
+        rss(item={"geo": "<georss:point>45.256 -71.92</georss:point>"}),
+    ),
+    "UnsupportedItunesFormat": (
+        podcast(
+            item={"enclosure": '<enclosure url="https://example.com/1.ogg" length="12345" type="audio/ogg"/>'}
+        ),
+        podcast(),
+    ),
+    "DeprecatedMediaAdult": (
+        rss(item={"m": "<media:adult>false</media:adult>"}),
+        rss(item={"m": "<media:rating>nonadult</media:rating>"}),
+    ),
     "InvalidISO8601Date": (
         rss(item={"pubDate": None, "dc": "<dc:date>May 1, 2024</dc:date>"}),
         rss(item={"pubDate": None, "dc": "<dc:date>2024-05-01T12:00:00Z</dc:date>"}),

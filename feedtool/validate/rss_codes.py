@@ -870,6 +870,106 @@ VOCABULARY: tuple[tuple[str, Kind, tuple[str, ...], str, str, str], ...] = (
         "Readers show the markup literally.",
         'Add type="html" or remove the markup.',
     ),
+    # RSS 2.0 structure
+    (
+        "EightDaysAWeek",
+        "error",
+        ("Error",),
+        "skipDays lists more than seven days",
+        "A week has seven days; readers skip each day named once, so extra day elements are "
+        "repeats or typos.",
+        "Name each day to skip once.",
+    ),
+    (
+        "NotEnoughHoursInTheDay",
+        "error",
+        ("Error",),
+        "skipHours lists more than twenty-four hours",
+        "A day has twenty-four hours (0 to 23); extra hour elements are repeats or typos.",
+        "Name each hour to skip once, from 0 to 23.",
+    ),
+    (
+        "InvalidFormComponentName",
+        "error",
+        ("InvalidValue",),
+        "{element} must be a form field name (a letter, then letters, digits, : . _ -), not {value!r}",
+        "Readers build an HTML form from textInput and send the text under this name.",
+        "Start the name with a letter and use only letters, digits, colons, hyphens, periods "
+        "and underscores, such as q.",
+    ),
+    (
+        "NotInANamespace",
+        "error",
+        ("MissingNamespace",),
+        "{element} inside {parent} has no namespace",
+        "RSS 2.0 allows elements it does not define only in a namespace, also inside extension "
+        "elements; readers cannot tell what an element without one means.",
+        "Put the element in the extension's namespace (a prefix or xmlns on it).",
+    ),
+    (
+        "UseOfExtensionAttr",
+        "warning",
+        ("Warning",),
+        "{element} has the extension attribute {attribute}",
+        "The original RSS 2.0 specification allows extension elements, not attributes on its "
+        "own elements; some readers drop them. The RSS Advisory Board's specification allows "
+        "them.",
+        "Use an extension element instead, or say the feed follows the RSS Advisory Board's "
+        "specification: <docs>http://www.rssboard.org/rss-specification</docs>.",
+    ),
+    (
+        "UnknownHost",
+        "warning",
+        ("Warning",),
+        "{element} names a host that cannot exist on the Internet: {value!r}",
+        "Mail to the address cannot be delivered: the part after @ is not a domain name.",
+        "Write the full domain of the mail server, such as example.com.",
+    ),
+    (
+        "MisplacedXHTMLContent",
+        "warning",
+        ("Warning",),
+        "{element} is XHTML in {parent}, where readers do not look for content",
+        "Readers find XHTML content only in the elements made for it (xhtml:body in an RSS item, "
+        "content in Atom).",
+        "Move the markup into the item's description or content:encoded, or into an xhtml:body.",
+    ),
+    # geography
+    (
+        "InvalidFloatUnit",
+        "error",
+        ("InvalidValue",),
+        "{element} must be a number, with no unit, not {value!r}",
+        "Maps read the value as a plain number (an altitude in meters).",
+        "Write the number alone, such as 52.5 or -12.",
+    ),
+    (
+        "CoordComma",
+        "warning",
+        ("Warning",),
+        "{element} separates latitude and longitude with a comma: {value!r}",
+        "GeoRSS separates all coordinates with spaces; readers that split on spaces misread "
+        "comma-separated pairs.",
+        "Write each pair as `latitude longitude`, such as `45.256 -71.92`.",
+    ),
+    # iTunes and Media RSS
+    (
+        "UnsupportedItunesFormat",
+        "warning",
+        ("Warning",),
+        "Apple Podcasts does not play {value!r} files",
+        "Apple Podcasts accepts episodes as .m4a, .mp3, .mov, .mp4, .m4v, .pdf and .epub files; "
+        "it rejects others.",
+        "Publish the episode in a supported format, such as MP3 or AAC (.m4a).",
+    ),
+    (
+        "DeprecatedMediaAdult",
+        "warning",
+        ("Warning",),
+        "media:adult is replaced by media:rating",
+        "Media RSS dropped media:adult; readers look for media:rating.",
+        "Write <media:rating>adult</media:rating> or <media:rating>nonadult</media:rating>.",
+    ),
     # smaller modules
     (
         "InvalidCoord",
@@ -950,6 +1050,11 @@ RSS_ONLY = frozenset(
         "ProblematicalRFC822Date",
         "IncorrectDOW",
         "InvalidBooleanAttribute",
+        "EightDaysAWeek",
+        "NotEnoughHoursInTheDay",
+        "InvalidFormComponentName",
+        "UseOfExtensionAttr",
+        "NotInANamespace",
     ]
 )
 RSS1_ONLY = frozenset(("InvalidRDF",))

@@ -9,10 +9,12 @@ What is here (all pure functions of a string, no I/O):
   return an aware datetime for comparisons.
 - references: `check_uri` (InvalidUriChar, InvalidLink / InvalidFullLink, UriNotIri,
   InvalidTAG, InvalidURN, SchemeNotIANARegistered), `check_iri` (the same, IRIs allowed),
-  `is_absolute_uri`, `is_relative_ref`.
+  `check_http_url` (a downloadable http(s) URL: InvalidURLAttribute), `is_absolute_uri`,
+  `is_relative_ref`.
 - people: `check_email` (an `addr-spec`, optionally with a display name: InvalidContact) and
-  `check_addr_spec` (a bare address: InvalidAddrSpec), `has_real_name` (MissingRealName),
-  `contains_email` (an address somewhere in the text: EmailFormat).
+  `check_addr_spec` (a bare address: InvalidAddrSpec), both UnknownHost for a host that cannot
+  exist; `has_real_name` (MissingRealName), `contains_email` (an address somewhere in the text:
+  EmailFormat).
 - `check_mime_type` (InvalidMIMEType), `check_language` (InvalidLanguage),
   `check_integer` / `check_positive_integer` / `check_non_negative_integer`
   (InvalidInteger, InvalidPositiveInteger, InvalidNonNegativeInteger),
@@ -282,6 +284,20 @@ def check_iri(value: str, *, full: bool = False) -> str | None:
     return check_uri(value, full=full, iri=True)
 
 
+_HTTP_URL = re.compile(
+    r"https?://(?:\d{1,3}\.\d{1,3}\.\d{1,3}\.|(?:[A-Za-z0-9-]+\.)+)[A-Za-z0-9][A-Za-z0-9-]*(?::\d+)?(?:/|\Z)",
+    re.IGNORECASE,
+)
+
+
+def check_http_url(value: str) -> str | None:
+    """Check a URL readers download from directly (enclosures, podcast artwork): http or
+    https, a domain name or IP address, and valid URI characters (InvalidURLAttribute)."""
+    if _HTTP_URL.match(value) and not check_uri(value, full=True):
+        return None
+    return "InvalidURLAttribute"
+
+
 def is_absolute_uri(value: str) -> bool:
     """True when the reference carries its own scheme (`http:`, `mailto:`, `urn:`, ...)."""
     return _SCHEME.match(value.strip()) is not None
@@ -304,19 +320,36 @@ _ADDR_SPEC = re.compile(
 
 def check_addr_spec(value: str) -> str | None:
     """Check a bare e-mail address (Atom's email, itunes:email)."""
-    return None if _ADDR_SPEC.match(value) else "InvalidAddrSpec"
+    return check_address(value)
 
 
 _ADDRESS_AND_NAME = re.compile(_LOCAL_PART + r"@[a-zA-Z0-9.\-]+\.[a-zA-Z]{2,}(?: \([^()]*\))?\Z")
 
 
+# An address that is well formed but whose host cannot be a registered domain name: no dot
+# (an intranet name), an underscore, a one-letter top-level domain.
+_ADDRESS_SHAPE = re.compile(r"[\w.%+-]+@(?P<host>[A-Za-z][\w.-]+)\Z")
+
+
 def check_email(value: str) -> str | None:
-    """Check an RSS contact (author, managingEditor, webMaster): an address, maybe a name."""
+    """Check an RSS contact (author, managingEditor, webMaster): an address, maybe a name
+    (InvalidContact), on a host that can exist (UnknownHost)."""
     if _ADDRESS_AND_NAME.match(value):  # the usual `ann@example.com (Ann)`, without parsing
         return None
     addresses = getaddresses([value])
     address = addresses[0][1] if len(addresses) == 1 else value
-    return None if _ADDR_SPEC.match(address) else "InvalidContact"
+    return check_address(address, "InvalidContact")
+
+
+def check_address(address: str, invalid: str = "InvalidAddrSpec") -> str | None:
+    """Check a bare e-mail address: `invalid` when it is not one, UnknownHost when its host
+    cannot be a domain on the Internet."""
+    if _ADDR_SPEC.match(address):
+        return None
+    shape = _ADDRESS_SHAPE.match(address)
+    if shape is None:
+        return invalid
+    return None if shape["host"] == "localhost" else "UnknownHost"
 
 
 def contains_email(value: str) -> bool:

@@ -3,17 +3,24 @@ channel needs (category, explicit, language, owner e-mail)."""
 
 from __future__ import annotations
 
-import re
+from urllib.parse import urlsplit
 
 from feedtool.validate import rss_codes, values
 from feedtool.validate.engine import Context, Element, name_of, rule
 from feedtool.validate.namespaces import ITUNES, split, tag
-from feedtool.validate.rules.extensions import EXTERNAL_SPECS, Spec
+from feedtool.validate.rules.extensions import (
+    CHANNELS,
+    CHANNELS_AND_ITEMS,
+    EXTERNAL_SPECS,
+    ITEMS,
+    NEWER_THAN_W3C,
+    Spec,
+)
 from feedtool.validate.rules.rss import (
     ValueCheck,
     check_plain_text,
+    check_rfc822,
     no_check,
-    plain_text_problem,
     text_of,
     value_check,
 )
@@ -73,13 +80,14 @@ OBSOLETE_CATEGORIES = frozenset(
 
 def check_true_false(element: Element, ctx: Context, value: str) -> None:
     raw = "".join(element.itertext())
-    if raw not in ("true", "false"):
+    if raw.lower() not in ("true", "false"):
         ctx.report("InvalidTrueFalse", element, value=raw)
 
 
 def check_block(element: Element, ctx: Context, value: str) -> None:
-    if value.lower() not in ("yes", "no", "clean", "true", "false"):
-        ctx.report("InvalidYesNoClean", element, value=value)
+    raw = "".join(element.itertext())
+    if raw.lower() not in ("yes", "no", "clean"):
+        ctx.report("InvalidYesNoClean", element, value=raw)
 
 
 def check_yes_no(element: Element, ctx: Context, value: str) -> None:
@@ -107,9 +115,7 @@ def _limited(limit: int) -> ValueCheck:
     def check(element: Element, ctx: Context, value: str) -> None:
         if len(value) > limit:
             ctx.report("TooLong", element, detail=str(limit))
-        found = plain_text_problem(value)
-        if found:
-            ctx.report(found[0], element, value=found[1])
+        check_plain_text(element, ctx, value)
 
     return check
 
@@ -124,9 +130,10 @@ def check_image(element: Element, ctx: Context, value: str) -> None:
     href = element.get("href")
     if href is None:
         ctx.report("MissingAttribute", element, attribute="href")
-        return
-    if not re.match(r"https?://", href) or values.check_uri(href, full=True):
-        ctx.report("InvalidURLAttribute", element, attribute="href", value=href)  # fmt: skip
+    elif values.check_http_url(href):
+        ctx.report("InvalidURLAttribute", element, attribute="href", value=href)
+    if value:
+        ctx.report("UnexpectedText", element)
 
 
 def check_category(element: Element, ctx: Context, value: str) -> None:
@@ -153,8 +160,18 @@ def check_category(element: Element, ctx: Context, value: str) -> None:
             check_category(child, ctx, "")
 
 
+OWNER_CHILDREN = ("email", "name")
+
+
 def check_owner(element: Element, ctx: Context, value: str) -> None:
-    email = element.find(tag(split(element.tag)[0], "email"))
+    namespace = split(element.tag)[0]
+    for child in element:
+        if isinstance(child.tag, str) and child.tag not in (tag(namespace, name) for name in OWNER_CHILDREN):
+            ctx.report("UndefinedElement", child)
+    name = element.find(tag(namespace, "name"))
+    if name is not None:
+        _limited(255)(name, ctx, text_of(name))
+    email = element.find(tag(namespace, "email"))
     if email is None:
         ctx.report("MissingElement", element, element="itunes:email", parent=name_of(element))
         return
@@ -169,49 +186,63 @@ def check_new_feed_url(element: Element, ctx: Context, value: str) -> None:
         ctx.report(code, element, value=value)
 
 
-CATEGORY = tag(ITUNES, "category")
-CHANNEL_ONLY = frozenset({"channel"})
-ITEM_ONLY = frozenset({"item"})
-
 EXTERNAL_SPECS.update(
     {
-        tag(ITUNES, "author"): Spec(check_plain_text),
-        tag(ITUNES, "block"): Spec(check_block),
-        tag(ITUNES, "category"): Spec(check_category, repeatable=True, hosts=CHANNEL_ONLY),
-        tag(ITUNES, "complete"): Spec(check_yes_no, hosts=CHANNEL_ONLY),
-        tag(ITUNES, "explicit"): Spec(check_true_false),
-        tag(ITUNES, "image"): Spec(check_image),
-        tag(ITUNES, "keywords"): Spec(check_keywords),
-        tag(ITUNES, "new-feed-url"): Spec(check_new_feed_url, hosts=CHANNEL_ONLY),
-        tag(ITUNES, "owner"): Spec(check_owner, hosts=CHANNEL_ONLY),
-        tag(ITUNES, "subtitle"): Spec(_limited(255)),
-        tag(ITUNES, "summary"): Spec(_limited(4000)),
-        tag(ITUNES, "title"): Spec(check_plain_text),
-        tag(ITUNES, "type"): Spec(check_show_type, hosts=CHANNEL_ONLY),
-        tag(ITUNES, "duration"): Spec(check_duration, hosts=ITEM_ONLY),
-        tag(ITUNES, "episode"): Spec(check_positive, hosts=ITEM_ONLY),
-        tag(ITUNES, "season"): Spec(check_positive, hosts=ITEM_ONLY),
-        tag(ITUNES, "episodeType"): Spec(check_episode_type, hosts=ITEM_ONLY),
-        tag(ITUNES, "order"): Spec(check_positive, hosts=ITEM_ONLY),
-        tag(ITUNES, "isClosedCaptioned"): Spec(check_yes_no, hosts=ITEM_ONLY),
-        **{tag(ITUNES, name): Spec(no_check) for name in words("link name email applepodcastsverify")},
+        tag(ITUNES, "author"): Spec(_limited(255), CHANNELS_AND_ITEMS),
+        tag(ITUNES, "block"): Spec(check_block, CHANNELS_AND_ITEMS),
+        tag(ITUNES, "explicit"): Spec(check_true_false, CHANNELS_AND_ITEMS),
+        tag(ITUNES, "keywords"): Spec(check_keywords, CHANNELS_AND_ITEMS),
+        tag(ITUNES, "subtitle"): Spec(_limited(255), CHANNELS_AND_ITEMS),
+        tag(ITUNES, "summary"): Spec(_limited(4000), CHANNELS_AND_ITEMS),
+        tag(ITUNES, "image"): Spec(check_image, CHANNELS_AND_ITEMS, attributes=frozenset({"href"})),
+        tag(ITUNES, "owner"): Spec(check_owner, CHANNELS, content="elements"),
+        tag(ITUNES, "category"): Spec(
+            check_category, CHANNELS, CHANNELS, frozenset({"text"}), content="elements"
+        ),
+        tag(ITUNES, "pubDate"): Spec(check_rfc822, CHANNELS),
+        tag(ITUNES, "new-feed-url"): Spec(check_new_feed_url, CHANNELS),
+        tag(ITUNES, "type"): Spec(check_show_type, CHANNELS),
+        tag(ITUNES, "duration"): Spec(check_duration, ITEMS),
+        tag(ITUNES, "title"): Spec(no_check, ITEMS),
+        tag(ITUNES, "episode"): Spec(check_positive, ITEMS),
+        tag(ITUNES, "season"): Spec(check_positive, ITEMS),
+        tag(ITUNES, "episodeType"): Spec(check_episode_type, ITEMS),
     }
 )
+# Elements Apple's specification defines that the W3C validator does not know.
+NEWER = {
+    tag(ITUNES, "complete"): Spec(check_yes_no, CHANNELS),
+    tag(ITUNES, "applepodcastsverify"): Spec(no_check, CHANNELS),
+    tag(ITUNES, "order"): Spec(check_positive, ITEMS),
+    tag(ITUNES, "isClosedCaptioned"): Spec(check_yes_no, ITEMS),
+}
+EXTERNAL_SPECS.update(NEWER)
+NEWER_THAN_W3C.update(NEWER)
 
 # Apple's documentation once spelled the namespace with capitals; feeds still use it.
 ITUNES_CAPITALIZED = "http://www.itunes.com/DTDs/Podcast-1.0.dtd"
-EXTERNAL_SPECS.update(
-    {tag(ITUNES_CAPITALIZED, split(clark)[1]): spec for clark, spec in list(EXTERNAL_SPECS.items())
-     if clark.startswith("{" + ITUNES + "}")}
-)  # fmt: skip
 
 REQUIRED_IN_CHANNEL = (("category", "itunes:category"), ("explicit", "itunes:explicit"))
+# The file types Apple Podcasts accepts for episodes.
+SUPPORTED_FORMATS = frozenset(words("m4a mp3 mov mp4 m4v pdf epub"))
 
 
 @rule(f"{{{ITUNES}}}*", f"{{{ITUNES_CAPITALIZED}}}*")
 def note_podcast(element: Element, ctx: Context) -> None:
     """A feed using any iTunes element is a podcast, and gets the podcast checks."""
     ctx.state[__name__] = True
+
+
+@rule(tag("", "item"))
+def check_episode_format(item: Element, ctx: Context) -> None:
+    """A podcast's episodes must be in a format Apple Podcasts plays."""
+    if not ctx.state.get(__name__) or ctx.format != "rss":
+        return
+    for enclosure in item.iterchildren("enclosure"):
+        url = (enclosure.get("url") or "").strip()
+        name = urlsplit(url).path.rsplit("/", 1)[-1]
+        if "." in name and name.rsplit(".", 1)[1].lower() not in SUPPORTED_FORMATS:
+            ctx.report("UnsupportedItunesFormat", enclosure, value=name.rsplit(".", 1)[1])
 
 
 @rule(tag("", "channel"))

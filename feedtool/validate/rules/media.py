@@ -7,13 +7,23 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 
 from feedtool.validate import rss_codes, values
 from feedtool.validate.engine import Context, Element, name_of
 from feedtool.validate.html import check_html
-from feedtool.validate.namespaces import MEDIA, split, tag
-from feedtool.validate.rules.extensions import EXTERNAL_SPECS, Spec
-from feedtool.validate.rules.rss import plain_text_problem, text_of
+from feedtool.validate.namespaces import MEDIA, canonical_tag, split, tag
+from feedtool.validate.rules.extensions import (
+    ANY_HOST,
+    CHANNELS_AND_ITEMS,
+    EXTERNAL_SPECS,
+    ITEMS,
+    NEWER_THAN_W3C,
+    Spec,
+    check_extension_attributes,
+    w3c_profile,
+)
+from feedtool.validate.rules.rss import text_of, text_problem
 from feedtool.validate.values import words
 
 rss_codes.ensure_defined()
@@ -110,9 +120,9 @@ def check_text_construct(element: Element, ctx: Context, value: str) -> None:
         for finding in check_html(element.text or ""):
             ctx.report(finding.code, element, detail=finding.detail, value=finding.detail)  # fmt: skip
         return
-    found = plain_text_problem(element.text or "")
+    found = text_problem(element, ctx, element.text or "")
     if found:
-        code = "ContainsUndeclaredHTML" if split(element.tag)[1] == "text" else found[0]
+        code = "ContainsUndeclaredHTML" if found[0] == "ContainsHTML" else found[0]
         ctx.report(code, element, value=found[1])
 
 
@@ -122,7 +132,7 @@ def check_text(element: Element, ctx: Context, value: str) -> None:
 
 
 def check_plain(element: Element, ctx: Context, value: str) -> None:
-    found = plain_text_problem(element.text or "")
+    found = text_problem(element, ctx, element.text or "")
     if found:
         ctx.report(found[0], element, value=found[1])
 
@@ -136,7 +146,7 @@ def check_category(element: Element, ctx: Context, value: str) -> None:
     check_attributes(element, ctx, {"scheme": _scheme})
     label = element.get("label")
     if label is not None:
-        found = plain_text_problem(label)
+        found = text_problem(element, ctx, label)
         if found:
             ctx.report(found[0], element, attribute="label", value=found[1])
     check_plain(element, ctx, value)
@@ -232,26 +242,55 @@ def check_none(element: Element, ctx: Context, value: str) -> None:
     """Media elements whose value is free text or a list (keywords, ...)."""
 
 
-SPECS: dict[str, Spec] = {
-    tag(MEDIA, "group"): Spec(check_group, repeatable=True),
-    tag(MEDIA, "content"): Spec(check_content, repeatable=True),
-    tag(MEDIA, "title"): Spec(check_text_construct),
-    tag(MEDIA, "description"): Spec(check_text_construct),
-    tag(MEDIA, "keywords"): Spec(check_none),
-    tag(MEDIA, "thumbnail"): Spec(check_thumbnail, repeatable=True),
-    tag(MEDIA, "category"): Spec(check_category, repeatable=True),
-    tag(MEDIA, "hash"): Spec(check_hash),
-    tag(MEDIA, "player"): Spec(check_player),
-    tag(MEDIA, "credit"): Spec(check_credit, repeatable=True),
-    tag(MEDIA, "copyright"): Spec(check_copyright),
-    tag(MEDIA, "text"): Spec(check_text, repeatable=True),
-    tag(MEDIA, "restriction"): Spec(check_restriction, repeatable=True),
-    tag(MEDIA, "rating"): Spec(check_rating, repeatable=True),
+def check_adult(element: Element, ctx: Context, value: str) -> None:
+    ctx.report("DeprecatedMediaAdult", element)
+    raw = "".join(element.itertext())
+    if raw.lower() not in ("true", "false"):
+        ctx.report("InvalidTrueFalse", element, value=raw)
+
+
+def _attributes(names: str) -> frozenset[str]:
+    return frozenset(words(names))
+
+
+TYPED_TEXT = _attributes("type")
+DESCRIBING: dict[str, Spec] = {
+    "title": Spec(check_text_construct, attributes=TYPED_TEXT),
+    "description": Spec(check_text_construct, attributes=TYPED_TEXT),
+    "keywords": Spec(check_none, repeats_in=ANY_HOST),
+    "thumbnail": Spec(check_thumbnail, repeats_in=ANY_HOST, attributes=_attributes("url height width time")),
+    "category": Spec(check_category, repeats_in=ANY_HOST, attributes=_attributes("scheme label")),
+    "hash": Spec(check_hash, repeats_in=ANY_HOST, attributes=_attributes("algo")),
+    "player": Spec(check_player, repeats_in=ANY_HOST, attributes=_attributes("url height width")),
+    "credit": Spec(check_credit, repeats_in=ANY_HOST, attributes=_attributes("role scheme")),
+    "copyright": Spec(check_copyright, attributes=_attributes("url")),
+    "text": Spec(check_text, repeats_in=ANY_HOST, attributes=_attributes("type lang start end")),
+    "restriction": Spec(check_restriction, repeats_in=ANY_HOST, attributes=_attributes("relationship type")),
+    "rating": Spec(check_rating, repeats_in=ANY_HOST, attributes=_attributes("scheme")),
+    "adult": Spec(check_adult),
 }
-# The RSS Advisory Board republished Media RSS under its own namespace; readers treat both alike.
-MEDIA_RSSBOARD = "http://www.rssboard.org/media-rss"
+# Media RSS 1.5 elements the W3C validator does not know (it checks Media RSS 1.1).
+NEWER_DESCRIBING = words(
+    "community comments embed responses backLinks status price license subTitle peerLink rights "
+    "scenes location"
+)
+SPECS: dict[str, Spec] = {
+    **{tag(MEDIA, name): replace(spec, hosts=CHANNELS_AND_ITEMS) for name, spec in DESCRIBING.items()},
+    tag(MEDIA, "group"): Spec(check_group, ITEMS, ITEMS, content="elements"),
+    tag(MEDIA, "content"): Spec(check_content, ITEMS, ITEMS, attributes=None, content="elements"),
+}
+NEWER = {
+    tag(MEDIA, name): Spec(check_none, CHANNELS_AND_ITEMS, ANY_HOST, None, "any") for name in NEWER_DESCRIBING
+}
+# What media:content and media:group may hold.
+INSIDE: dict[str, Spec] = {
+    **{tag(MEDIA, name): replace(spec, hosts=ANY_HOST) for name, spec in DESCRIBING.items()},
+    **{clark: replace(spec, hosts=ANY_HOST) for clark, spec in NEWER.items()},
+    tag(MEDIA, "content"): replace(SPECS[tag(MEDIA, "content")], hosts=ANY_HOST, repeats_in=ANY_HOST),
+}
 EXTERNAL_SPECS.update(SPECS)
-EXTERNAL_SPECS.update({tag(MEDIA_RSSBOARD, split(clark)[1]): spec for clark, spec in SPECS.items()})
+EXTERNAL_SPECS.update(NEWER)
+NEWER_THAN_W3C.update(NEWER)
 
 
 def check_media_children(element: Element, ctx: Context) -> None:
@@ -260,12 +299,18 @@ def check_media_children(element: Element, ctx: Context) -> None:
     for child in element:
         if not isinstance(child.tag, str):
             continue
-        namespace, local = split(child.tag)
-        spec = SPECS.get(tag(MEDIA, local)) if namespace in (MEDIA, MEDIA_RSSBOARD) else None
-        if spec is None:
+        clark = canonical_tag(child.tag)
+        if split(clark)[0] != MEDIA:
             continue
-        counts[child.tag] += 1
-        if counts[child.tag] > 1 and not spec.repeatable:
+        spec = INSIDE.get(clark)
+        if spec is None or (clark in NEWER and w3c_profile(ctx)):
+            ctx.report("UndefinedElement", child)
+            continue
+        if clark == tag(MEDIA, "content") and split(element.tag)[1] == "content":
+            ctx.report("UndefinedElement", child)
+            continue
+        counts[clark] += 1
+        if counts[clark] == 2 and not spec.repeats_in:
             ctx.report("DuplicateElement", child, element=name_of(child), parent=name_of(element))
-            continue
+        check_extension_attributes(child, spec.attributes, ctx)
         spec.check(child, ctx, text_of(child))
