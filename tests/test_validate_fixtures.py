@@ -2,7 +2,8 @@
 
 A fixture's first comment carries `Expect:` with comma-separated expectations: `Code` holds
 when a reported problem is that code or a kind of it, `!Code` when none is. `Base:` gives the
-address the feed is checked as, `Content-Type:` the HTTP type it is served with.
+address the feed is checked as, `Content-Type:` the HTTP type it is served with, `Profile:`
+the profile it is judged by (default: feedtool's).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from feedtool.validate.codes import CODES, ancestors, explain
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validate"
 OWN_FOLDERS = ("app", "atom", "atom-ext", "html", "xml")  # written with the core and Atom rules
-_FIELD = re.compile(r"^\s*(Expect|Base|Content-Type):\s*(.+?)\s*$", re.MULTILINE)
+_FIELD = re.compile(r"^\s*(Expect|Base|Content-Type|Profile):\s*(.+?)\s*$", re.MULTILINE)
 
 
 def fixture_paths() -> list[Path]:
@@ -50,6 +51,7 @@ def run(path: Path) -> Report:
         source=str(path.relative_to(FIXTURES)),
         base=fields.get("Base"),
         content_type=fields.get("Content-Type"),
+        profile="w3c" if fields.get("Profile") == "w3c" else "feedtool",
     )
 
 

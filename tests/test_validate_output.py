@@ -378,3 +378,44 @@ def test_the_pre_commit_hook_checks_json_feeds_too() -> None:
         assert files.search(name), name
     for name in ("README.md", "feed.json.bak", "setup.py"):
         assert not files.search(name), name
+
+
+PROFILE_FIXTURES = Path(__file__).parent / "fixtures" / "validate" / "profiles"
+
+
+def test_profile_w3c_gives_the_w3c_judgement_and_the_default_fixes_its_false_positives(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    feed = str(PROFILE_FIXTURES / "xhtml-aria.xml")
+    _, out, _ = run(capsys, "--statistics", feed)
+    assert out == "1 feed checked: 0 errors, 0 warnings\n"
+    _, out, _ = run(capsys, "--statistics", "--profile", "w3c", feed)
+    assert out == "5  SecurityRiskAttr  warning\n1 feed checked: 0 errors, 5 warnings\n"
+    podcast = str(PROFILE_FIXTURES / "itunes-owner-not-required.xml")
+    _, out, _ = run(capsys, "--select", "MissingItunesEmail", "--base", BASE, podcast)
+    assert out == "1 feed checked: 0 errors, 0 warnings\n"
+    _, out, _ = run(capsys, "--select", "MissingItunesEmail", "--base", BASE, "--profile", "w3c", podcast)
+    assert out == (
+        f"{podcast}:8: warning: the podcast gives no owner e-mail (itunes:owner with itunes:email) "
+        "[MissingItunesEmail]\n1 feed checked: 0 errors, 1 warning\n"
+    )
+
+
+def test_explain_says_why_the_profiles_differ(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "--explain", "MissingItunesEmail")
+    assert (
+        "\nProfiles: Apple Podcasts no longer requires an owner e-mail (itunes:owner with itunes:email): "
+        "a podcast without one is accepted, so the feedtool profile does not report it. --profile w3c "
+        "reports it as the W3C does.\n"
+    ) in out
+    _, out, _ = run(capsys, "--explain", "SecurityRiskAttr")
+    assert "\nProfiles: The W3C validator reports HTML5 and ARIA attributes (role, aria-*," in out
+    _, out, _ = run(capsys, "--explain", "MissingElement")
+    assert "Profiles:" not in out
+
+
+def test_the_command_offers_exactly_the_profiles_there_are() -> None:
+    from feedtool.cli import validate
+    from feedtool.validate import PROFILES
+
+    assert validate.PROFILES == PROFILES

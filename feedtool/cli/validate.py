@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 # `--help` start without it; the format names are therefore repeated here, and a test keeps
 # them equal to feedtool.validate.formats.FORMATS.
 FORMATS = ("text", "json", "junit", "github")
+PROFILES = ("feedtool", "w3c")  # kept equal to feedtool.validate.profiles.PROFILES by a test
 CR = "\r"  # back to the start of the progress line
 
 
@@ -83,6 +84,13 @@ def register(commands: Any) -> None:
         "problem; text or json",
     )
     parser.add_argument(
+        "--profile",
+        choices=PROFILES,
+        default=PROFILES[0],
+        help="feedtool (default: the W3C's rules with its known false positives fixed, plus "
+        "Podcasting 2.0 and Apple Podcasts checks) or w3c (exactly the W3C validator's judgement)",
+    )
+    parser.add_argument(
         "--explain",
         metavar="CODE",
         help="explain a code (with a bad and a good example feed) and exit; with --format "
@@ -139,7 +147,11 @@ def run(args: argparse.Namespace) -> int:
     for done, entry in enumerate(queue, 1):
         if progress:
             print(f"{CR}validating {done}/{len(queue)}", end="", file=sys.stderr, flush=True)
-        report = entry if not isinstance(entry, str) else validate_source(entry, base=args.base)
+        report = (
+            entry
+            if not isinstance(entry, str)
+            else validate_source(entry, base=args.base, profile=args.profile)
+        )
         if not report.readable and args.output_format != "text":
             # Machine output goes to files and CI tools; the person running it reads stderr.
             reason = report.problems[0].message

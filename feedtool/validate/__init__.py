@@ -1,6 +1,7 @@
 """Offline feed validation that agrees with the W3C Feed Validation Service.
 
-Public API: `validate_bytes`, `validate_path`, `Report`, `Problem`.
+Public API: `validate_bytes`, `validate_path`, `Report`, `Problem`, and the `PROFILES`
+(`feedtool`, the default, or `w3c`: exactly the W3C validator's judgement; see profiles.py).
 
 How the pieces fit:
 - `engine.py` parses safely (no DTD, no entities, no network) and as a stream, and calls the
@@ -60,9 +61,10 @@ from typing import BinaryIO
 from feedtool.errors import UnreadableSource
 from feedtool.validate import rules
 from feedtool.validate.engine import CHUNK_SIZE, validate_chunks
+from feedtool.validate.profiles import DEFAULT, PROFILES, Profile
 from feedtool.validate.report import Problem, Report
 
-__all__ = ["Problem", "Report", "validate_bytes", "validate_path"]
+__all__ = ["PROFILES", "Problem", "Profile", "Report", "validate_bytes", "validate_path"]
 
 for _module in sorted(m.name for m in pkgutil.iter_modules(rules.__path__)):
     importlib.import_module(f"{rules.__name__}.{_module}")
@@ -74,19 +76,23 @@ def validate_bytes(
     source: str,
     base: str | None = None,
     content_type: str | None = None,
+    profile: Profile = DEFAULT,
 ) -> Report:
-    """Validate a feed held in memory. `base` is its address, `content_type` its HTTP type."""
-    return validate_chunks((data,), source=source, location=base, content_type=content_type)
+    """Validate a feed held in memory. `base` is its address, `content_type` its HTTP type,
+    `profile` whose judgement to give (feedtool's, or exactly the W3C's)."""
+    return validate_chunks((data,), source=source, location=base, content_type=content_type, profile=profile)
 
 
-def validate_path(path: Path, *, base: str | None = None) -> Report:
+def validate_path(path: Path, *, base: str | None = None, profile: Profile = DEFAULT) -> Report:
     """Validate a feed file, read in chunks so memory stays bounded for any size."""
     try:
         handle = path.open("rb")
     except OSError as e:
         raise UnreadableSource(str(path), "IOError", f"cannot read: {e.strerror or e}") from e
     with handle:
-        return validate_chunks(_chunks(handle, path), source=str(path), location=base, content_type=None)
+        return validate_chunks(
+            _chunks(handle, path), source=str(path), location=base, content_type=None, profile=profile
+        )
 
 
 def _chunks(handle: BinaryIO, path: Path) -> Iterator[bytes]:

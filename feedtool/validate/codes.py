@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from feedtool.validate import profiles
 from feedtool.validate.examples import EXAMPLES, Example
 from feedtool.validate.report import FeedFormat, Problem, Report, Severity
 
@@ -155,6 +156,9 @@ def explain(name: str) -> str:
         lines += ["", "Why it matters: " + code.why]
     if code.fix:
         lines += ["", "How to fix: " + code.fix]
+    difference = profiles.difference(name)
+    if difference:
+        lines += ["", "Profiles: " + difference]
     pair = examples(name)
     if pair is not None:
         for label, example in zip(("Bad", "Good"), pair, strict=True):

@@ -19,9 +19,10 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from feedtool.validate import codes
+from feedtool.validate import codes, profiles
 from feedtool.validate.codes import define
 from feedtool.validate.namespaces import XML_BASE, split
+from feedtool.validate.profiles import Profile
 from feedtool.validate.report import FeedFormat, Problem, Report
 
 Element = etree._Element
@@ -115,10 +116,17 @@ class Doctype:
 class Context:
     """What rules see besides the element: the source, its address, and a way to report."""
 
-    def __init__(self, source: str, location: str | None, content_type: str | None) -> None:
+    def __init__(
+        self,
+        source: str,
+        location: str | None,
+        content_type: str | None,
+        profile: Profile = profiles.DEFAULT,
+    ) -> None:
         self.source = source
         self.location = location
         self.content_type = content_type
+        self.profile = profile
         self.format: FeedFormat | None = None
         self.doctype: Doctype | None = None
         self.declared_encoding: str | None = None
@@ -153,7 +161,8 @@ class Context:
 
         The keywords fill the code's message. At an element, `element` and `parent` default
         to the names of the element and its parent as written in the feed; `fields` are the
-        message fields few codes use (`declared`, `path`, …).
+        message fields few codes use (`declared`, `path`, …). The profile drops what it does
+        not report (see profiles.py).
         """
         if isinstance(at, etree._Element):
             line = at.sourceline
@@ -171,6 +180,8 @@ class Context:
             "value": value,
             "detail": detail,
         }
+        if not profiles.reports(self.profile, code, detail):
+            return
         message_fields: dict[str, str] = {k: v for k, v in named.items() if v is not None}
         message_fields.update(fields)
         self._problems.append(codes.problem(code, message_fields, line, column))
@@ -234,9 +245,10 @@ def validate_chunks(
     source: str,
     location: str | None,
     content_type: str | None,
+    profile: Profile = profiles.DEFAULT,
 ) -> Report:
-    """Validate a document given as a stream of byte chunks."""
-    ctx = Context(source, location, content_type)
+    """Validate a document given as a stream of byte chunks, judged by `profile`."""
+    ctx = Context(source, location, content_type, profile)
     stream = iter(chunks)
     head = b""
     for chunk in stream:

@@ -20,6 +20,7 @@ from feedtool import __version__
 from feedtool.errors import UnreadableSource
 from feedtool.validate import validate_bytes, validate_path, values
 from feedtool.validate.codes import define, problem
+from feedtool.validate.profiles import DEFAULT, Profile
 from feedtool.validate.report import Report
 
 FEED_SUFFIXES = frozenset((".xml", ".atom", ".rss", ".rdf", ".json", ".feed"))
@@ -171,11 +172,11 @@ def _describe(reason: object) -> str:
     return text if text and text != "None" else type(reason).__name__
 
 
-def validate_source(source: str, *, base: str | None = None) -> Report:
-    """Validate one expanded source. One that cannot be read gives a report whose only
-    problem says why (IOError, HttpError, …), with `readable` False."""
+def validate_source(source: str, *, base: str | None = None, profile: Profile = DEFAULT) -> Report:
+    """Validate one expanded source, judged by `profile`. One that cannot be read gives a
+    report whose only problem says why (IOError, HttpError, …), with `readable` False."""
     try:
-        return _validate(source, base)
+        return _validate(source, base, profile)
     except UnreadableSource as e:
         return unreadable(e)
 
@@ -186,14 +187,14 @@ def unreadable(error: UnreadableSource) -> Report:
     return Report(error.source, None, None, (found,), readable=False)
 
 
-def _validate(source: str, base: str | None) -> Report:
+def _validate(source: str, base: str | None, profile: Profile) -> Report:
     location = location_of(source, base)
     if source == "-":
         try:
             data = sys.stdin.buffer.read()
         except OSError as e:
             raise UnreadableSource("-", "IOError", f"cannot read standard input: {e.strerror or e}") from e
-        return validate_bytes(data, source="-", base=location)
+        return validate_bytes(data, source="-", base=location, profile=profile)
     if is_url(source):
         fetched = fetch(source)
         return validate_bytes(
@@ -201,11 +202,12 @@ def _validate(source: str, base: str | None) -> Report:
             source=source,
             base=location or fetched.url,
             content_type=fetched.content_type,
+            profile=profile,
         )
     path = Path(source)
     if not path.is_file():
         raise UnreadableSource(source, "IOError", "no such file")
-    return validate_path(path, base=location)
+    return validate_path(path, base=location, profile=profile)
 
 
 define(
