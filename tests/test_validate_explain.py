@@ -78,6 +78,7 @@ def test_every_code_has_a_bad_example_that_reports_it_and_a_good_one_that_does_n
                 source=f"{code}-{label}",
                 base=found.get("base"),
                 content_type=found.get(f"{label}_served_as"),
+                profile=found["profile"],
             )
             codes = sorted({p.code for p in report.problems})
             if any(code in ancestors(c) for c in codes) != must_report:

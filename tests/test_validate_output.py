@@ -412,6 +412,13 @@ def test_explain_says_why_the_profiles_differ(capsys: pytest.CaptureFixture[str]
     assert "\nProfiles: The W3C validator reports HTML5 and ARIA attributes (role, aria-*," in out
     _, out, _ = run(capsys, "--explain", "MissingElement")
     assert "Profiles:" not in out
+    _, out, _ = run(capsys, "--explain", "MissingItunesEmail", "--format", "json")
+    found = json.loads(out)
+    assert found["profile"] == "w3c"
+    assert found["profiles"].startswith("Apple Podcasts no longer requires an owner e-mail")
+    _, out, _ = run(capsys, "--explain", "MissingElement", "--format", "json")
+    assert json.loads(out)["profile"] == "feedtool"
+    assert "profiles" not in json.loads(out)
 
 
 def test_the_command_offers_exactly_the_profiles_there_are() -> None:

@@ -185,7 +185,8 @@ def explain_json(name: str) -> dict[str, object]:
     """`--explain CODE --format json`: the explanation as one object. `bad` and `good` are
     complete feeds (`examples` is "feeds"), `base` the address they are checked at,
     `bad_served_as`/`bad_saved_as` the Content-Type and encoding when they are part of the
-    problem; for codes no feed can show (`examples` is "words") they describe the case."""
+    problem, `profile` the profile that reports them; for codes no feed can show (`examples`
+    is "words") they describe the case. `profiles` says how the two profiles differ, if they do."""
     code = CODES[name]
     found: dict[str, object] = {
         "code": code.name,
@@ -196,11 +197,16 @@ def explain_json(name: str) -> dict[str, object]:
         "formats": list(code.formats),
         "families": [p for p in code.parents if p in CODES],
     }
+    difference = profiles.difference(name)
+    if difference:
+        found["profiles"] = difference
     pair = examples(name)
     if pair is None:
         found.update(examples="words" if code.bad else None, bad=code.bad or None, good=code.good or None)
         return found
     found["examples"] = "feeds"
+    # A code only the W3C's judgement reports is shown in that profile.
+    found["profile"] = profiles.DEFAULT if profiles.reports(profiles.DEFAULT, name, None) else "w3c"
     for label, example in zip(("bad", "good"), pair, strict=True):
         found[label] = example.document
         found["base"] = example.location
