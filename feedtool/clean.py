@@ -11,7 +11,9 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import bleach
 from bleach.html5lib_shim import BleachHTMLParser, Filter
 
+from feedtool.carry import feed_url, fit_item, xml_text
 from feedtool.config import FooterRule, Settings
+from feedtool.errors import ItemError
 from feedtool.model import Item
 
 # Article structure survives; everything that runs, styles, embeds or submits does not.
@@ -82,7 +84,10 @@ def image_media_type(url: str) -> str | None:
 
 
 def unwrap_image_proxy(url: str) -> str:
-    """`https://images.weserv.nl/?url=host/path` -> `https://host/path`; other URLs unchanged."""
+    """`https://images.weserv.nl/?url=host/path` -> `https://host/path`; other URLs unchanged.
+
+    The target arrives percent-decoded: it is encoded again, so `a%03.jpg` stays `a%03.jpg`.
+    """
     parts = urlsplit(url)
     if (parts.hostname or "").lower() not in IMAGE_PROXIES:
         return url
@@ -93,11 +98,7 @@ def unwrap_image_proxy(url: str) -> str:
         target = "https:" + target
     elif not re.match(r"^https?://", target, re.I):
         target = "https://" + target
-    try:
-        inner = urlsplit(target)
-    except ValueError:
-        return url
-    return target if inner.netloc and " " not in target else url
+    return feed_url(target) or url if " " not in target else url
 
 
 def strip_footer(html: str, rules: Iterable[FooterRule]) -> tuple[str, str | None]:
@@ -161,7 +162,11 @@ class _Prepare(Filter):  # type: ignore[misc]
                 stack.append(token["name"])
             elif kind == "EndTag" and stack:
                 stack.pop()
-            if kind != "Characters" and kind != "SpaceCharacters" and token.get("data"):
+            if kind == "Characters":
+                # Characters XML cannot carry, raw or from entities (&#1;), are dropped here:
+                # bleach would turn them into visible question marks.
+                token["data"] = xml_text(token["data"])
+            elif kind != "SpaceCharacters" and token.get("data"):
                 self._fix(token)
             yield token
 
@@ -169,7 +174,10 @@ class _Prepare(Filter):  # type: ignore[misc]
         attributes = token["data"]
         if not isinstance(attributes, dict):
             return
+        for key in [k for k in attributes if k[1] not in _URL_ATTRIBUTES]:
+            attributes[key] = xml_text(attributes[key])
         for key in [k for k in attributes if k[1] in _URL_ATTRIBUTES]:
+            url = ""
             try:
                 url = urljoin(self.base_url, attributes[key].strip())
                 if self.unwrap and token["name"] == "img":
@@ -177,9 +185,12 @@ class _Prepare(Filter):  # type: ignore[misc]
                 scheme = urlsplit(url).scheme.lower()
             except ValueError:  # not a URL at all, e.g. "http://[" (an unclosed IPv6 host)
                 scheme = ""
+            if scheme in ("http", "https"):
+                # Decoded entities can put characters in a URL that no URI (or XML) holds.
+                url = feed_url(url) or ""
             # bleach reads "javascript:123" as a relative host:port; a browser does not.
-            if scheme in ALLOWED_PROTOCOLS:
-                attributes[key] = url
+            if url and scheme in ALLOWED_PROTOCOLS:
+                attributes[key] = xml_text(url)
             else:
                 del attributes[key]
         if token["name"] == "a" and (None, "target") in attributes:
@@ -260,13 +271,18 @@ def footer_rules(settings: Settings) -> tuple[FooterRule, ...]:
 
 
 def clean_item(item: Item, settings: Settings) -> Item:
+    """The item as the feeds will carry it; raises ItemError for one no feed can carry."""
     body, _ = strip_footer(item.content_html, footer_rules(settings))
+    content = sanitize(body, item.url, unwrap_images=settings.unwrap_image_proxy)
+    if not content:
+        raise ItemError(
+            item.source or item.url,
+            None,
+            "nothing is left of the body after sanitizing (only scripts, styles, comments or "
+            "other parts feeds do not carry): the feeds would have an empty article",
+        )
     image = item.image
     if image is not None:
         url = unwrap_image_proxy(image.url) if settings.unwrap_image_proxy else image.url
         image = replace(image, url=url, media_type=image_media_type(url) or image.media_type)
-    return replace(
-        item,
-        content_html=sanitize(body, item.url, unwrap_images=settings.unwrap_image_proxy),
-        image=image,
-    )
+    return fit_item(replace(item, content_html=content, image=image))

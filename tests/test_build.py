@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from items import FEEDX_FOOTER, SEEDS, body, write_config, write_item
+from lxml import etree
 
 from feedtool.cli import main
 
@@ -295,3 +296,59 @@ def test_keep_going_with_every_file_bad_still_says_what_is_wrong_with_each(tmp_p
     assert "seeds/b.txt:4: the HTML body is empty" in err
     assert "no items to build a feed from" in err
     assert not (tmp_path / "dist").exists()
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "<p>a&#1;b</p>",
+        "<p>&#xFFFE;</p>",
+        '<img src="https://images.weserv.nl/?url=example.com/a%03.jpg">',
+    ],
+    ids=["entity-1", "entity-fffe", "percent-03-in-proxy"],
+)
+def test_characters_xml_cannot_carry_do_not_break_the_build(project, capsys, extra):
+    html = body(paragraphs=(), extra=extra)  # the article is exactly the fragment
+    write_item(project / "seeds", "x.txt", url="https://cn.nytimes.com/world/x/", html=html)
+    assert main(["build"]) == 0, capsys.readouterr().err
+    for name in ("atom.xml", "rss.xml"):
+        feed = etree.parse(project / "dist" / name)  # well-formed XML, or this raises
+        assert len(feed.getroot().xpath("//*[local-name()='entry' or local-name()='item']")) == 3
+
+
+# Items the reader used to accept that no valid feed can carry; each blocked every build.
+UNCARRIABLE = {
+    "math-host.txt": (
+        ":2: the link 'https://cn<math>.nytimes.com/world/20230914/a/'",
+        "https://cn<math>.nytimes.com/world/20230914/a/",
+        body(),
+    ),
+    "year-0023.txt": (
+        ':5: <time datetime="0023-09-14 02:49:21"> is before 1900',
+        "https://cn.nytimes.com/world/20230914/old/",
+        body(when="0023-09-14 02:49:21"),
+    ),
+    "empty.txt": (
+        ": nothing is left of the body after sanitizing",
+        "https://cn.nytimes.com/world/20230914/empty/",
+        '<script><time datetime="2023-09-14 02:49:21"></script>',
+    ),
+}
+
+
+def test_items_no_feed_can_carry_are_named_and_keep_going_publishes_the_rest(project, capsys):
+    for name, (_, url, html) in UNCARRIABLE.items():
+        write_item(project / "seeds", name, url=url, html=html)
+    assert main(["build"]) == 1
+    err = capsys.readouterr().err
+    # The header and the time are judged before any body is parsed.
+    for name in ("math-host.txt", "year-0023.txt"):
+        assert f"seeds/{name}{UNCARRIABLE[name][0]}" in err
+    assert not (project / "dist").exists()
+    assert main(["build", "--keep-going"]) == 1
+    err = capsys.readouterr().err
+    for name, (message, _, _) in UNCARRIABLE.items():
+        assert f"skipped: seeds/{name}{message}" in err
+    atom = (project / "dist" / "atom.xml").read_text("utf-8")
+    assert atom.count("<entry>") == 2
+    assert "cn.nytimes.com/asia-pacific/20230914/putin-kim-russia-north-korea/" in atom

@@ -22,6 +22,7 @@ from feedtool.clean import (
     unwrap_image_proxy,
 )
 from feedtool.config import load_settings
+from feedtool.errors import ItemError
 from feedtool.model import Item
 from feedtool.read import read_item
 
@@ -165,12 +166,45 @@ def test_image_proxy_urls_are_unwrapped():
     )
     assert unwrap_image_proxy("https://images.weserv.nl/?url=ssl:e.com/a.png&w=300") == "https://e.com/a.png"
     assert unwrap_image_proxy("https://e.com/?url=x.com/a.jpg") == "https://e.com/?url=x.com/a.jpg"
+    # A target that is no web address keeps the proxy's, which is one.
+    broken = "https://images.weserv.nl/?url=%3Cx%3E.com/a.jpg"
+    assert unwrap_image_proxy(broken) == broken
     clean = sanitize('<img src="https://images.weserv.nl/?url=static01.nyt.com/a.jpg">', BASE)
     assert clean == '<img src="https://static01.nyt.com/a.jpg">'
     kept = sanitize(
         '<img src="https://images.weserv.nl/?url=static01.nyt.com/a.jpg">', BASE, unwrap_images=False
     )
     assert "images.weserv.nl" in kept
+
+
+@pytest.mark.parametrize(
+    ("html", "clean"),
+    [
+        ("<p>a&#1;b</p>", "<p>ab</p>"),
+        ("<p>a\x01b\x1f</p>", "<p>ab</p>"),
+        ("<p>x&#xFFFE;&#xFFFF;</p>", "<p>x</p>"),
+        ('<p title="a&#11;b">x</p>', '<p title="ab">x</p>'),
+        ('<a href="mailto:a&#1;@e.com">m</a>', '<a href="mailto:a@e.com">m</a>'),
+        ('<a href="/x&#1;">m</a>', '<a href="https://cn.nytimes.com/x%01">m</a>'),
+        # Unwrapping the proxy percent-decodes its url parameter.
+        (
+            '<img src="https://images.weserv.nl/?url=example.com/a%03.jpg">',
+            '<img src="https://example.com/a%03.jpg">',
+        ),
+    ],
+)
+def test_characters_xml_cannot_carry_are_dropped_or_percent_encoded(html, clean):
+    assert sanitize(html, BASE) == clean
+
+
+def test_a_body_that_sanitizes_to_nothing_is_an_error_naming_the_file(tmp_path):
+    settings = load_settings(write_config(tmp_path))
+    path = tmp_path / "a.txt"
+    html = '<!--<time datetime="2023-09-14 02:49:21">--><script>alert(1)</script>'
+    path.write_text(f"<!--1694675222000-->\n[t]({BASE})\n---\n{html}", encoding="utf-8")
+    item = read_item(path, path.read_bytes(), settings.zone_for, "zh-CN")
+    with pytest.raises(ItemError, match=rf"^{path}: nothing is left of the body after sanitizing"):
+        clean_item(item, settings)
 
 
 def test_clean_item_strips_feedx_and_keeps_the_rest(tmp_path):

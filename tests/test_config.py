@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -41,6 +42,11 @@ def test_without_a_file_the_defaults_hold(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     feed = build_atom(tmp_path, None)
     assert feed.findtext(f"{ATOM}title") == "feedtool feed"
+    # No subtitle: Atom and JSON Feed have none; RSS requires a description and repeats the title.
+    assert feed.find(f"{ATOM}subtitle") is None
+    assert "description" not in json.loads((tmp_path / "dist" / "feed.json").read_text("utf-8"))
+    rss = etree.parse(tmp_path / "dist" / "rss.xml")
+    assert rss.findtext("channel/description") == "feedtool feed"
     assert feed.findtext(f"{ATOM}id") == "http://127.0.0.1:8000/"
     assert links(feed) == {"self": "http://127.0.0.1:8000/atom.xml", "alternate": "http://127.0.0.1:8000/"}
     assert feed.get(XML_LANG) == "en"

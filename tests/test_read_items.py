@@ -166,3 +166,63 @@ def test_reader_raises_only_its_own_errors_on_arbitrary_item_text(title, html):
     data = f"<!--1694675222000-->\n[{title}](https://{title}e.com/a)\n---\n{html}".encode()
     with contextlib.suppress(FeedtoolError):
         read_item(Path("fuzz.txt"), data, zone, "en")
+
+
+def test_entities_for_characters_xml_cannot_carry_leave_no_trace_in_read_fields(tmp_path):
+    html = body(authors="王&#1;五", paragraphs=("第一&#1;段&#xFFFE;。",)).replace(
+        "图片说明。", "图片&#2;说明。"
+    )
+    item = read(write_item(tmp_path, "a.txt", html=html))
+    assert [p.name for p in item.authors] == ["王五"]
+    assert item.summary == "第一段。"
+    assert item.image is not None and item.image.caption == "图片说明。"
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("https://cn<math>.nytimes.com/world/20230914/a/", "the link 'https://cn<math>.nytimes.com/"),
+        ("https://cn.nytimes.com:123456/a/", "has no valid host name or port"),
+    ],
+)
+def test_a_link_no_feed_can_carry_is_an_error_on_line_2(tmp_path, url, message):
+    path = write_item(tmp_path, "a.txt", url=url)
+    for step in (lambda: scan_item(path, path.read_bytes(), zone), lambda: read(path)):
+        with pytest.raises(ItemError, match=rf"^{path}:2: ") as caught:
+            step()
+        assert message in str(caught.value)
+
+
+def test_links_outside_ascii_are_read_as_the_uris_browsers_send(tmp_path):
+    path = write_item(tmp_path, "a.txt", url="https://例子.测试/国际/20230914/标题/")
+    item = read(path)
+    assert (
+        item.url
+        == item.id
+        == "https://xn--fsqu00a.xn--0zwm56d/%E5%9B%BD%E9%99%85/20230914/%E6%A0%87%E9%A2%98/"
+    )
+    assert scan_item(path, path.read_bytes(), zone).url == item.url  # duplicates are found by this URL
+    assert item.categories == ("国际",)
+
+
+@pytest.mark.parametrize("when", ["0023-09-14 02:49:21", "1899-12-31T23:00:00Z"])
+def test_a_time_before_1900_is_an_error_naming_its_line(tmp_path, when):
+    # RSS would write the year 0023 as "23", which readers take for 2023.
+    path = write_item(tmp_path, "a.txt", html="<p>x</p>\n" + body(when=when))
+    with pytest.raises(ItemError, match=rf'^{path}:6: <time datetime="{when}"> is before 1900'):
+        scan_item(path, path.read_bytes(), zone)
+
+
+def test_a_local_mean_time_is_read_as_the_same_instant_in_utc(tmp_path):
+    # Shanghai kept local mean time (UTC+8:05:43) until 1901; no feed date format has seconds
+    # in its offset.
+    item = read(write_item(tmp_path, "a.txt", html=body(when="1900-06-01 08:05:43")))
+    assert item.published == datetime(1900, 6, 1, tzinfo=UTC)
+    assert item.published.utcoffset() == timedelta(0)
+
+
+def test_a_relative_lead_image_is_resolved_against_the_link(tmp_path):
+    html = '<time datetime="2023-09-14 02:49:21">t</time><figure><img src="img/lead.jpg"></figure><p>x</p>'
+    item = read(write_item(tmp_path, "a.txt", url="https://cn.nytimes.com/world/20230914/a/", html=html))
+    assert item.image is not None
+    assert item.image.url == "https://cn.nytimes.com/world/20230914/a/img/lead.jpg"

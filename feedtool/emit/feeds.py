@@ -149,7 +149,9 @@ def _generator(meta: FeedMeta, items: Sequence[Item], kind: tuple[str, str, str]
     _podcast(fg, meta)
     fg.id(meta.id)
     fg.title(meta.title)
-    fg.subtitle(meta.subtitle or meta.title)
+    if meta.subtitle or kind is RSS:
+        # RSS requires a channel description: without a subtitle it repeats the title.
+        fg.subtitle(meta.subtitle or meta.title)
     # feedgen takes the RSS <link> from the last link added: the site, not the feed itself.
     fg.link(href=meta.url_of(filename), rel="self", type=media_type)
     fg.link(href=meta.site_url, rel="alternate", type="text/html")

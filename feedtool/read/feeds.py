@@ -502,7 +502,7 @@ class FeedReader:
             updated = updated.replace(tzinfo=zone)
         content = content or summary_html
         try:
-            shape = article_shape(content, zone) if content.strip() else None
+            shape = article_shape(content, zone, link) if content.strip() else None
         except ValueError:
             shape = None
         published = published or updated or (shape.published if shape else None) or context.updated
@@ -645,7 +645,7 @@ class FeedReader:
         zone = self.zone_for(link or site)
         content = _string(entry.get("content_html")) or html.escape(_string(entry.get("content_text")))
         try:
-            shape = article_shape(content, zone) if content.strip() else None
+            shape = article_shape(content, zone, link) if content.strip() else None
         except ValueError:
             shape = None
         published = parse_date(_string(entry.get("date_published")), zone)

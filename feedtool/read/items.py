@@ -13,12 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
 from dateutil import parser as dateparser
 
+from feedtool.carry import EARLIEST_YEAR, feed_date, feed_url, xml_text
 from feedtool.errors import ItemError
 from feedtool.model import Image, Item, Person
 
@@ -31,8 +32,6 @@ _MD_ESCAPE = re.compile(r"\\([\[\]()\\])")
 _AUTHOR_SEPARATORS = re.compile(r"\s*(?:[,，、;；&]|\band\b|和)\s*", re.I)
 _SENTENCE_END = re.compile(r"[。！？!?…]+[”’」』）)]*|\.(?=\s|$)[”’\"')]*")
 _WHITESPACE = re.compile(r"\s+")
-# Characters XML 1.0 cannot carry at all; they are invisible in a page, so they are dropped.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _DATE_SEGMENT = re.compile(r"^\d+$")
 
 SUMMARY_TARGET = 200
@@ -67,7 +66,7 @@ def _decode(path: Path, data: bytes) -> str:
         raise ItemError(
             path, line, f"not UTF-8 (byte 0x{data[e.start]:02x} at column {column}); save the file as UTF-8"
         ) from e
-    return _NOT_XML.sub("", text.removeprefix("\ufeff"))
+    return xml_text(text.removeprefix("\ufeff"))
 
 
 def _http_url(url: str) -> bool:
@@ -113,9 +112,12 @@ def _split(path: Path, data: bytes) -> _Parts:
     title_url = _title_and_url(second.strip())
     if title_url is None:
         raise ItemError(path, 2, "title line must look like [title](https://…)")
-    title, url = title_url
+    title, written = title_url
     if not title:
         raise ItemError(path, 2, "the title between [ and ] is empty")
+    url = feed_url(written)
+    if url is None:
+        raise ItemError(path, 2, f"the link {written!r} has no valid host name or port")
     if not _DASHES.fullmatch(third.strip()):
         raise ItemError(path, 3, "third line must be a line of dashes (---) between the header and the body")
     if not body.strip():
@@ -153,13 +155,20 @@ def _published(path: Path, body: str, zone: tzinfo) -> datetime:
     value, start = found
     line = BODY_FIRST_LINE + body.count("\n", 0, start)
     try:
-        return parse_time(value, zone)
+        when = feed_date(parse_time(value, zone))
     except ValueError as e:
         raise ItemError(
             path,
             line,
             f'<time datetime="{value}"> is not a date and time (expected e.g. 2023-09-14 02:49:21)',
         ) from e
+    if when is None:
+        raise ItemError(
+            path,
+            line,
+            f'<time datetime="{value}"> is before {EARLIEST_YEAR}, where RSS dates (RFC 822) begin',
+        )
+    return when
 
 
 def scan_item(path: Path, data: bytes, zone_for: Callable[[str], tzinfo]) -> ItemFile:
@@ -177,7 +186,7 @@ def scan_item(path: Path, data: bytes, zone_for: Callable[[str], tzinfo]) -> Ite
 def _text(element: lxml.html.HtmlElement | None) -> str:
     if element is None:
         return ""
-    return _WHITESPACE.sub(" ", element.text_content()).strip()
+    return _WHITESPACE.sub(" ", xml_text(element.text_content())).strip()
 
 
 def _authors(root: lxml.html.HtmlElement) -> tuple[Person, ...]:
@@ -199,7 +208,7 @@ def _authors(root: lxml.html.HtmlElement) -> tuple[Person, ...]:
             continue
         seen.add(name.casefold())
         spelled, uri = known.get(name.casefold(), (name, ""))
-        people.append(Person(name=spelled, uri=uri if _http_url(uri) else None))
+        people.append(Person(name=spelled, uri=feed_url(uri)))
     return tuple(people)
 
 
@@ -207,15 +216,19 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() and len(value) < 7 else None
 
 
-def _image(root: lxml.html.HtmlElement) -> Image | None:
+def _image(root: lxml.html.HtmlElement, link: str) -> Image | None:
+    """The lead image; a relative address is resolved against the item's link, as in the body."""
     figure = root.find(".//figure")
     if figure is None:
         return None
     img = figure.find(".//img[@src]")
     if img is None:
         return None
-    src = img.get("src", "").strip()
-    if not _http_url(src):
+    try:
+        src = feed_url(urljoin(link, img.get("src", "").strip()))
+    except ValueError:  # e.g. "http://[" (an unclosed IPv6 host)
+        return None
+    if src is None:
         return None
     caption_element = figure.find(".//figcaption")
     credit = ""
@@ -264,7 +277,8 @@ def _summary(root: lxml.html.HtmlElement) -> str:
 
 def _categories(url: str) -> tuple[str, ...]:
     """The site's sections in the URL path: segments that are neither dates nor the slug."""
-    segments = [s for s in urlsplit(url).path.split("/") if s]
+    decoded = (xml_text(unquote(s)).strip() for s in urlsplit(url).path.split("/"))
+    segments = [s for s in decoded if s]
     return tuple(s for s in segments[:-1] if not _DATE_SEGMENT.match(s))
 
 
@@ -280,8 +294,9 @@ class ArticleShape:
     summary: str
 
 
-def article_shape(html: str, zone: tzinfo) -> ArticleShape:
-    """The article's authors, time, lead image and summary; ValueError if it is not HTML."""
+def article_shape(html: str, zone: tzinfo, link: str = "") -> ArticleShape:
+    """The article's authors, time, lead image and summary; ValueError if it is not HTML.
+    A relative lead image is resolved against `link`, the article's address."""
     try:
         root = lxml.html.fragment_fromstring(html, create_parent="div")
     except lxml.etree.ParserError as e:
@@ -293,7 +308,7 @@ def article_shape(html: str, zone: tzinfo) -> ArticleShape:
             published = parse_time(found[0], zone)
         except ValueError:
             published = None
-    return ArticleShape(_authors(root), published, _image(root), _summary(root))
+    return ArticleShape(_authors(root), published, _image(root, link), _summary(root))
 
 
 def read_item(path: Path, data: bytes, zone_for: Callable[[str], tzinfo], language: str | None) -> Item:
@@ -302,7 +317,7 @@ def read_item(path: Path, data: bytes, zone_for: Callable[[str], tzinfo], langua
     zone = zone_for(parts.url)
     published = _published(path, parts.body, zone)
     try:
-        shape = article_shape(parts.body, zone)
+        shape = article_shape(parts.body, zone, parts.url)
     except ValueError as e:
         raise ItemError(path, BODY_FIRST_LINE, f"the body is not HTML: {e}") from e
     return Item(
