@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import mimetypes
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -140,6 +140,37 @@ def _episode(entry: Any, item: Item) -> None:
         entry.podcast.itunes_episode_type(episode.episode_type)
 
 
+def _add_entry(fg: FeedGenerator, meta: FeedMeta, item: Item) -> Any:
+    entry = fg.add_entry(order="append")
+    entry.id(item.id)
+    entry.guid(item.id, permalink=item.id == item.url)
+    entry.title(item.title)
+    if item.url:
+        entry.link(href=item.url, rel="alternate", type="text/html")
+    for enclosure in item.enclosures:
+        attributes = {"href": enclosure.url, "rel": "enclosure", "type": media_type_of(enclosure)}
+        if enclosure.length:
+            attributes["length"] = str(enclosure.length)
+        entry.link(attributes)
+    entry.published(item.published)
+    entry.updated(item.updated)
+    for person in item.authors:
+        entry.author({k: v for k, v in (("name", person.name), ("uri", person.uri)) if v})
+        entry.dc.dc_creator(person.name, replace=False)
+    if item.summary:
+        entry.summary(item.summary, type="text")
+    if item.content_html:
+        entry.content(item.content_html, type="html")
+    for term in item.categories:
+        entry.category(term=term)
+    if item.comments_url:
+        entry.comments(item.comments_url)
+    if meta.podcast is not None:
+        _episode(entry, item)
+    entry.media.item = item
+    return entry
+
+
 def _generator(meta: FeedMeta, items: Sequence[Item], kind: tuple[str, str, str]) -> FeedGenerator:
     _, filename, media_type = kind
     fg = FeedGenerator()
@@ -166,33 +197,7 @@ def _generator(meta: FeedMeta, items: Sequence[Item], kind: tuple[str, str, str]
     fg.lastBuildDate(meta.updated)
     fg.generator(meta.generator, version=meta.generator_version or __version__)
     for item in items:
-        entry = fg.add_entry(order="append")
-        entry.id(item.id)
-        entry.guid(item.id, permalink=item.id == item.url)
-        entry.title(item.title)
-        if item.url:
-            entry.link(href=item.url, rel="alternate", type="text/html")
-        for enclosure in item.enclosures:
-            attributes = {"href": enclosure.url, "rel": "enclosure", "type": media_type_of(enclosure)}
-            if enclosure.length:
-                attributes["length"] = str(enclosure.length)
-            entry.link(attributes)
-        entry.published(item.published)
-        entry.updated(item.updated)
-        for person in item.authors:
-            entry.author({k: v for k, v in (("name", person.name), ("uri", person.uri)) if v})
-            entry.dc.dc_creator(person.name, replace=False)
-        if item.summary:
-            entry.summary(item.summary, type="text")
-        if item.content_html:
-            entry.content(item.content_html, type="html")
-        for term in item.categories:
-            entry.category(term=term)
-        if item.comments_url:
-            entry.comments(item.comments_url)
-        if meta.podcast is not None:
-            _episode(entry, item)
-        entry.media.item = item
+        _add_entry(fg, meta, item)
     return fg
 
 
@@ -200,37 +205,54 @@ def _generator(meta: FeedMeta, items: Sequence[Item], kind: tuple[str, str, str]
 _START_TAG = re.compile(rb"<[A-Za-z][^<>]*>")
 
 
-def _write_streamed(fg: FeedGenerator, path: Path, rss: bool) -> None:
-    """feedgen's feed, written one entry at a time.
+class FeedFormat:
+    """One feed's Atom or RSS document as feedgen writes it, cut into the head, each entry on
+    its own, and the closing tags.
 
     feedgen builds the whole document in memory, which for ten thousand articles is hundreds
     of megabytes; here it renders the feed's head on its own, and each entry element (still
-    feedgen's own) is serialized and dropped in turn, so memory holds one entry at a time.
+    feedgen's own) is serialized on its own, so a feed of any length is written one entry at a
+    time, and an entry's bytes do not depend on the other entries.
     """
-    entries = fg.entry()
-    fg.entry([], replace=True)
-    head = fg.rss_str(pretty=True, encoding="UTF-8") if rss else fg.atom_str(pretty=True, encoding="UTF-8")
-    closing = b"  </channel>\n</rss>\n" if rss else b"</feed>\n"
-    if not head.endswith(closing):
-        raise ValueError(f"unexpected end of feedgen's document: {head[-40:]!r}")
-    root = etree.fromstring(head)
-    # Entries are serialized inside a holder that declares the feed's namespaces, then their
-    # own copies of those declarations are dropped: the feed element already makes them.
-    holder = etree.Element("holder", nsmap={k: v for k, v in root.nsmap.items() if k})
-    redundant = [f' xmlns:{k}="{v}"'.encode() for k, v in holder.nsmap.items()]
-    level = 2 if rss else 1
-    with path.open("wb") as out:
-        out.write(head[: -len(closing)])
-        for entry in entries:
-            element = entry.rss_entry() if rss else entry.atom_entry()
-            holder.append(element)
-            etree.indent(element, space="  ", level=level)
-            element.tail = None
-            text = etree.tostring(element, encoding="UTF-8")
-            holder.remove(element)
-            text = _START_TAG.sub(lambda tag: _drop(tag.group(0), redundant), text)
-            out.write(b"  " * level + text + b"\n")
-        out.write(closing)
+
+    def __init__(self, meta: FeedMeta, kind: tuple[str, str, str]) -> None:
+        self.meta = meta
+        self.rss = kind is RSS
+        self.fg = _generator(meta, (), kind)
+        self.closing = b"  </channel>\n</rss>\n" if self.rss else b"</feed>\n"
+        self.level = 2 if self.rss else 1
+        pretty = {"pretty": True, "encoding": "UTF-8"}
+        whole = self.fg.rss_str(**pretty) if self.rss else self.fg.atom_str(**pretty)
+        if not whole.endswith(self.closing):
+            raise ValueError(f"unexpected end of feedgen's document: {whole[-40:]!r}")
+        self.head = whole[: -len(self.closing)]
+        # Entries are serialized inside a holder that declares the feed's namespaces, then their
+        # own copies of those declarations are dropped: the feed element already makes them.
+        root = etree.fromstring(whole)
+        self._holder = etree.Element("holder", nsmap={k: v for k, v in root.nsmap.items() if k})
+        self._redundant = [f' xmlns:{k}="{v}"'.encode() for k, v in self._holder.nsmap.items()]
+
+    def entry(self, item: Item) -> bytes:
+        """The entry (Atom) or item (RSS), indented as in the feed, ending in a newline."""
+        entry = _add_entry(self.fg, self.meta, item)
+        try:
+            element = entry.rss_entry() if self.rss else entry.atom_entry()
+        finally:
+            self.fg.remove_entry(entry)
+        self._holder.append(element)
+        etree.indent(element, space="  ", level=self.level)
+        element.tail = None
+        text = etree.tostring(element, encoding="UTF-8")
+        self._holder.remove(element)
+        text = _START_TAG.sub(lambda tag: _drop(tag.group(0), self._redundant), text)
+        return b"  " * self.level + text + b"\n"
+
+    def write(self, items: Iterable[Item], path: Path) -> None:
+        with path.open("wb") as out:
+            out.write(self.head)
+            for item in items:
+                out.write(self.entry(item))
+            out.write(self.closing)
 
 
 def _drop(tag: bytes, declarations: list[bytes]) -> bytes:
@@ -239,12 +261,12 @@ def _drop(tag: bytes, declarations: list[bytes]) -> bytes:
     return tag
 
 
-def write_atom(meta: FeedMeta, items: Sequence[Item], path: Path) -> None:
-    _write_streamed(_generator(meta, items, ATOM), path, rss=False)
+def write_atom(meta: FeedMeta, items: Iterable[Item], path: Path) -> None:
+    FeedFormat(meta, ATOM).write(items, path)
 
 
-def write_rss(meta: FeedMeta, items: Sequence[Item], path: Path) -> None:
-    _write_streamed(_generator(meta, items, RSS), path, rss=True)
+def write_rss(meta: FeedMeta, items: Iterable[Item], path: Path) -> None:
+    FeedFormat(meta, RSS).write(items, path)
 
 
 def _json_item(item: Item) -> dict[str, Any]:
@@ -272,7 +294,14 @@ def _json_item(item: Item) -> dict[str, Any]:
     return {k: v for k, v in entry.items() if v not in (None, [], "")}
 
 
-def write_json_feed(meta: FeedMeta, items: Sequence[Item], path: Path) -> None:
+# Items are written one at a time, in the layout json.dump(indent=2) gives the whole feed.
+JSON_SEPARATOR = b",\n"
+_NO_ITEMS = b'"items": []'
+
+
+def json_parts(meta: FeedMeta) -> tuple[bytes, bytes]:
+    """The JSON Feed before its first item and after its last; `head + closing` (without
+    their newlines) is the feed with no items."""
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": meta.title,
@@ -283,8 +312,28 @@ def write_json_feed(meta: FeedMeta, items: Sequence[Item], path: Path) -> None:
         "favicon": meta.icon,
         "language": meta.language or None,
         "authors": [{"name": meta.author}],
-        "items": [_json_item(item) for item in items],
+        "items": [],
     }
-    with path.open("w", encoding="utf-8") as out:
-        json.dump({k: v for k, v in feed.items() if v is not None}, out, ensure_ascii=False, indent=2)
-        out.write("\n")
+    text = json.dumps({k: v for k, v in feed.items() if v is not None}, ensure_ascii=False, indent=2)
+    head, closing = text.encode("utf-8").rsplit(_NO_ITEMS, 1)
+    return head + b'"items": [\n', b"\n  ]" + closing + b"\n"
+
+
+def json_item(item: Item) -> bytes:
+    """One item, indented as in the feed, without the separator between items."""
+    text = json.dumps(_json_item(item), ensure_ascii=False, indent=2)
+    return ("    " + text.replace("\n", "\n    ")).encode("utf-8")
+
+
+def json_empty(head: bytes, closing: bytes) -> bytes:
+    return head.removesuffix(b"[\n") + b"[]" + closing.removeprefix(b"\n  ]")
+
+
+def write_json_feed(meta: FeedMeta, items: Iterable[Item], path: Path) -> None:
+    head, closing = json_parts(meta)
+    with path.open("wb") as out:
+        written = False
+        for item in items:
+            out.write((JSON_SEPARATOR if written else head) + json_item(item))
+            written = True
+        out.write(closing if written else json_empty(head, closing))

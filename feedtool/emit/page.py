@@ -110,6 +110,25 @@ def _item(item: Item, words: dict[str, str]) -> str:
 
 def render_index(meta: FeedMeta, items: Sequence[Item], feeds: Sequence[tuple[str, str, str]]) -> str:
     """The page; `feeds` are (label, filename, media type), e.g. ("Atom", "atom.xml", ATOM)."""
+    head, closing, no_items = index_parts(meta, feeds)
+    return head + ("\n".join(index_item(item, meta.language) for item in items) or no_items) + closing
+
+
+def index_item(item: Item, language: str) -> str:
+    """One item's entry in the list; entries are joined with newlines."""
+    return _item(item, _words(language))
+
+
+_ENTRIES = "\0entries\0"
+
+
+def index_parts(meta: FeedMeta, feeds: Sequence[tuple[str, str, str]]) -> tuple[str, str, str]:
+    """The page before its first item and after its last, and what stands for no items."""
+    head, closing = _page(meta, feeds, _ENTRIES).split(_ENTRIES)
+    return head, closing, f"<li>{_words(meta.language)['none']}</li>"
+
+
+def _page(meta: FeedMeta, feeds: Sequence[tuple[str, str, str]], entries: str) -> str:
     words = _words(meta.language)
     title = escape(meta.title)
     alternates = "\n".join(
@@ -123,7 +142,6 @@ def render_index(meta: FeedMeta, items: Sequence[Item], feeds: Sequence[tuple[st
         "</li>"
         for label, filename, _ in feeds
     )
-    entries = "\n".join(_item(item, words) for item in items) or f"<li>{words['none']}</li>"
     generator = escape(f"{meta.generator} {meta.generator_version}".strip())
     description = f'<meta name="description" content="{escape(meta.subtitle)}">\n' if meta.subtitle else ""
     return f"""<!DOCTYPE html>
