@@ -11,6 +11,7 @@ bounded however long the feed is; a parent's rule still sees them, empty, as chi
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -334,10 +335,12 @@ def _sniff(head: bytes) -> tuple[str | None, str | None]:
 
 
 def _codec(name: str) -> str | None:
+    """Python's codec for an encoding name, including the names web browsers know."""
     try:
         return codecs.lookup(name).name
     except (LookupError, ValueError):  # unknown, or not even a name (a NUL inside)
-        return None
+        web = _WEB_LABELS.get(name.strip().lower())
+        return codecs.lookup(web).name if web else None
 
 
 def _safe_parser(encoding: str | None, base_url: str | None) -> etree.XMLPullParser | None:
@@ -406,6 +409,13 @@ def _parse_xml(chunks: Iterable[bytes], head: bytes, ctx: Context) -> None:
     if entities:
         _report_entities(ctx, entities)
         return
+    set_aside = _check_declaration(head, bom, ctx)
+    if set_aside is not None:
+        # The declaration cannot stay (libxml2 refuses it where it is, or its version): it
+        # is blanked out (its lines kept, so positions stay right) and its encoding is
+        # given to the parser instead.
+        chunks = _replace_head(chunks, set_aside)
+        head = set_aside
     if bom and declared and _family(_codec(declared)) != _family(bom):
         ctx.report("EncodingMismatch", 1, declared=declared, charset=f"{bom} (byte order mark)")
     # libxml2 detects UTF-32 only without a byte order mark: name it when there is one.
@@ -418,13 +428,28 @@ def _parse_xml(chunks: Iterable[bytes], head: bytes, ctx: Context) -> None:
         override = charset
         if declared and _codec(declared) != _codec(charset):
             ctx.report("EncodingMismatch", 1, declared=declared, charset=f"served as charset={charset}")
+    if declared and not bom and not charset:
+        _check_encoding_name(declared, ctx)
+        # UTF-16 and UTF-32 without a byte order mark: libxml2 tells them by their bytes.
+        unknown_or_utf16_or_32 = _family(_codec(declared)) in (None, "utf-16", "utf-32")
+        if (set_aside is not None or not _libxml2_knows(declared)) and not unknown_or_utf16_or_32:
+            override = declared
+    if (
+        override
+        and not _libxml2_knows(override)
+        and _family(_codec(override)) not in (None, "utf-16", "utf-32")
+    ):
+        # An encoding Python knows and libxml2 does not (mac-cyrillic): decoded here.
+        chunks = _transcoded(chunks, override)
+        override = "UTF-8"
     parser = _safe_parser(override, ctx.location)
     if parser is None:
         ctx.report("UnknownEncoding", 1, encoding=override or "")
         return
     walker = _Walker(ctx)
-    utf8 = _codec(override or bom or declared or "utf-8") == "utf-8"
-    scan = _ByteScan(ctx, needs_ascii=bom is None and not head.startswith(b"<?xml"), utf8=utf8)
+    codec = _codec(override or bom or declared or "utf-8")
+    needs_ascii = bom is None and charset is None and not head.startswith(b"<?xml")
+    scan = _ByteScan(ctx, needs_ascii=needs_ascii, codec=codec)
     etree.clear_error_log()
     try:
         for chunk in chunks:
@@ -438,22 +463,150 @@ def _parse_xml(chunks: Iterable[bytes], head: bytes, ctx: Context) -> None:
         walker.walk(parser.read_events())
     except etree.XMLSyntaxError as e:
         _report_syntax_error(e, ctx)
+        return  # the text of a document that cannot be read is not judged
+    if scan.bad_characters_line is not None:
+        ctx.report("BadCharacters", scan.bad_characters_line)
     if walker.root is None and not ctx.problems():
         ctx.report("SAXError", 1, detail="the document has no root element")
 
 
 _C1_IN_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+_C1_BYTE = re.compile(rb"[\x80-\x9f]")
+_XML_DECLARATION = re.compile(rb"<\?xml(?=[\s?])[^>]*\?>")
+_VERSION = re.compile(rb"""\s+version\s*=\s*["']([^"']*)["']""")
+_WORDPRESS = re.compile(rb"<(?:[\w.-]+:)?generator\b[^<]*wordpress", re.IGNORECASE)
+
+
+def _check_declaration(head: bytes, bom: str | None, ctx: Context) -> bytes | None:
+    """Report an XML declaration of another XML version than 1.0, or after blank lines in a
+    WordPress feed; return `head` with that declaration blanked out, or None when it stays.
+
+    Blank lines before the declaration make any document ill-formed (libxml2 then reports a
+    SAXError and stops); WordPress prints them so often (a plugin or theme with a stray line
+    break) that its feeds get their own code, and are checked on as readers that forgive
+    the blank line would read them.
+    """
+    if bom not in (None, "utf-8"):
+        return None  # UTF-16/32: libxml2 judges the declaration itself
+    start = 3 if bom else 0
+    match = _XML_DECLARATION.match(head, start + len(head[start:]) - len(head[start:].lstrip()))
+    if match is None:
+        return None
+    blank_before = match.start() > start and _WORDPRESS.search(head) is not None
+    if blank_before:
+        ctx.report("WPBlankLine", 1 + head.count(b"\n", 0, match.start()))
+    version = _VERSION.match(match.group(), 5)
+    wrong_version = version is not None and version.group(1) != b"1.0"
+    if wrong_version and version is not None:
+        ctx.report("BadXmlVersion", 1, value=version.group(1).decode("latin-1"))
+    if not (blank_before or wrong_version):
+        return None
+    blanked = re.sub(rb"[^\n]", b" ", match.group())
+    return head[: match.start()] + blanked + head[match.end() :]
+
+
+def _replace_head(chunks: Iterable[bytes], head: bytes) -> Iterator[bytes]:
+    """The stream with its first chunk (the head) replaced."""
+    stream = iter(chunks)
+    if next(stream, None) is not None:
+        yield head
+    yield from stream
+
+
+def _transcoded(chunks: Iterable[bytes], encoding: str) -> Iterator[bytes]:
+    decoder = codecs.getincrementaldecoder(_codec(encoding) or encoding)(errors="replace")
+    for chunk in chunks:
+        yield decoder.decode(chunk).encode("utf-8")
+    yield decoder.decode(b"", final=True).encode("utf-8")
+
+
+@functools.lru_cache(maxsize=64)
+def _libxml2_knows(encoding: str) -> bool:
+    try:
+        etree.XMLPullParser(encoding=encoding)
+    except (LookupError, ValueError):  # unknown, or not even a name (a NUL inside)
+        return False
+    return True
+
+
+# The encodings of the WHATWG Encoding Standard with their names (labels): what browsers, and
+# the feed readers built on web engines, decode; keyed by Python's codec. Other encodings (and
+# other names) Python knows are legal but obscure. UTF-32 is XML's own.
+_WEB_ENCODINGS = {
+    "utf-8": "unicode-1-1-utf-8 unicode11utf8 unicode20utf8 utf-8 utf8 x-unicode20utf8",
+    "cp866": "866 cp866 csibm866 ibm866",
+    "iso8859-2": "csisolatin2 iso-8859-2 iso-ir-101 iso8859-2 iso88592 iso_8859-2 iso_8859-2:1987 l2 latin2",
+    "iso8859-3": "csisolatin3 iso-8859-3 iso-ir-109 iso8859-3 iso88593 iso_8859-3 iso_8859-3:1988 l3 latin3",
+    "iso8859-4": "csisolatin4 iso-8859-4 iso-ir-110 iso8859-4 iso88594 iso_8859-4 iso_8859-4:1988 l4 latin4",
+    "iso8859-5": "csisolatincyrillic cyrillic iso-8859-5 iso-ir-144 iso8859-5 iso88595 iso_8859-5 "
+    "iso_8859-5:1988",
+    "iso8859-6": "arabic asmo-708 csiso88596e csiso88596i csisolatinarabic ecma-114 iso-8859-6 "
+    "iso-8859-6-e iso-8859-6-i iso-ir-127 iso8859-6 iso88596 iso_8859-6 iso_8859-6:1987",
+    "iso8859-7": "csisolatingreek ecma-118 elot_928 greek greek8 iso-8859-7 iso-ir-126 iso8859-7 "
+    "iso88597 iso_8859-7 iso_8859-7:1987 sun_eu_greek",
+    "iso8859-8": "csiso88598e csisolatinhebrew hebrew iso-8859-8 iso-8859-8-e iso-ir-138 iso8859-8 "
+    "iso88598 iso_8859-8 iso_8859-8:1988 visual csiso88598i iso-8859-8-i logical",
+    "iso8859-10": "csisolatin6 iso-8859-10 iso-ir-157 iso8859-10 iso885910 l6 latin6",
+    "iso8859-13": "iso-8859-13 iso8859-13 iso885913",
+    "iso8859-14": "iso-8859-14 iso8859-14 iso885914",
+    "iso8859-15": "csisolatin9 iso-8859-15 iso8859-15 iso885915 iso_8859-15 l9",
+    "iso8859-16": "iso-8859-16",
+    "koi8-r": "cskoi8r koi koi8 koi8-r koi8_r",
+    "koi8-u": "koi8-ru koi8-u",
+    "mac-roman": "csmacintosh mac macintosh x-mac-roman",
+    "cp874": "dos-874 iso-8859-11 iso8859-11 iso885911 tis-620 windows-874",
+    "cp1250": "cp1250 windows-1250 x-cp1250",
+    "cp1251": "cp1251 windows-1251 x-cp1251",
+    "cp1252": "ansi_x3.4-1968 ascii cp1252 cp819 csisolatin1 ibm819 iso-8859-1 iso-ir-100 iso8859-1 "
+    "iso88591 iso_8859-1 iso_8859-1:1987 l1 latin1 us-ascii windows-1252 x-cp1252",
+    "cp1253": "cp1253 windows-1253 x-cp1253",
+    "cp1254": "cp1254 csisolatin5 iso-8859-9 iso-ir-148 iso8859-9 iso88599 iso_8859-9 iso_8859-9:1989 "
+    "l5 latin5 windows-1254 x-cp1254",
+    "cp1255": "cp1255 windows-1255 x-cp1255",
+    "cp1256": "cp1256 windows-1256 x-cp1256",
+    "cp1257": "cp1257 windows-1257 x-cp1257",
+    "cp1258": "cp1258 windows-1258 x-cp1258",
+    "mac-cyrillic": "x-mac-cyrillic x-mac-ukrainian",
+    "gbk": "chinese csgb2312 csiso58gb231280 gb2312 gb_2312 gb_2312-80 gbk iso-ir-58 x-gbk",
+    "gb18030": "gb18030",
+    "big5hkscs": "big5 big5-hkscs cn-big5 csbig5 x-x-big5",
+    "euc_jp": "cseucpkdfmtjapanese euc-jp x-euc-jp",
+    "iso2022_jp": "csiso2022jp iso-2022-jp",
+    "cp932": "csshiftjis ms932 ms_kanji shift-jis shift_jis sjis windows-31j x-sjis",
+    "cp949": "cseuckr csksc56011987 euc-kr iso-ir-149 korean ks_c_5601-1987 ks_c_5601-1989 ksc5601 "
+    "ksc_5601 windows-949",
+    "utf-16-be": "unicodefffe utf-16be",
+    "utf-16-le": "csunicode iso-10646-ucs-2 ucs-2 unicode unicodefeff utf-16le",
+    "utf-16": "utf-16",
+    "utf-32": "utf-32 utf-32be utf-32le",
+}
+_WEB_LABELS = {label: codec for codec, labels in _WEB_ENCODINGS.items() for label in labels.split()}
+
+
+def _check_encoding_name(declared: str, ctx: Context) -> None:
+    """Report an encoding name few readers know, or one XML does not require them to know."""
+    codec = _codec(declared)
+    if codec is None:
+        return  # UnknownEncoding, reported where the parser meets it
+    if declared.strip().lower() not in _WEB_LABELS:
+        ctx.report("ObscureEncoding", 1, value=declared)
+    if _family(codec) not in ("utf-8", "utf-16"):
+        ctx.report("NonstdEncoding", 1, value=declared)
 
 
 class _ByteScan:
     """Byte-level findings made while streaming: text outside ASCII in a document that does
-    not say its encoding, C1 control characters (the trace of mis-decoded windows-1252), and
-    the lines with hexadecimal character references."""
+    not say its encoding, C1 control characters (the trace of text decoded with the wrong
+    encoding: windows-1252 read as ISO-8859-1, UTF-8 read as a single-byte encoding), and the
+    lines with hexadecimal character references."""
 
-    def __init__(self, ctx: Context, *, needs_ascii: bool, utf8: bool) -> None:
+    def __init__(self, ctx: Context, *, needs_ascii: bool, codec: str | None) -> None:
         self.ctx = ctx
         self.needs_ascii = needs_ascii
-        self.check_c1 = utf8
+        # Where C1 controls show in the bytes: as UTF-8 sequences, or as single bytes in
+        # ISO-8859-1 (whose 0x80-0x9F are controls, not windows-1252's punctuation).
+        self.c1 = {"utf-8": _C1_IN_UTF8, "iso8859-1": _C1_BYTE}.get(codec or "")
+        self.bad_characters_line: int | None = None
         self.line = 1
 
     def scan(self, piece: bytes) -> None:
@@ -463,11 +616,14 @@ class _ByteScan:
             self.ctx.report("UnicodeError", self.line + piece.count(b"\n", 0, offset),
                             detail="non-ASCII text in a document without an XML declaration "
                             "naming its encoding")  # fmt: skip
-        if self.check_c1:
-            match = _C1_IN_UTF8.search(piece)
+            # Read as the single-byte encoding such a document is taken for, UTF-8 text
+            # turns into C1 controls.
+            self.c1 = _C1_BYTE
+        if self.c1 is not None:
+            match = self.c1.search(piece)
             if match:
-                self.check_c1 = False
-                self.ctx.report("BadCharacters", self.line + piece.count(b"\n", 0, match.start()))
+                self.c1 = None
+                self.bad_characters_line = self.line + piece.count(b"\n", 0, match.start())
         reference = piece.find(b"&#x")
         if reference >= 0:
             self._note_hex_references(piece, reference)
@@ -687,4 +843,40 @@ define(
     "its XML declaration says.",
     fix="Serve a feed media type, or at least add charset=utf-8.",
     formats=("atom", "rss", "rss1", "json"),
+)
+define(
+    "WPBlankLine",
+    "error",
+    "the XML declaration is not at the very start of the document (blank lines before it)",
+    parents=["SAXError"],
+    why="XML allows nothing before <?xml … ?>, not even a blank line; strict parsers reject "
+    "the whole feed. A stray line break printed by a blog plugin, theme or configuration file "
+    "is the usual cause.",
+    fix="Remove whatever is printed before the declaration (in PHP, the blank lines outside <?php "
+    "… ?> and a closing ?> at the end of included files).",
+)
+define(
+    "BadXmlVersion",
+    "error",
+    "the XML declaration gives version {value!r}; feeds are XML 1.0",
+    parents=["Error"],
+    why="RSS and Atom are defined on XML 1.0; parsers of other versions (or none) may refuse it.",
+    fix='Write <?xml version="1.0" encoding="utf-8"?>.',
+)
+define(
+    "ObscureEncoding",
+    "warning",
+    "the character encoding {value!r} is one few feed readers know",
+    parents=["Warning"],
+    why="Readers decode only the encodings (and the names) the web uses; with another one they "
+    "show garbled text or refuse the feed.",
+    fix='Save the feed as UTF-8 and declare encoding="utf-8".',
+)
+define(
+    "NonstdEncoding",
+    "info",
+    "the character encoding {value!r} is not one every XML parser must read (UTF-8, UTF-16)",
+    parents=["Info"],
+    why="XML requires parsers to read UTF-8 and UTF-16 only; most read more, some do not.",
+    fix="Use UTF-8 where you can.",
 )

@@ -1205,4 +1205,33 @@ EXAMPLES: dict[str, tuple[Example, Example]] = {
         rss(item={"pubDate": None, "dc": "<dc:date>May 1, 2024</dc:date>"}),
         rss(item={"pubDate": None, "dc": "<dc:date>2024-05-01T12:00:00Z</dc:date>"}),
     ),
+    "WPBlankLine": (
+        with_prolog(
+            rss(channel={"generator": "<generator>https://wordpress.org/?v=6.5</generator>"}), "\n" + PROLOG
+        ),
+        rss(channel={"generator": "<generator>https://wordpress.org/?v=6.5</generator>"}),
+    ),
+    "BadXmlVersion": (
+        atom(prolog='<?xml version="1.1" encoding="utf-8"?>\n'),
+        atom(),
+    ),
+    "ObscureEncoding": (
+        saved(
+            rss(
+                prolog='<?xml version="1.0" encoding="mac-cyrillic"?>\n',
+                item={"title": "<title>Привет</title>"},
+            ),
+            "mac-cyrillic",
+        ),
+        rss(item={"title": "<title>Привет</title>"}),
+    ),
+    "NonstdEncoding": (
+        saved(
+            rss(
+                prolog='<?xml version="1.0" encoding="iso-8859-1"?>\n', item={"title": "<title>Café</title>"}
+            ),
+            "iso-8859-1",
+        ),
+        rss(item={"title": "<title>Café</title>"}),
+    ),
 }
