@@ -19,6 +19,7 @@ from feedtool.validate.engine import (
     root,
     rule,
     streamed,
+    unknown_root_rule,
 )
 from feedtool.validate.namespaces import (
     ATOM,
@@ -545,7 +546,8 @@ def _check_children(element: Element, ctx: Context, known: dict[str, Core]) -> N
         core.check(child, ctx, value)
         if values.looks_double_encoded(value):
             ctx.report("BadCharacters", child)
-        _check_holds(child, core.holds, ctx)
+        if len(child) or core.holds == "nothing":
+            _check_holds(child, core.holds, ctx)
     _check_stray_text(element, ctx)
 
 
@@ -739,3 +741,11 @@ def _report_extension_attributes(channel: Element | None, ctx: Context) -> None:
         return
     for line, element, attribute in _facts(ctx).extension_attributes:
         ctx.report("UseOfExtensionAttr", line, element=element, attribute=attribute)
+
+
+@unknown_root_rule
+def check_namespaced_rss(root_element: Element, ctx: Context) -> None:
+    """RSS 2.0's elements are in no namespace; an rss root in one is not RSS to readers."""
+    namespace, local = split(root_element.tag)
+    if local == "rss":
+        ctx.report("InvalidNamespace", root_element, value=namespace)

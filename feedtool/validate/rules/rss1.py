@@ -5,16 +5,19 @@ from __future__ import annotations
 from collections import Counter
 
 from feedtool.validate import rss_codes, values
-from feedtool.validate.engine import Context, Element, name_of, root, rule, streamed
+from feedtool.validate.engine import Context, Element, name_of, root, rule, streamed, unknown_root_rule
 from feedtool.validate.namespaces import RDF, RSS1, RSS11, split, tag
 from feedtool.validate.rules.extensions import is_known_namespace
 from feedtool.validate.rules.rss import (
     ValueCheck,
+    check_form_name,
     check_full_uri,
     check_html,
+    check_image_title,
+    check_plain_text,
+    check_title,
     no_check,
     text_of,
-    value_check,
 )
 
 rss_codes.ensure_defined()
@@ -46,32 +49,29 @@ def check_items(element: Element, ctx: Context, value: str) -> None:
                 ctx.report("UnexpectedAttribute", node, attribute=attribute)
 
 
-check_uri_text = value_check(values.check_uri)
-
-
 CHANNEL_CHILDREN: dict[str, ValueCheck] = {
-    "title": no_check,
-    "link": check_uri_text,
-    "description": no_check,
+    "title": check_title,
+    "link": check_full_uri,
+    "description": check_plain_text,
     "items": check_items,
     "image": check_reference,
     "textinput": check_reference,
 }
 ITEM_CHILDREN: dict[str, ValueCheck] = {
-    "title": no_check,
-    "link": check_uri_text,
+    "title": check_title,
+    "link": check_full_uri,
     "description": check_html,
 }
 IMAGE_CHILDREN: dict[str, ValueCheck] = {
-    "title": no_check,
+    "title": check_image_title,
     "url": check_full_uri,
-    "link": check_uri_text,
+    "link": check_full_uri,
 }
 TEXTINPUT_CHILDREN: dict[str, ValueCheck] = {
-    "title": no_check,
+    "title": check_plain_text,
     "description": no_check,
-    "name": no_check,
-    "link": check_uri_text,
+    "name": check_form_name,
+    "link": check_full_uri,
 }
 REQUIRED_CODES = {"title": "MissingTitle", "link": "MissingLink", "description": "MissingDescription"}
 
@@ -230,3 +230,12 @@ def check_envelope(envelope: Element, ctx: Context) -> None:
                 ctx.report("UnknownNamespace", child, value=namespace, detail=namespace)
     if vocabulary is None or counts["channel"] == 0:
         ctx.report("MissingElement", envelope, element="channel", parent="rdf:RDF")
+
+
+@unknown_root_rule
+def check_misplaced_channel(root_element: Element, ctx: Context) -> None:
+    """An RSS 1.1 Channel root outside the RSS 1.1 namespace."""
+    namespace, local = split(root_element.tag)
+    if local == "Channel":
+        code = "InvalidNamespace" if namespace else "MissingNamespace"
+        ctx.report(code, root_element, value=namespace)
