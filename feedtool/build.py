@@ -24,6 +24,7 @@ from feedtool.config import Settings
 from feedtool.errors import BuildError, ConfigError, ItemError
 from feedtool.model import FeedMeta, Item
 from feedtool.publish import Staging
+from feedtool.rules import Cleaned, check_examples, unmatched_warnings
 
 if TYPE_CHECKING:
     from feedtool.read import ItemFile
@@ -52,6 +53,7 @@ class BuildResult:
     parsed: int = 0  # items parsed and cleaned now, not taken from the cache
     up_to_date: bool = False  # nothing had changed: nothing was read, `items` is empty
     count: int = 0  # items in the feeds
+    dropped: int = 0  # items read but dropped by the user's rules
     outputs: tuple[Path, ...] = field(default=())
 
 
@@ -175,6 +177,50 @@ class _Workers:
 
 def _cache_key(entry: ItemFile, fingerprint: str) -> str:
     return f"{entry.digest}:{fingerprint}"
+
+
+def _clean_newest(
+    entries: list[ItemFile],
+    limit: int,
+    fingerprint: str,
+    cache: ItemCache,
+    workers: _Workers,
+    problems: list[ItemError],
+    progress: Progress | None,
+) -> tuple[list[Cleaned], int]:
+    """Cleaning outcomes of `entries` (newest first), from the cache or parsed now, up to the
+    `limit`-th item kept (0: all of them); and how many of those were parsed now. Only as many
+    items are parsed as the feed holds, and more only when the user's filters drop some."""
+    outcomes: list[Cleaned] = []
+    parsed = kept = done = 0
+    while done < len(entries) and (not limit or kept < limit):
+        wanted = limit - kept if limit else len(entries)
+        if kept:  # as many more as the filters have let through so far suggests are needed
+            wanted = wanted * done // kept
+        elif done:
+            wanted = len(entries)
+        batch = entries[done : done + wanted]
+        done += len(batch)
+        keys = [_cache_key(entry, fingerprint) for entry in batch]
+        cached = cache.get_many(keys)
+        missing = [entry for entry, key in zip(batch, keys, strict=True) if key not in cached]
+        fresh: dict[str, bytes] = {}
+        for entry, outcome in zip(
+            missing, workers.map(_parse_and_clean, [entry.path for entry in missing], progress), strict=True
+        ):
+            if isinstance(outcome, ItemError):
+                problems.append(outcome)
+            else:
+                key = _cache_key(entry, fingerprint)
+                fresh[key] = outcome
+                cached[key] = pickle.loads(outcome)
+        cache.put_pickled(fresh)
+        for key in keys:
+            if key in cached and (not limit or kept < limit):
+                outcomes.append(cached[key])
+                parsed += key in fresh
+                kept += cached[key].item is not None
+    return outcomes, parsed
 
 
 @functools.cache
@@ -371,6 +417,9 @@ def build(
             previous = _up_to_date(settings, cache, signature)
             if previous is not None and (keep_going or not previous.skipped):
                 return previous
+        examples_failed = check_examples(settings.rules)
+        if examples_failed:
+            raise BuildError("\n".join(examples_failed))
         workers = _Workers(settings, jobs, len(paths))
         scanned: list[ItemFile] = []
         problems: list[ItemError] = []
@@ -384,30 +433,25 @@ def build(
         warnings = _time_warnings(unique)
         if problems and not keep_going:
             raise BuildError("\n".join(str(p) for p in problems))
-        selected = _newest_first(unique)
-        if settings.limit:
-            selected = selected[: settings.limit]
+        newest = [entry for entry in _newest_first(unique) if not settings.rules.too_old(entry.published)]
         fingerprint = f"{settings.cleaning_fingerprint()}:{code_fingerprint()}"
-        keys = [_cache_key(entry, fingerprint) for entry in selected]
-        cached = cache.get_many(keys)
-        missing = [entry for entry, key in zip(selected, keys, strict=True) if key not in cached]
-        fresh: dict[str, bytes] = {}
-        parsed = workers.map(_parse_and_clean, [entry.path for entry in missing], progress)
-        for entry, outcome in zip(missing, parsed, strict=True):
-            if isinstance(outcome, ItemError):
-                problems.append(outcome)
-            else:
-                key = _cache_key(entry, fingerprint)
-                fresh[key] = outcome
-                cached[key] = pickle.loads(outcome)
+        outcomes, parsed = _clean_newest(
+            newest, settings.limit, fingerprint, cache, workers, problems, progress
+        )
         workers.close()
         if problems and not keep_going:
             raise BuildError("\n".join(str(p) for p in problems))
-        cache.put_pickled(fresh)
-        items = [cached[key] for key in keys if key in cached]
+        items = [outcome.item for outcome in outcomes if outcome.item is not None]
+        matched = frozenset().union(*(outcome.matched for outcome in outcomes))
+        warnings += unmatched_warnings(settings.rules, matched, len(outcomes))
         if not items:
+            dropped = (
+                f" (the rules in {settings.rules.where} dropped all {len(outcomes)})" if outcomes else ""
+            )
             raise BuildError(
-                "\n".join([*map(str, problems), f"{settings.seeds_dir}: no items to build a feed from"])
+                "\n".join(
+                    [*map(str, problems), f"{settings.seeds_dir}: no items to build a feed from{dropped}"]
+                )
             )
         meta = _meta(settings, max(item.updated for item in items))
         written, feed_warnings = _publish(meta, items, settings.out_dir, check, jobs)
@@ -417,8 +461,9 @@ def build(
             tuple(written),
             tuple(warnings + feed_warnings),
             tuple(str(p) for p in problems),
-            parsed=len(fresh),
+            parsed=parsed,
             count=len(items),
+            dropped=len(outcomes) - len(items),
             outputs=tuple(settings.out_dir / name for name in OUTPUT_NAMES),
         )
         if not check:

@@ -1,6 +1,7 @@
 """Remembers cleaned items by the hash of their file and the settings that shaped them.
 
-The cache is an SQLite file of pickled Items in the build's own cache folder: it is written
+The cache is an SQLite file of pickled cleaning outcomes (an Item, or none when the user's rules
+dropped it, and the rules that matched) in the build's own cache folder: it is written
 only by feedtool, like Python's __pycache__, and a damaged or foreign one is rebuilt. A cache
 that cannot be used (a full disk, a read-only folder) is set aside for the rest of the build:
 `problem` then says why, and the build goes on without it.
@@ -14,7 +15,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from feedtool.model import Item
+from feedtool.rules import Cleaned
 
 SCHEMA_VERSION = 2
 
@@ -66,8 +67,8 @@ class ItemCache:
                 self.path.unlink(missing_ok=True)  # a damaged or foreign file: start afresh
         raise AssertionError("unreachable")
 
-    def get_many(self, keys: Iterable[str]) -> dict[str, Item]:
-        found: dict[str, Item] = {}
+    def get_many(self, keys: Iterable[str]) -> dict[str, Cleaned]:
+        found: dict[str, Cleaned] = {}
         if self._db is None:
             return found
         wanted = list(keys)
@@ -79,7 +80,7 @@ class ItemCache:
                     f"select key, item from items where key in ({marks})", chunk
                 ):
                     item = pickle.loads(blob)
-                    if isinstance(item, Item):
+                    if isinstance(item, Cleaned):
                         found[key] = item
         except sqlite3.Error as e:
             self._give_up(e)

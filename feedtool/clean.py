@@ -15,6 +15,7 @@ from feedtool.carry import feed_url, fit_item, xml_text
 from feedtool.config import FooterRule, Settings
 from feedtool.errors import ItemError
 from feedtool.model import Item
+from feedtool.rules import Cleaned, apply_rules
 
 # Article structure survives; everything that runs, styles, embeds or submits does not.
 ALLOWED_TAGS = frozenset(
@@ -270,10 +271,16 @@ def footer_rules(settings: Settings) -> tuple[FooterRule, ...]:
     return (BUILTIN_FOOTER_RULES if settings.builtin_footer_rules else ()) + settings.footer_rules
 
 
-def clean_item(item: Item, settings: Settings) -> Item:
-    """The item as the feeds will carry it; raises ItemError for one no feed can carry."""
+def clean_item(item: Item, settings: Settings) -> Cleaned:
+    """The item as the feeds will carry it: footers stripped, the user's rules applied (they may
+    drop it: rules.py), the HTML sanitized; with the rules that matched, for the build's report.
+    Raises ItemError for an item no feed can carry."""
     body, _ = strip_footer(item.content_html, footer_rules(settings))
-    content = sanitize(body, item.url, unwrap_images=settings.unwrap_image_proxy)
+    ruled = apply_rules(replace(item, content_html=body), settings.rules)
+    if ruled.item is None:
+        return ruled
+    item = ruled.item
+    content = sanitize(item.content_html, item.url, unwrap_images=settings.unwrap_image_proxy)
     if not content:
         raise ItemError(
             item.source or item.url,
@@ -285,4 +292,4 @@ def clean_item(item: Item, settings: Settings) -> Item:
     if image is not None:
         url = unwrap_image_proxy(image.url) if settings.unwrap_image_proxy else image.url
         image = replace(image, url=url, media_type=image_media_type(url) or image.media_type)
-    return fit_item(replace(item, content_html=content, image=image))
+    return Cleaned(fit_item(replace(item, content_html=content, image=image)), ruled.matched)

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from feedtool import __version__
 from feedtool.errors import ConfigError
+from feedtool.rules import NO_RULES, Rules, parse_rules
 
 CONFIG_NAME = "feedtool.toml"
 
@@ -47,6 +48,7 @@ class Settings:
     builtin_footer_rules: bool = True
     footer_rules: tuple[FooterRule, ...] = ()
     feed_id: str = field(default="")
+    rules: Rules = NO_RULES  # the [rules] table: what the user's rules do to the feed
 
     def zone_for(self, url: str) -> ZoneInfo:
         """The time zone a site writes its naive <time> values in."""
@@ -66,6 +68,7 @@ class Settings:
             repr(self.unwrap_image_proxy),
             repr(self.builtin_footer_rules),
             repr(self.footer_rules),
+            self.rules.fingerprint(),
         ]
         return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
 
@@ -199,8 +202,11 @@ def _parse_file(path: Path) -> dict[str, Any]:
 def _from_table(path: Path, table: dict[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for section, entries in table.items():
+        if section == "rules":  # checked by rules.py, which also reads each [[feeds]] entry's rules
+            values["rules"] = parse_rules(entries, f"{path}:rules")
+            continue
         if section not in _SCHEMA:
-            known = ", ".join(f"[{s}]" for s in _SCHEMA)
+            known = ", ".join(f"[{s}]" for s in (*_SCHEMA, "rules"))
             raise ConfigError(f"{path}: unknown section [{section}] (known: {known})")
         if not isinstance(entries, dict):
             raise ConfigError(f"{path}: {section} must be a table [{section}]")
@@ -257,6 +263,7 @@ def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings
         builtin_footer_rules=values.get("builtin_footer_rules", True),
         footer_rules=values.get("footer_rules", ()),
         feed_id=values.get("feed_id", ""),
+        rules=values.get("rules", NO_RULES),
     )
     if not _LANGUAGE.match(settings.language):
         raise ConfigError(

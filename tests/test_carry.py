@@ -98,7 +98,8 @@ def test_clean_item_leaves_nothing_xml_cannot_carry_in_any_field(tmp_path):
         image=Image(url="https://e.com/i\x03.jpg", caption="说\ud800明", credit="\uffffC"),
         source="dirty.txt",
     )
-    clean = clean_item(dirty, settings)
+    clean = clean_item(dirty, settings).item
+    assert clean is not None
     assert [s for s in strings_of(clean) if not all(map(xml_char, s))] == []
     assert clean.title == "标题"
     assert clean.url == clean.id == "https://e.com/a%01"
@@ -163,11 +164,12 @@ def test_every_item_the_reader_and_cleaner_accept_makes_valid_feeds(data):
         settings = load_settings(write_config(Path(folder)))
         path = Path(folder, "item.txt")
         try:
-            item = clean_item(read_item(path, data, settings.zone_for, "zh-CN"), settings)
+            item = clean_item(read_item(path, data, settings.zone_for, "zh-CN"), settings).item
         except ItemError as e:
             event(f"refused: {e.message.split(':')[0][:40]}")
             return
         event("accepted")
+        assert item is not None
         meta = FeedMeta(
             title="t", subtitle="", id="https://e.com/", site_url="https://e.com/",
             base_url="https://e.com/", language="zh-CN", updated=item.updated, author="a",

@@ -107,7 +107,7 @@ def test_config_can_add_a_footer_rule(tmp_path):
         updated=_now(),
         content_html="<p>a</p><p>sponsored</p>",
     )
-    assert clean_item(item, settings).content_html == "<p>a</p>"
+    assert clean_item(item, settings).item.content_html == "<p>a</p>"
 
 
 def _now():
@@ -211,7 +211,8 @@ def test_clean_item_strips_feedx_and_keeps_the_rest(tmp_path):
     settings = load_settings(write_config(tmp_path))
     path = tmp_path / "a.txt"
     path.write_text(f"<!--1694675222000-->\n[t]({BASE})\n---\n{body(footer=FEEDX_FOOTER)}", encoding="utf-8")
-    item = clean_item(read_item(path, path.read_bytes(), settings.zone_for, "zh-CN"), settings)
+    item = clean_item(read_item(path, path.read_bytes(), settings.zone_for, "zh-CN"), settings).item
+    assert item is not None
     assert "feedx" not in item.content_html and "获取更多RSS" not in item.content_html
     assert "翻译：某人" in item.content_html
     assert item.image is not None and item.image.url == "https://static01.nyt.com/images/a/lead.jpg"

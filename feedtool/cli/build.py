@@ -123,9 +123,10 @@ def run(args: argparse.Namespace) -> int:
         what = "wrote " + ", ".join(p.name for p in result.written)
     else:
         what = "nothing changed"
+    dropped = f"; the rules dropped {result.dropped}" if result.dropped else ""
     print(
         f"feedtool build: {result.count} items -> {out}/: {what} "
-        f"({result.parsed} parsed, {result.count - result.parsed} from cache)",
+        f"({result.parsed} parsed, {result.count + result.dropped - result.parsed} from cache{dropped})",
         file=sys.stderr,
     )
     return status.INPUT if result.skipped else status.OK

@@ -1,0 +1,476 @@
+"""The user's rules ([rules] in feedtool.toml): what each does to the items a reader gets.
+
+Expected outputs are written by hand. The Chinese conversions were checked character by
+character against the standards OpenCC follows: OpenCC's own Traditional forms (爲 U+7232,
+裏 U+88CF, 着 U+7740), Taiwan's (為 U+70BA, 裡 U+88E1, 著 U+8457) and Hong Kong's (為, 裏, 着).
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from items import SEEDS, body, write_config, write_item
+from lxml import etree
+
+from feedtool.clean import clean_item
+from feedtool.cli import main
+from feedtool.config import load_settings
+from feedtool.errors import ConfigError
+from feedtool.model import Image, Item, Person
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+URL = "https://cn.nytimes.com/world/20230914/example/"
+
+
+def item(**fields) -> Item:
+    values = {
+        "id": URL,
+        "url": URL,
+        "title": "标题",
+        "published": datetime(2023, 9, 14, tzinfo=UTC),
+        "updated": datetime(2023, 9, 14, tzinfo=UTC),
+        "content_html": "<p>正文。</p>",
+    }
+    return Item(**(values | fields))
+
+
+def settings_with(tmp_path: Path, rules: str):
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    return load_settings(write_config(tmp_path, rules))
+
+
+def cleaned(tmp_path: Path, rules: str, **fields) -> Item | None:
+    """The item as the feed would carry it with `rules`; None when a rule drops it."""
+    return clean_item(item(**fields), settings_with(tmp_path, rules)).item
+
+
+# --- strip ------------------------------------------------------------------------------------
+
+
+def test_strip_removes_the_selected_elements_but_keeps_the_text_after_them(tmp_path):
+    rules = '[rules]\nstrip = ["div.ad", "p.promo"]\n'
+    html = '<p>一</p><div class="ad"><p>买！</p></div>之后<p class="promo">订阅</p><p class="x">二</p>'
+    assert cleaned(tmp_path, rules, content_html=html).content_html == "<p>一</p>之后<p>二</p>"
+
+
+def test_strip_selects_top_level_elements_as_children_of_body(tmp_path):
+    rules = '[rules]\nstrip = ["body > p:first-child", "section > p"]\n'
+    html = "<p>广告</p><section><p>正文</p></section><p>结尾</p>"
+    assert cleaned(tmp_path, rules, content_html=html).content_html == "<section></section><p>结尾</p>"
+
+
+def test_content_no_rule_touched_is_cleaned_exactly_as_without_rules(tmp_path):
+    # A stray </p>: the sanitizer's parser makes it an empty paragraph, as browsers do.
+    html = "<blockquote>引文</blockquote></p><p>正文</p>"
+    assert (
+        cleaned(tmp_path, "", content_html=html).content_html
+        == "<blockquote>引文</blockquote><p></p><p>正文</p>"
+    )
+    untouched = cleaned(tmp_path / "r", '[rules]\nstrip = ["div.ad"]\nconvert = "t2s"\n', content_html=html)
+    assert untouched.content_html == "<blockquote>引文</blockquote><p></p><p>正文</p>"
+
+
+def test_rules_keep_the_text_of_broken_markup(tmp_path):
+    html = "<p>们<br></br>这</p></body></html><p>这\x0b</p>"
+    got = cleaned(tmp_path, '[rules]\nconvert = "s2t"\n', content_html=html)
+    assert got.content_html == "<p>們<br><br>這</p><p>這</p>"
+
+
+def test_replace_leaves_attribute_text_alone(tmp_path):
+    rules = "[[rules.replace]]\npattern = '图'\nwith = '圖'\n"
+    got = cleaned(
+        tmp_path, rules, content_html='<p title="图">图</p><img src="https://e.example/a.jpg" alt="图">'
+    )
+    assert got.content_html == '<p title="图">圖</p><img src="https://e.example/a.jpg" alt="图">'
+
+
+# --- filter / filterout / since -----------------------------------------------------------------
+
+FIELDS = {
+    "title": "普京与金正恩会面",
+    "content_html": '<p class="lead">俄罗斯<a href="https://example.com/sponsor">远东</a>太空发射场</p>',
+    "authors": (Person("PAUL SONNE"), Person("CHOE SANG-HUN")),
+    "categories": ("asia-pacific",),
+    "url": "https://cn.nytimes.com/asia-pacific/20230914/putin-kim/",
+}
+
+
+@pytest.mark.parametrize(
+    ("field", "pattern", "matches"),
+    [
+        ("title", "金正恩", True),
+        ("title", "^金正恩", False),
+        ("content", "远东太空", True),  # text across an element boundary
+        ("content", "sponsor", False),  # a URL is not text
+        ("content", "lead", False),  # nor is markup
+        ("author", "(?i)choe", True),  # any author
+        ("author", "^SANG", False),
+        ("category", "^asia-pacific$", True),
+        ("category", "world", False),
+        ("link", "/asia-pacific/", True),
+        ("link", "nytimes\\.com/world", False),
+    ],
+)
+def test_filter_keeps_and_filterout_drops_items_matching_a_field(tmp_path, field, pattern, matches):
+    rule = f"{field} = '{pattern}'\n"
+    kept = cleaned(tmp_path / "keep", f"[[rules.filter]]\n{rule}", **FIELDS)
+    dropped = cleaned(tmp_path / "drop", f"[[rules.filterout]]\n{rule}", **FIELDS)
+    assert (kept is not None) == matches
+    assert (dropped is None) == matches
+
+
+def test_a_filter_with_several_fields_needs_all_of_them_and_any_filter_keeps(tmp_path):
+    both = "[[rules.filter]]\ntitle = '普京'\nlink = '/world/'\n"
+    assert cleaned(tmp_path / "a", both, **FIELDS) is None  # the link does not match
+    either = both + "[[rules.filter]]\nauthor = 'PAUL'\n"
+    assert cleaned(tmp_path / "b", either, **FIELDS) is not None
+
+
+def test_filters_see_the_content_after_strip(tmp_path):
+    html = '<p>正文</p><div class="ad">赞助内容</div>'
+    rules = "[rules]\nstrip = ['div.ad']\n[[rules.filterout]]\ncontent = '赞助'\n"
+    assert cleaned(tmp_path, rules, content_html=html) is not None
+
+
+def test_filters_are_written_against_the_source_text_before_convert(tmp_path):
+    rules = '[rules]\nconvert = "s2t"\n[[rules.filterout]]\ntitle = "会面"\n'
+    assert cleaned(tmp_path, rules, title="普京与金正恩会面") is None
+
+
+def test_filters_never_read_scripts_or_comments(tmp_path):
+    html = "<p>正文</p><script>track('赞助')</script><!-- 赞助 --><style>.赞助{}</style>"
+    assert cleaned(tmp_path, "[[rules.filterout]]\ncontent = '赞助'\n", content_html=html) is not None
+
+
+def test_since_drops_items_published_before_it(tmp_path):
+    rules = "[rules]\nsince = 2023-09-14T08:00:00+08:00\n"
+    assert cleaned(tmp_path, rules, published=datetime(2023, 9, 13, 23, 59, tzinfo=UTC)) is None
+    assert cleaned(tmp_path, rules, published=datetime(2023, 9, 14, 0, 0, tzinfo=UTC)) is not None
+    day = "[rules]\nsince = 2023-09-14\n"  # a bare date: the start of that day in UTC
+    assert cleaned(tmp_path / "d", day, published=datetime(2023, 9, 13, 23, 59, tzinfo=UTC)) is None
+
+
+# --- replace ----------------------------------------------------------------------------------
+
+
+def test_replace_edits_title_and_text_but_never_urls_or_markup(tmp_path):
+    rules = "[[rules.replace]]\npattern = 'nytimes'\nwith = 'NYT'\n"
+    got = cleaned(
+        tmp_path,
+        rules,
+        title="nytimes 中文网",
+        summary="来自 nytimes。",
+        content_html='<p class="nytimes"><a href="https://cn.nytimes.com/a/">nytimes 报道</a></p>',
+    )
+    assert got.title == "NYT 中文网"
+    assert got.summary == "来自 NYT。"
+    assert got.content_html == '<p><a href="https://cn.nytimes.com/a/">NYT 报道</a></p>'
+
+
+def test_replace_in_title_only_leaves_the_content_and_groups_work(tmp_path):
+    rules = "[[rules.replace]]\npattern = '^【(.+?)】'\nwith = '[\\1] '\nin = 'title'\n"
+    got = cleaned(tmp_path, rules, title="【独家】普京", content_html="<p>【独家】正文</p>")
+    assert got.title == "[独家] 普京"
+    assert got.content_html == "<p>【独家】正文</p>"
+
+
+def test_replace_comes_before_convert(tmp_path):
+    rules = '[rules]\nconvert = "s2t"\n[[rules.replace]]\npattern = "纽约时报"\nwith = "时报"\n'
+    assert cleaned(tmp_path, rules, title="纽约时报中文网").title == "時報中文網"
+
+
+# --- convert ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "source", "expected"),
+    [
+        ("s2t", "为了里面的头发，着急", "爲了裏面的頭髮，着急"),
+        ("s2tw", "为了里面的头发，着急", "為了裡面的頭髮，著急"),
+        ("s2hk", "为了里面的头发，着急", "為了裏面的頭髮，着急"),
+        ("t2s", "頭髮裡面為了", "头发里面为了"),
+        ("tw2s", "頭髮裡面為了", "头发里面为了"),
+    ],
+)
+def test_convert_turns_the_title_into_the_named_script(tmp_path, name, source, expected):
+    assert cleaned(tmp_path, f'[rules]\nconvert = "{name}"\n', title=source).title == expected
+
+
+def test_convert_reaches_every_text_of_the_item_and_no_url(tmp_path):
+    got = cleaned(
+        tmp_path,
+        '[rules]\nconvert = "s2t"\n',
+        title="普京与金正恩会面，患难时刻俄朝“拥抱”彼此",
+        summary="两国关系",
+        content_html=(
+            '<p title="头发">会面<a href="https://example.com/会面">链接</a></p>'
+            '<img src="https://example.com/头发.jpg" alt="头发">'
+        ),
+        authors=(Person("刘和平", uri="https://example.com/刘和平"),),
+        categories=("国际",),
+        image=Image(url="https://example.com/头发.jpg", caption="俄罗斯总统", credit="新华社"),
+    )
+    assert got.title == "普京與金正恩會面，患難時刻俄朝“擁抱”彼此"
+    assert got.summary == "兩國關係"
+    # The cleaner writes URLs percent-encoded: these are the UTF-8 bytes of 会面 and 头发, not of
+    # the converted 會面 (%E6%9C%83...) or 頭髮.
+    assert got.content_html == (
+        '<p title="頭髮">會面<a href="https://example.com/%E4%BC%9A%E9%9D%A2">鏈接</a></p>'
+        '<img src="https://example.com/%E5%A4%B4%E5%8F%91.jpg" alt="頭髮">'
+    )
+    assert got.authors == (Person("劉和平", uri="https://example.com/%E5%88%98%E5%92%8C%E5%B9%B3"),)  # 刘和平
+    assert got.categories == ("國際",)
+    assert got.image == Image(
+        url="https://example.com/%E5%A4%B4%E5%8F%91.jpg",
+        caption="俄羅斯總統",
+        credit="新華社",
+        media_type="image/jpeg",
+    )
+
+
+def test_convert_leaves_scripts_and_comments_to_the_sanitizer(tmp_path):
+    html = "<p>头发</p><!-- 头发 --><script>var a = '头发';</script>"
+    assert cleaned(tmp_path, '[rules]\nconvert = "s2t"\n', content_html=html).content_html == "<p>頭髮</p>"
+
+
+# --- bad rules --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rules", "message"),
+    [
+        ("[[rules.filter]]\ntitle = '(unclosed'\n", "rules.filter[1].title: not a valid regular expression"),
+        ("[[rules.filterout]]\nname = 'x'\n", "rules.filterout[1]: needs a pattern for at least one of"),
+        ("[[rules.filterout]]\nheadline = 'x'\n", "rules.filterout[1]: unknown key 'headline'"),
+        ("[rules]\nstrip = ['div.ad', 'p >']\n", "rules.strip[2]: not a CSS selector lxml can use: 'p >'"),
+        ("[rules]\nstrip = ['p::before']\n", "rules.strip[1]: not a CSS selector lxml can use"),
+        ("[rules]\nconvert = 's2x'\n", "rules.convert: unknown conversion 's2x' (known: "),
+        ("[rules]\nconvert = '/etc/opencc/s2t.json'\n", "rules.convert: unknown conversion"),
+        ("[rules]\nsince = '2023-09-01'\n", "rules.since: must be a date or date-time, unquoted"),
+        ("[rules]\nlimit = 3\n", "rules: unknown rule 'limit'"),
+        ("[rules]\nstrip = 'div.ad'\n", "rules.strip: must be a list of rules"),
+        (
+            "[[rules.replace]]\npattern = 'a'\nwith = '\\1'\n",
+            "rules.replace[1].with: not a valid replacement",
+        ),
+        ("[[rules.replace]]\npattern = 'a'\n", "rules.replace[1]: needs a pattern and what to replace"),
+        ("[[rules.replace]]\npattern = 'a'\nwith = 'b'\nin = 'link'\n", "rules.replace[1].in: must be"),
+        (
+            "[[rules.filter]]\ntitle = 'a'\nexamples = [{input = 'a', output = 'kept'}]\n",
+            "rules.filter[1].examples[1].output: must be 'keep' or 'drop'",
+        ),
+    ],
+)
+def test_a_bad_rule_is_a_usage_error_naming_file_rule_and_problem(
+    tmp_path, monkeypatch, capsys, rules, message
+):
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    write_config(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert main(["build"]) == 0
+    before = {p.name: p.read_bytes() for p in (tmp_path / "dist").iterdir()}
+    write_config(tmp_path, rules)
+    capsys.readouterr()
+    assert main(["build"]) == 2
+    err = capsys.readouterr().err
+    assert f"feedtool.toml:{message}" in err, err
+    assert len(err.strip().splitlines()) == 1
+    assert {p.name: p.read_bytes() for p in (tmp_path / "dist").iterdir()} == before
+
+
+def test_parse_errors_are_config_errors(tmp_path):
+    with pytest.raises(ConfigError, match=r"feedtool\.toml:rules\.strip\[1\]: not a CSS selector"):
+        settings_with(tmp_path, "[rules]\nstrip = ['[']\n")
+
+
+# --- examples ---------------------------------------------------------------------------------
+
+PASSING_EXAMPLES = """
+[rules]
+convert = { to = "s2t", examples = [{ input = "头发", output = "頭髮" }] }
+
+[[rules.strip]]
+selector = "div.ad"
+examples = [{ input = "<p>a</p><div class=ad>x</div>", output = "<p>a</p>" }]
+
+[[rules.filterout]]
+title = "广告"
+examples = [{ input = "【广告】买", output = "drop" }, { input = "新闻", output = "keep" }]
+
+[[rules.filter]]
+title = "."
+link = "/world/"
+examples = [{ input = { title = "x", link = "https://a.example/world/1" }, output = "keep" }]
+
+[[rules.replace]]
+name = "short name"
+pattern = "纽约时报"
+with = "时报"
+examples = [{ input = "纽约时报中文网", output = "时报中文网" }]
+"""
+
+
+def build_project(tmp_path: Path, monkeypatch, rules: str = "") -> Path:
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    write_config(tmp_path, rules)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_passing_examples_let_the_build_and_check_run(tmp_path, monkeypatch, capsys):
+    build_project(tmp_path, monkeypatch, PASSING_EXAMPLES)
+    assert main(["build"]) == 0, capsys.readouterr().err
+    assert main(["build", "--check"]) == 0, capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("wrong", "right", "message"),
+    [
+        (
+            'output = "时报中文网"',
+            'output = "時報中文网"',
+            "feedtool.toml:rules.replace[1] (short name): expected '時報中文网', got '时报中文网'",
+        ),
+        (
+            'output = "頭髮"',
+            'output = "头发"',
+            "feedtool.toml:rules.convert (s2t): expected '头发', got '頭髮'",
+        ),
+        (
+            'output = "drop" }, { input = "新闻"',
+            'output = "keep" }, { input = "新闻"',
+            "feedtool.toml:rules.filterout[1]: expected 'keep', got 'drop'",
+        ),
+        (
+            'output = "<p>a</p>" }',
+            'output = "<p>a</p><div>x</div>" }',
+            "feedtool.toml:rules.strip[1] (div.ad): expected '<p>a</p><div>x</div>', got '<p>a</p>'",
+        ),
+    ],
+)
+def test_a_failing_example_fails_build_and_check_naming_the_rule(
+    tmp_path, monkeypatch, capsys, wrong, right, message
+):
+    project = build_project(tmp_path, monkeypatch, PASSING_EXAMPLES)
+    assert main(["build"]) == 0
+    before = {p.name: p.read_bytes() for p in (project / "dist").iterdir()}
+    assert wrong in PASSING_EXAMPLES
+    write_config(project, PASSING_EXAMPLES.replace(wrong, right, 1))
+    capsys.readouterr()
+    assert main(["build", "--check"]) == 1
+    assert message in capsys.readouterr().err
+    assert main(["build"]) == 1
+    assert message in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in (project / "dist").iterdir()} == before
+
+
+# --- builds -----------------------------------------------------------------------------------
+
+SEED_RULES = """
+[rules]
+strip = ["footer p:last-child", "p > small"]
+convert = "s2t"
+
+[[rules.filterout]]
+name = "world section"
+link = '/world/'
+"""
+
+
+def atom_entries(folder: Path) -> list[etree._Element]:
+    feed = etree.fromstring((folder / "atom.xml").read_bytes(), etree.XMLParser(resolve_entities=False))
+    return feed.findall(f"{ATOM}entry")
+
+
+def test_seeds_with_strip_filterout_and_convert(tmp_path, monkeypatch, capsys):
+    project = build_project(tmp_path, monkeypatch, SEED_RULES)
+    assert main(["build"]) == 0, capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "1 items -> dist/" in err and "the rules dropped 1" in err
+    assert "warning" not in err  # every rule matched something
+    entries = atom_entries(project / "dist")
+    assert [e.findtext(f"{ATOM}title") for e in entries] == ["普京與金正恩會面，患難時刻俄朝“擁抱”彼此"]
+    content = entries[0].findtext(f"{ATOM}content")
+    assert "點擊查看本文英文版" not in content and "点击查看本文英文版" not in content  # strip
+    assert "乌克兰战争使得朝鲜对俄罗斯的重要性远甚以往" not in content  # the <small> caption
+    assert "<p>翻譯：紐約時報中文網</p>" in content  # the footer's other paragraphs stay, converted
+    assert "<p>他們注視着火箭發射臺的工作情況。" in content  # 台 as a platform is 臺
+    assert "https://www.nytimes.com/by/paul-sonne" in content  # URLs as they were
+    rss = (project / "dist" / "rss.xml").read_bytes()
+    json_feed = (project / "dist" / "feed.json").read_bytes()
+    # Deterministic: a cold rebuild elsewhere gives the same bytes.
+    shutil.rmtree(project / ".feedtool-cache")
+    assert main(["build", "--out", "again"]) == 0
+    assert (project / "again" / "rss.xml").read_bytes() == rss
+    assert (project / "again" / "feed.json").read_bytes() == json_feed
+
+
+def test_a_rule_that_matched_nothing_is_a_warning_on_every_build(tmp_path, monkeypatch, capsys):
+    project = build_project(tmp_path, monkeypatch, SEED_RULES.replace('"p > small"', '"p > small", "div.ad"'))
+    warning = (
+        "warning: feedtool.toml:rules.strip[3] (div.ad): matched nothing in the 2 items of this build; "
+        "has the site changed?"
+    )
+    # Cold, up to date, from the cache into another folder, and --check.
+    for args in (["build"], ["build"], ["build", "--out", "other"], ["build", "--check"]):
+        assert main(args) == 0
+        err = capsys.readouterr().err
+        assert warning in err, (args, err)
+        assert err.count("warning:") == 1
+    assert (project / "other" / "atom.xml").exists()
+
+
+def test_filters_drop_items_before_the_limit_counts_them(tmp_path, monkeypatch, capsys):
+    seeds = tmp_path / "seeds"
+    for n, section in enumerate(["asia", "world", "asia", "world", "asia"]):
+        write_item(
+            seeds,
+            f"{n}.txt",
+            captured_ms=1700000000000,
+            title=f"第{n}条",
+            url=f"https://cn.nytimes.com/{section}/2023110{n}/item-{n}/",
+            html=body(when=f"2023-11-0{n + 1} 08:00:00"),
+        )
+    write_config(tmp_path, "[[rules.filterout]]\nlink = '/world/'\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "--limit", "2"]) == 0
+    # Newest first: 4 kept, 3 dropped, 2 kept; 1 and 0 are not part of this feed.
+    assert "(3 parsed, 0 from cache; the rules dropped 1)" in capsys.readouterr().err
+    assert [e.findtext(f"{ATOM}title") for e in atom_entries(tmp_path / "dist")] == ["第4条", "第2条"]
+    assert main(["build", "--limit", "3"]) == 0
+    assert [e.findtext(f"{ATOM}title") for e in atom_entries(tmp_path / "dist")] == [
+        "第4条",
+        "第2条",
+        "第0条",
+    ]
+    assert "3 items -> dist/" in capsys.readouterr().err
+    assert main(["build", "--limit", "0"]) == 0
+    assert "3 items -> dist/" in capsys.readouterr().err
+
+
+def test_changing_a_rule_rebuilds_cached_items(tmp_path, monkeypatch, capsys):
+    project = build_project(tmp_path, monkeypatch, '[rules]\nconvert = "s2t"\n')
+    assert main(["build"]) == 0
+    titles = [e.findtext(f"{ATOM}title") for e in atom_entries(project / "dist")]
+    assert "普京與金正恩會面，患難時刻俄朝“擁抱”彼此" in titles
+    write_config(project, '[rules]\nconvert = "s2tw"\n[[rules.replace]]\npattern = "普京"\nwith = "蒲亭"\n')
+    capsys.readouterr()
+    assert main(["build"]) == 0
+    assert "(2 parsed, 0 from cache)" in capsys.readouterr().err
+    titles = [e.findtext(f"{ATOM}title") for e in atom_entries(project / "dist")]
+    assert "蒲亭與金正恩會面，患難時刻俄朝“擁抱”彼此" in titles
+    write_config(project)  # no rules: the feeds are the plain build's again
+    assert main(["build"]) == 0
+    assert "普京与金正恩会面，患难时刻俄朝“拥抱”彼此" in [
+        e.findtext(f"{ATOM}title") for e in atom_entries(project / "dist")
+    ]
+
+
+def test_rules_that_drop_every_item_say_so(tmp_path, monkeypatch, capsys):
+    build_project(tmp_path, monkeypatch, "[[rules.filter]]\ntitle = 'no such title'\n")
+    assert main(["build"]) == 1
+    err = capsys.readouterr().err
+    assert "no items to build a feed from (the rules in feedtool.toml:rules dropped all 2)" in err
