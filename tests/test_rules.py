@@ -474,3 +474,42 @@ def test_rules_that_drop_every_item_say_so(tmp_path, monkeypatch, capsys):
     assert main(["build"]) == 1
     err = capsys.readouterr().err
     assert "no items to build a feed from (the rules in feedtool.toml:rules dropped all 2)" in err
+
+
+# --- the README -------------------------------------------------------------------------------
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def readme_blocks(kind: str) -> list[str]:
+    """The fenced blocks of the README's Rules section, in order, whose fence says `kind`."""
+    section = README.split("## Rules: `[rules]`", 1)[1].split("\n## ", 1)[0]
+    return [block.split("\n", 1)[1] for block in section.split("```")[1::2] if block.startswith(kind)]
+
+
+def test_the_readme_example_does_what_the_readme_says(tmp_path, monkeypatch, capsys):
+    (example,) = readme_blocks("toml")
+    project = build_project(tmp_path, monkeypatch, example)
+    assert main(["build"]) == 0
+    err = capsys.readouterr().err
+    assert "warning" not in err and "1 items -> dist/" in err
+    (entry,) = atom_entries(project / "dist")
+    assert entry.findtext(f"{ATOM}title") == "普京與金正恩會面，患難時刻俄朝“擁抱”彼此"
+    assert entry.findtext(f"{ATOM}content").endswith("<p>翻譯：紐約時報</p></footer>")
+
+
+def test_the_readme_messages_are_what_feedtool_prints(tmp_path, monkeypatch, capsys):
+    (example,) = readme_blocks("toml")
+    failing, warning, bad = (block.strip() for block in readme_blocks("\n"))
+    build_project(tmp_path, monkeypatch)
+    selectors = 'strip = ["footer p:last-child", "p > small"]'
+    assert selectors in example and "with = '纽约时报'" in example
+    write_config(tmp_path, example.replace("with = '纽约时报'", "with = '纽约时报中文网'"))
+    assert main(["build"]) == 1
+    assert failing in capsys.readouterr().err
+    write_config(tmp_path, example.replace(selectors, 'strip = ["footer p:last-child", "p > big"]'))
+    assert main(["build"]) == 0
+    assert warning.replace("(p > small)", "(p > big)") in capsys.readouterr().err
+    write_config(tmp_path, example.replace(selectors, 'strip = ["footer p:last-child", "p >"]'))
+    assert main(["build"]) == 2
+    assert capsys.readouterr().err.strip() == bad
