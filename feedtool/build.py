@@ -1,4 +1,4 @@
-"""`feedtool build`: item files in, cleaned items through the cache, feeds and a page out."""
+"""`feedtool build`: sources in (sources.py), cleaned items through the cache, feeds and a page out."""
 
 from __future__ import annotations
 
@@ -8,39 +8,33 @@ import hashlib
 import json
 import multiprocessing
 import os
-import pickle
+import re
 import subprocess
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
 
 from feedtool import __version__
 from feedtool.cache import ItemCache
 from feedtool.config import Settings
-from feedtool.errors import BuildError, ConfigError, ItemError
-from feedtool.model import FeedMeta, Item
+from feedtool.errors import BuildError
+from feedtool.model import Channel, FeedMeta, Item
 from feedtool.publish import Staging
-from feedtool.rules import Cleaned, check_examples, unmatched_warnings
-
-if TYPE_CHECKING:
-    from feedtool.read import ItemFile
+from feedtool.rules import check_examples
+from feedtool.sources import PARALLEL_THRESHOLD, Progress, Workers, gather, local_inputs
 
 # The stages' modules (bleach, feedgen, lxml, the validator) are imported where they are
 # used: a build with nothing to do then starts in a fraction of the time.
 FEED_FILES = (("atom.xml", "write_atom"), ("rss.xml", "write_rss"), ("feed.json", "write_json_feed"))
 
-ITEM_SUFFIX = ".txt"
 INDEX = "index.html"
 OUTPUT_NAMES = (*(name for name, _ in FEED_FILES), INDEX)
-# Below this many items to parse, starting worker processes costs more than it saves.
-PARALLEL_THRESHOLD = 64
-
-Progress = Callable[[int, int], None]
-T = TypeVar("T")
+# A feed with no item and no date of its own is dated at the start of 1970: never "now".
+NO_DATE = datetime(1970, 1, 1, tzinfo=UTC)
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,172 +51,6 @@ class BuildResult:
     outputs: tuple[Path, ...] = field(default=())
 
 
-def item_files(seeds: Path) -> list[Path]:
-    if not seeds.is_dir():
-        raise ConfigError(f"{seeds}: no such folder of item files (set [build] seeds or --seeds)")
-    try:
-        names = list(seeds.iterdir())
-    except OSError as e:
-        raise ConfigError(f"{seeds}: cannot list the item files: {e.strerror or e}") from e
-    return sorted(p for p in names if p.suffix == ITEM_SUFFIX and p.is_file() and not p.name.startswith("."))
-
-
-def _scan_one(path: Path, settings: Settings | None = None) -> ItemFile | ItemError:
-    from feedtool.read import scan_item
-
-    settings = settings or _worker_settings
-    assert settings is not None
-    try:
-        return scan_item(path, path.read_bytes(), settings.zone_for)
-    except ItemError as e:
-        return e
-    except OSError as e:
-        return ItemError(path, None, f"cannot read: {e.strerror or e}")
-
-
-def _deduplicate(scanned: list[ItemFile]) -> tuple[list[ItemFile], list[ItemError]]:
-    """One file per URL: the copy captured last wins (it has the latest edits); ties go to
-    the first file name in sorted order (`scanned` is in that order)."""
-    by_url: dict[str, list[ItemFile]] = {}
-    for entry in scanned:
-        by_url.setdefault(entry.url, []).append(entry)
-    kept, problems = [], []
-    for copies in by_url.values():
-        winner = max(copies, key=lambda c: c.captured)  # max keeps the first of equals
-        kept.append(winner)
-        for loser in copies:
-            if loser is not winner:
-                problems.append(
-                    ItemError(
-                        loser.path,
-                        2,
-                        f"same article as {winner.path} ({loser.url}); keeping {winner.path}, "
-                        + (
-                            "the copy captured last"
-                            if winner.captured > loser.captured
-                            else "the first by name"
-                        ),
-                    )
-                )
-    return kept, problems
-
-
-def _time_warnings(scanned: Iterable[ItemFile]) -> list[str]:
-    return [
-        f"{entry.path}: published {entry.published.isoformat()} is after it was captured "
-        f"({entry.captured.isoformat()}): a wrong time zone for this site, or bad data"
-        for entry in scanned
-        if entry.published > entry.captured
-    ]
-
-
-def _newest_first(entries: Iterable[ItemFile]) -> list[ItemFile]:
-    return sorted(entries, key=lambda e: (-e.published.timestamp(), e.url))
-
-
-_worker_settings: Settings | None = None
-
-
-def _init_worker(settings: Settings) -> None:
-    global _worker_settings
-    _worker_settings = settings
-
-
-def _parse_and_clean(path: Path, settings: Settings | None = None) -> bytes | ItemError:
-    """The cleaned item, pickled: that is how it crosses to the main process and how the
-    cache stores it, so the bytes are made once."""
-    from feedtool.clean import clean_item
-    from feedtool.read import read_item
-
-    settings = settings or _worker_settings
-    assert settings is not None
-    try:
-        item = clean_item(read_item(path, path.read_bytes(), settings.zone_for, settings.language), settings)
-    except ItemError as e:
-        return e
-    except OSError as e:
-        return ItemError(path, None, f"cannot read: {e.strerror or e}")
-    return pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-class _Workers:
-    """Runs a function over paths: in worker processes when there are enough of them to pay
-    for starting the processes, else here."""
-
-    def __init__(self, settings: Settings, jobs: int, count: int) -> None:
-        self.settings = settings
-        self.pool = (
-            ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(settings,))
-            if jobs > 1 and count >= PARALLEL_THRESHOLD
-            else None
-        )
-        self.jobs = jobs
-
-    def map(self, fn: Callable[..., T], paths: list[Path], progress: Progress | None = None) -> Iterator[T]:
-        if self.pool is None or len(paths) < PARALLEL_THRESHOLD:
-            results: Iterable[T] = (fn(path, self.settings) for path in paths)
-            chunk = 1
-        else:
-            chunk = max(1, min(64, len(paths) // (self.jobs * 8)))
-            results = self.pool.map(fn, paths, chunksize=chunk)
-        for done, result in enumerate(results, 1):
-            yield result
-            if progress and (done % chunk == 0 or done == len(paths)):
-                progress(done, len(paths))
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown()
-
-
-def _cache_key(entry: ItemFile, fingerprint: str) -> str:
-    return f"{entry.digest}:{fingerprint}"
-
-
-def _clean_newest(
-    entries: list[ItemFile],
-    limit: int,
-    fingerprint: str,
-    cache: ItemCache,
-    workers: _Workers,
-    problems: list[ItemError],
-    progress: Progress | None,
-) -> tuple[list[Cleaned], int]:
-    """Cleaning outcomes of `entries` (newest first), from the cache or parsed now, up to the
-    `limit`-th item kept (0: all of them); and how many of those were parsed now. Only as many
-    items are parsed as the feed holds, and more only when the user's filters drop some."""
-    outcomes: list[Cleaned] = []
-    parsed = kept = done = 0
-    while done < len(entries) and (not limit or kept < limit):
-        wanted = limit - kept if limit else len(entries)
-        if kept:  # as many more as the filters have let through so far suggests are needed
-            wanted = wanted * done // kept
-        elif done:
-            wanted = len(entries)
-        batch = entries[done : done + wanted]
-        done += len(batch)
-        keys = [_cache_key(entry, fingerprint) for entry in batch]
-        cached = cache.get_many(keys)
-        missing = [entry for entry, key in zip(batch, keys, strict=True) if key not in cached]
-        fresh: dict[str, bytes] = {}
-        for entry, outcome in zip(
-            missing, workers.map(_parse_and_clean, [entry.path for entry in missing], progress), strict=True
-        ):
-            if isinstance(outcome, ItemError):
-                problems.append(outcome)
-            else:
-                key = _cache_key(entry, fingerprint)
-                fresh[key] = outcome
-                cached[key] = pickle.loads(outcome)
-        cache.put_pickled(fresh)
-        for key in keys:
-            if key in cached and (not limit or kept < limit):
-                outcomes.append(cached[key])
-                parsed += key in fresh
-                kept += cached[key].item is not None
-    return outcomes, parsed
-
-
 @functools.cache
 def code_fingerprint() -> str:
     """Changes with feedtool's own code, so a cache never outlives the code that filled it."""
@@ -234,17 +62,32 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _meta(settings: Settings, updated: datetime) -> FeedMeta:
+def _meta(settings: Settings, updated: datetime, channel: Channel | None = None) -> FeedMeta:
+    """The output feed's metadata: what feedtool.toml sets, else what the first source feed
+    says about itself, else the defaults."""
+    found = channel or Channel()
+
+    def pick(field: str, from_source: str) -> str:
+        value: str = getattr(settings, field)
+        return value if field in settings.configured or not from_source else from_source
+
+    title = pick("title", found.title)
+    site_url = pick("site_url", found.site_url)
+    language = found.language if _LANGUAGE_TAG.match(found.language) else ""
+    author = found.author.name if found.author else title
     return FeedMeta(
-        title=settings.title,
-        subtitle=settings.subtitle,
-        id=settings.feed_id,
-        site_url=settings.site_url,
+        title=title,
+        subtitle=pick("subtitle", found.subtitle),
+        id=settings.feed_id if "feed_id" in settings.configured else site_url,
+        site_url=site_url,
         base_url=settings.base_url,
-        language=settings.language,
+        language=pick("language", language),
         updated=updated,
-        author=settings.author,
+        author=settings.author if "author" in settings.configured else author,
         generator_version=__version__,
+        icon=found.icon,
+        logo=found.logo,
+        podcast=found.podcast,
     )
 
 
@@ -343,12 +186,16 @@ def write_feed(meta: FeedMeta, items: list[Item], folder: Path, jobs: int) -> li
 
 
 def _signature(settings: Settings, paths: list[Path]) -> str:
-    """Changes when any input may have: settings, code, or an item file's name, size or mtime.
-    Equal signatures let a build skip even reading the item files, as make does."""
+    """Changes when any input may have: settings, code, or an input file's name, size or mtime.
+    Equal signatures let a build skip even reading the inputs, as make does."""
     digest = hashlib.blake2b(f"{settings!r}\n{code_fingerprint()}".encode(), digest_size=16)
     for path in paths:
-        stat = path.stat()
-        digest.update(f"\n{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+        try:
+            stat = path.stat()
+        except OSError:  # gone: reading it will say so
+            digest.update(f"\n{path}:missing".encode())
+            continue
+        digest.update(f"\n{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()
 
 
@@ -408,72 +255,54 @@ def build(
     With check=True nothing is written: `written` lists the files that would change.
     """
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
-    paths = item_files(settings.seeds_dir)
+    inputs = local_inputs(settings)
     cache = ItemCache(settings.cache_dir)
-    workers: _Workers | None = None
+    workers = Workers(settings, jobs)
     try:
-        signature = _signature(settings, paths)
-        if not check:
+        signature = _signature(settings, inputs) if inputs is not None else None
+        if not check and signature is not None:
             previous = _up_to_date(settings, cache, signature)
             if previous is not None and (keep_going or not previous.skipped):
                 return previous
         examples_failed = check_examples(settings.rules)
         if examples_failed:
             raise BuildError("\n".join(examples_failed))
-        workers = _Workers(settings, jobs, len(paths))
-        scanned: list[ItemFile] = []
-        problems: list[ItemError] = []
-        for found in workers.map(_scan_one, paths):
-            if isinstance(found, ItemError):
-                problems.append(found)
-            else:
-                scanned.append(found)
-        unique, duplicates = _deduplicate(scanned)
-        problems += duplicates
-        warnings = _time_warnings(unique)
-        if problems and not keep_going:
-            raise BuildError("\n".join(str(p) for p in problems))
-        newest = [entry for entry in _newest_first(unique) if not settings.rules.too_old(entry.published)]
         fingerprint = f"{settings.cleaning_fingerprint()}:{code_fingerprint()}"
-        outcomes, parsed = _clean_newest(
-            newest, settings.limit, fingerprint, cache, workers, problems, progress
-        )
+        gathered = gather(settings, cache, workers, fingerprint, keep_going=keep_going, progress=progress)
         workers.close()
+        problems = gathered.problems
         if problems and not keep_going:
             raise BuildError("\n".join(str(p) for p in problems))
-        items = [outcome.item for outcome in outcomes if outcome.item is not None]
-        matched = frozenset().union(*(outcome.matched for outcome in outcomes))
-        warnings += unmatched_warnings(settings.rules, matched, len(outcomes))
-        if not items:
-            dropped = (
-                f" (the rules in {settings.rules.where} dropped all {len(outcomes)})" if outcomes else ""
-            )
+        items = gathered.items
+        if not items and (gathered.dropped or not gathered.feeds_read):
+            where = ", ".join(settings.sources)
+            rules = settings.rules.where
+            dropped = f" (the rules in {rules} dropped all {gathered.dropped})" if gathered.dropped else ""
             raise BuildError(
-                "\n".join(
-                    [*map(str, problems), f"{settings.seeds_dir}: no items to build a feed from{dropped}"]
-                )
+                "\n".join([*map(str, problems), f"{where}: no items to build a feed from{dropped}"])
             )
-        meta = _meta(settings, max(item.updated for item in items))
+        channel = gathered.channel
+        updated = max((item.updated for item in items), default=(channel and channel.updated) or NO_DATE)
+        meta = _meta(settings, updated, channel)
         written, feed_warnings = _publish(meta, items, settings.out_dir, check, jobs)
         result = BuildResult(
             meta,
             tuple(items),
             tuple(written),
-            tuple(warnings + feed_warnings),
+            tuple(gathered.warnings + feed_warnings),
             tuple(str(p) for p in problems),
-            parsed=parsed,
+            parsed=gathered.parsed,
             count=len(items),
-            dropped=len(outcomes) - len(items),
+            dropped=gathered.dropped,
             outputs=tuple(settings.out_dir / name for name in OUTPUT_NAMES),
         )
-        if not check:
+        if not check and signature is not None:
             _record(settings, cache, signature, result)
         if cache.problem:
             result = dataclasses.replace(result, warnings=(*result.warnings, cache.problem))
         return result
     finally:
-        if workers is not None:
-            workers.close()
+        workers.close()
         cache.close()
 
 

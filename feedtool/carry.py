@@ -138,7 +138,7 @@ def fit_item(item: Item) -> Item:
     """`item` with every value in a form all three feed formats carry; raises ItemError for an
     item no feed can carry (a link that is not a web address, a date before 1900)."""
     where = item.source or item.url
-    url = feed_url(item.url)
+    url = feed_url(item.url) if item.url else ""  # a feed's item may have no link, only an id
     if url is None:
         raise ItemError(where, None, f"the link {item.url!r} is not an http(s) address feeds can carry")
     published, updated = feed_date(item.published), feed_date(item.updated)

@@ -281,7 +281,8 @@ def clean_item(item: Item, settings: Settings) -> Cleaned:
         return ruled
     item = ruled.item
     content = sanitize(item.content_html, item.url, unwrap_images=settings.unwrap_image_proxy)
-    if not content:
+    # An item file's body is its article; a feed's item may have none (a link, an episode).
+    if not content and item.captured is not None:
         raise ItemError(
             item.source or item.url,
             None,

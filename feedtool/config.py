@@ -49,6 +49,11 @@ class Settings:
     footer_rules: tuple[FooterRule, ...] = ()
     feed_id: str = field(default="")
     rules: Rules = NO_RULES  # the [rules] table: what the user's rules do to the feed
+    # Where the items come from: folders of item files, feed files, http(s) URLs, "-" (stdin).
+    sources: tuple[str, ...] = ()
+    # The [feed] keys feedtool.toml sets: the others come from the first source feed, if any.
+    configured: frozenset[str] = frozenset()
+    offline: bool = False  # URL sources from the cache only
 
     def zone_for(self, url: str) -> ZoneInfo:
         """The time zone a site writes its naive <time> values in."""
@@ -155,6 +160,25 @@ def _path(key: str, value: object) -> str:
     return str(_typed(key, value, str))
 
 
+def check_source(key: str, value: object) -> str:
+    """A source as written: a path, an http(s) URL, or "-" for standard input."""
+    text = _typed(key, value, str).strip()
+    if not text:
+        raise ConfigError(f"{key}: a source must not be empty")
+    scheme = text.split(":", 1)[0].lower() if re.match(r"^[A-Za-z][A-Za-z0-9+.-]+:", text) else ""
+    if scheme in ("http", "https"):
+        _url(key, text)
+    elif scheme and len(scheme) > 1:  # a drive letter is no scheme
+        raise ConfigError(f"{key}: {text!r}: only http and https URLs can be fetched")
+    return str(text)
+
+
+def _sources(key: str, value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
+        raise ConfigError(f"{key} must be a list of sources, e.g. [\"seeds\", \"https://example.com/feed.xml\"]")
+    return tuple(check_source(f"{key}[{n}]", entry) for n, entry in enumerate(value, 1))
+
+
 # Every key the file may hold: section -> key -> (settings field, checker).
 _SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
     "feed": {
@@ -166,6 +190,7 @@ _SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
         "language": ("language", _text),
         "author": ("author", _text),
         "limit": ("limit", _limit),
+        "sources": ("sources", _sources),
     },
     "build": {
         "seeds": ("seeds_dir", _path),
@@ -182,6 +207,16 @@ _SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
         "footer_rules": ("footer_rules", _footer_rules),
     },
 }
+
+_FEED_FIELDS = frozenset(field for field, _ in _SCHEMA["feed"].values())
+
+
+def _relative(root: Path, source: str) -> str:
+    """A configured source: paths are relative to the configuration file."""
+    if source == "-" or re.match(r"^https?://", source, re.I):
+        return source
+    return str(root / source)
+
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
@@ -235,7 +270,7 @@ def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings
         values = _from_table(path, _parse_file(path))
         root = path.parent
     flags = {k: v for k, v in overrides.items() if v is not None}
-    unknown = sorted(set(flags) - {"seeds", "out", "cache", "base_url", "limit"})
+    unknown = sorted(set(flags) - {"seeds", "out", "cache", "base_url", "limit", "sources", "offline"})
     if unknown:
         raise TypeError(f"load_settings() got unknown overrides {unknown}")
     if "base_url" in flags:
@@ -243,9 +278,16 @@ def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings
     if "limit" in flags:
         values["limit"] = _limit("--limit", flags["limit"])
     base_url = values.get("base_url", "http://127.0.0.1:8000/")
+    seeds_dir = Path(flags["seeds"]) if "seeds" in flags else root / values.get("seeds_dir", "seeds")
+    if "sources" in flags:  # --source and --seeds, in the order given, replace the configured ones
+        sources = tuple(check_source("--source", source) for source in flags["sources"])
+    elif "seeds" in flags:
+        sources = (str(seeds_dir),)
+    else:
+        sources = tuple(_relative(root, s) for s in values.get("sources", ())) or (str(seeds_dir),)
     settings = Settings(
         config_path=path if (path.exists() or explicit) else None,
-        seeds_dir=Path(flags["seeds"]) if "seeds" in flags else root / values.get("seeds_dir", "seeds"),
+        seeds_dir=seeds_dir,
         out_dir=Path(flags["out"]) if "out" in flags else root / values.get("out_dir", "dist"),
         cache_dir=Path(flags["cache"])
         if "cache" in flags
@@ -264,6 +306,9 @@ def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings
         footer_rules=values.get("footer_rules", ()),
         feed_id=values.get("feed_id", ""),
         rules=values.get("rules", NO_RULES),
+        sources=sources,
+        configured=frozenset(values) & _FEED_FIELDS,
+        offline=bool(flags.get("offline", False)),
     )
     if not _LANGUAGE.match(settings.language):
         raise ConfigError(

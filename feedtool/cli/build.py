@@ -17,6 +17,7 @@ examples:
   feedtool build --limit 0 --out /tmp/all   every item, into another folder
   feedtool build --base-url https://example.com/feeds/   feeds that will be served there
   feedtool build --keep-going            build what can be built, list the files left out
+  feedtool build --source feed.xml --out clean/   an existing feed in, a clean one out
 """
 
 
@@ -33,7 +34,17 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--config", type=Path, metavar="FILE", help="configuration file (default: ./feedtool.toml)"
     )
-    parser.add_argument("--seeds", type=Path, metavar="DIR", help="folder of item files (default: seeds)")
+    parser.add_argument(
+        "--source",
+        dest="sources",
+        action="append",
+        metavar="SRC",
+        help="where items come from, replacing [feed] sources for this run: a folder of item files, "
+        "a feed file (RSS, Atom, JSON Feed), an http(s) URL, or - for standard input; repeatable",
+    )
+    parser.add_argument(
+        "--seeds", dest="sources", action="append", metavar="DIR", help="a folder of item files (as --source)"
+    )
     parser.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: dist)")
     parser.add_argument(
         "--cache-dir", type=Path, metavar="DIR", help="cache of cleaned items (default: .feedtool-cache)"
@@ -78,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         settings = load_settings(
             args.config,
-            seeds=args.seeds,
+            sources=args.sources,
             out=args.out,
             cache=args.cache_dir,
             base_url=args.base_url,

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+import html
 import json
 import mimetypes
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from feedtool import __version__
-from feedtool.model import Enclosure, FeedMeta, Item
+from feedtool.model import Enclosure, FeedMeta, Item, Podcast
 
 MEDIA_NS = "http://search.yahoo.com/mrss/"
-ATOM_NS = "http://www.w3.org/2005/Atom"
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 # RSS requires an enclosure's type; one the source did not give is guessed from the file name.
 UNKNOWN_MEDIA_TYPE = "application/octet-stream"
@@ -31,12 +33,14 @@ FEEDS = (ATOM, RSS, JSON_FEED)
 
 class _ItemExtras(BaseEntryExtension):  # type: ignore[misc]
     """What feedgen does not write itself: the lead image as <media:content medium="image">
-    with its caption and credit; in Atom the comments page as <link rel="replies">; in RSS the
+    with its caption and credit; in Atom the enclosures as <link rel="enclosure"> and the
+    comments page as <link rel="replies">; in RSS the
     item's first enclosure (RSS has room for one; feedgen would write the last) and an
     episode's itunes:explicit as true/false (feedgen writes yes/no, which Apple retired)."""
 
     def __init__(self) -> None:
         self.item: Item | None = None
+        self.podcast: Podcast | None = None  # the show's tags, when they are written
 
     def _image(self, entry: etree._Element) -> None:
         image = self.item.image if self.item else None
@@ -56,13 +60,24 @@ class _ItemExtras(BaseEntryExtension):  # type: ignore[misc]
 
     def extend_atom(self, entry: etree._Element) -> etree._Element:
         self._image(entry)
+        # feedgen writes an entry's links without their rel and type: these are written here,
+        # like feedgen's own elements in no namespace (the feed's default namespace is Atom's).
+        for enclosure in self.item.enclosures if self.item else ():
+            link = etree.SubElement(
+                entry, "link", rel="enclosure", type=media_type_of(enclosure), href=enclosure.url
+            )
+            if enclosure.length:
+                link.set("length", str(enclosure.length))
         if self.item and self.item.comments_url:
             etree.SubElement(
-                entry, f"{{{ATOM_NS}}}link", rel="replies", type="text/html", href=self.item.comments_url
+                entry, "link", rel="replies", type="text/html", href=self.item.comments_url
             )
         return entry
 
     def extend_rss(self, entry: etree._Element) -> etree._Element:
+        description = entry.find("description")
+        if description is not None and self.item:
+            description.text = html.escape(self.item.summary, quote=False)
         for written in entry.findall("enclosure"):
             entry.remove(written)
         if self.item and self.item.enclosures:
@@ -71,7 +86,7 @@ class _ItemExtras(BaseEntryExtension):  # type: ignore[misc]
                 entry, "enclosure", url=first.url, length=str(first.length or 0), type=media_type_of(first)
             )
         self._image(entry)
-        episode = self.item.episode if self.item else None
+        episode = self.item.episode if self.item and self.podcast else None
         if episode is not None and episode.explicit is not None:
             etree.SubElement(entry, f"{{{ITUNES_NS}}}explicit").text = "true" if episode.explicit else "false"
         return entry
@@ -81,19 +96,29 @@ class _ChannelExtras(BaseExtension):  # type: ignore[misc]
     """A podcast's itunes:explicit as true/false (see _ItemExtras)."""
 
     def __init__(self) -> None:
-        self.meta: FeedMeta | None = None
+        self.podcast: Podcast | None = None
 
     def extend_ns(self) -> dict[str, str]:
         return {"media": MEDIA_NS}
 
     def extend_rss(self, feed: etree._Element) -> etree._Element:
-        podcast = self.meta.podcast if self.meta else None
+        channel = feed[0]
+        image = channel.find("image")
+        if image is not None and not _rss_image(image.findtext("url") or ""):
+            channel.remove(image)
+        podcast = self.podcast
         if podcast is not None and podcast.explicit is not None:
-            channel = feed[0]
             etree.SubElement(channel, f"{{{ITUNES_NS}}}explicit").text = (
                 "true" if podcast.explicit else "false"
             )
         return feed
+
+
+def _rss_image(url: str) -> bool:
+    """Whether RSS readers can show the logo as the channel image: RSS takes GIF, JPEG and PNG
+    (a logo of another kind, an .ico or .svg, stays in Atom and JSON Feed only)."""
+    name = urlsplit(url).path.rsplit("/", 1)[-1].lower()
+    return "." not in name or name.rsplit(".", 1)[1] in ("gif", "jpg", "jpeg", "png")
 
 
 def media_type_of(enclosure: Enclosure) -> str:
@@ -106,8 +131,28 @@ def _duration(seconds: int) -> str:
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
 
 
-def _podcast(fg: FeedGenerator, meta: FeedMeta) -> None:
+def podcast_to_write(meta: FeedMeta) -> Podcast | None:
+    """The podcast's iTunes tags as they can be written: only the categories Apple offers today,
+    and only when the show says what Apple requires of it (a category, explicit or not, an
+    owner's e-mail, a language); else none at all, and the feed is a plain RSS feed with
+    enclosures (an iTunes tag anywhere makes readers and validators hold it to those rules)."""
+    from feedtool.validate.rules.itunes import CATEGORIES
+
     podcast = meta.podcast
+    if podcast is None:
+        return None
+    categories = tuple(
+        path
+        for path in podcast.categories
+        if path[0] in CATEGORIES and (len(path) == 1 or path[1] in CATEGORIES[path[0]])
+    )
+    owner = podcast.owner
+    if not categories or podcast.explicit is None or owner is None or not owner.email or not meta.language:
+        return None
+    return replace(podcast, categories=categories)
+
+
+def _podcast(fg: FeedGenerator, podcast: Podcast | None) -> None:
     if podcast is None:
         return
     fg.load_extension("podcast", atom=False, rss=True)
@@ -141,34 +186,45 @@ def _episode(entry: Any, item: Item) -> None:
 
 
 def _add_entry(fg: FeedGenerator, meta: FeedMeta, item: Item) -> Any:
+    podcast = fg.media.podcast  # the show's tags, when they are written (podcast_to_write)
     entry = fg.add_entry(order="append")
     entry.id(item.id)
     entry.guid(item.id, permalink=item.id == item.url)
     entry.title(item.title)
     if item.url:
         entry.link(href=item.url, rel="alternate", type="text/html")
-    for enclosure in item.enclosures:
-        attributes = {"href": enclosure.url, "rel": "enclosure", "type": media_type_of(enclosure)}
-        if enclosure.length:
-            attributes["length"] = str(enclosure.length)
-        entry.link(attributes)
     entry.published(item.published)
     entry.updated(item.updated)
     for person in item.authors:
         entry.author({k: v for k, v in (("name", person.name), ("uri", person.uri)) if v})
         entry.dc.dc_creator(person.name, replace=False)
     if item.summary:
-        entry.summary(item.summary, type="text")
+        _summary(entry, item.summary)
     if item.content_html:
         entry.content(item.content_html, type="html")
     for term in item.categories:
         entry.category(term=term)
     if item.comments_url:
         entry.comments(item.comments_url)
-    if meta.podcast is not None:
+    if podcast is not None:
         _episode(entry, item)
     entry.media.item = item
+    entry.media.podcast = podcast
     return entry
+
+
+# Text that readers would take for markup: an end tag or a character reference.
+_LOOKS_LIKE_HTML = re.compile(r"</\w+>|&#?\w+;")
+
+
+def _summary(entry: Any, summary: str) -> None:
+    """The plain-text summary. In Atom it is text, unless it looks like markup (a summary
+    quoting code), when it is written as escaped HTML; RSS's description is always HTML, so
+    _ItemExtras escapes it there."""
+    if _LOOKS_LIKE_HTML.search(summary):
+        entry.summary(html.escape(summary, quote=False), type="html")
+    else:
+        entry.summary(summary, type="text")
 
 
 def _generator(meta: FeedMeta, items: Sequence[Item], kind: tuple[str, str, str]) -> FeedGenerator:
@@ -176,8 +232,9 @@ def _generator(meta: FeedMeta, items: Sequence[Item], kind: tuple[str, str, str]
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)
     fg.register_extension("media", _ChannelExtras, _ItemExtras)
-    fg.media.meta = meta
-    _podcast(fg, meta)
+    podcast = podcast_to_write(meta)
+    fg.media.podcast = podcast
+    _podcast(fg, podcast)
     fg.id(meta.id)
     fg.title(meta.title)
     if meta.subtitle or kind is RSS:
@@ -274,7 +331,8 @@ def _json_item(item: Item) -> dict[str, Any]:
         "id": item.id,
         "url": item.url or None,
         "title": item.title,
-        "content_html": item.content_html,
+        # JSON Feed requires one of the two, present even when the source item had no text.
+        "content_html" if item.content_html else "content_text": item.content_html or item.summary,
         "summary": item.summary or None,
         "date_published": item.published.isoformat(),
         "date_modified": item.updated.isoformat(),
@@ -291,7 +349,7 @@ def _json_item(item: Item) -> dict[str, Any]:
             for e in item.enclosures
         ],
     }
-    return {k: v for k, v in entry.items() if v not in (None, [], "")}
+    return {k: v for k, v in entry.items() if v not in (None, [], "") or k.startswith("content_")}
 
 
 # Items are written one at a time, in the layout json.dump(indent=2) gives the whole feed.

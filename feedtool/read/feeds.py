@@ -19,14 +19,15 @@ import json
 import re
 import uuid
 import warnings
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import IO, Any, Protocol
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
+import ftfy
 import lxml.etree as etree
 import lxml.html
 from dateutil import parser as dateparser
@@ -83,6 +84,10 @@ _WIDE_STARTS = (
 )
 _DECLARED = re.compile(rb"""^<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
 _NOT_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+# A UTF-8 lead byte's Latin-1 character followed by a continuation byte's: the look of mojibake.
+_MOJIBAKE = re.compile("[\xc2-\xf4][\x80-\xbf]")
+_C1 = re.compile("[\x80-\x9f]")
 # In the recovery pass: a bare "&" that starts no reference, and references to HTML's named
 # characters, which XML does not define (a CDATA section or comment is matched first and kept).
 _REPAIRS = re.compile(
@@ -92,6 +97,9 @@ _XML_ENTITIES = frozenset({"amp", "lt", "gt", "quot", "apos"})
 _EMAIL = re.compile(r"[^@\s<>()\"]+@[^@\s<>()\"]+\.[^@\s<>()\"]+")
 _MEDIA_TYPE = re.compile(r"^[A-Za-z0-9][\w.+-]*/[A-Za-z0-9][\w.+-]*$")
 _WHITESPACE = re.compile(r"\s+")
+_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+# Percent-escapes of characters a URL may hold as they are: letters, digits, "-", ".", "_", "~".
+_UNRESERVED_ESCAPE = re.compile(r"%(?:[46][1-9A-Fa-f]|[57][0-9Aa]|3[0-9]|2[DEde]|5[Ff]|7[Ee])")
 _IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif")
 # US time zone abbreviations RSS dates use; RFC 822 defines them, dateutil does not know them.
 _ZONES = {
@@ -102,6 +110,26 @@ _ZONES = {
 }  # fmt: skip
 
 _TZINFOS = {name: hours * 3600 for name, hours in _ZONES.items()}
+
+
+@dataclass
+class _Found:
+    """An item's fields as its feed states them, before the rules for what a feed leaves out."""
+
+    title: str = ""
+    link: str = ""
+    guid: str = ""
+    content: str = ""  # HTML
+    summary_html: str = ""
+    published: datetime | None = None
+    updated: datetime | None = None
+    authors: Sequence[Person | None] = ()
+    categories: list[str] = field(default_factory=list)
+    enclosures: tuple[Enclosure, ...] = ()
+    comments: str = ""
+    language: str = ""
+    image: Image | None = None
+    episode: Episode | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,7 +306,7 @@ class FeedReader:
                     raise SourceError(
                         self.source,
                         element.sourceline,
-                        f"not a feed: the document is <{etree.QName(element).localname}>, "
+                        f"not a feed: the document is <{_name(element)[1]}>, "
                         "not RSS, RDF or Atom",
                     )
                 continue
@@ -348,11 +376,11 @@ class FeedReader:
         if author is None and podcast and podcast.author:
             author = Person(podcast.author)
         return Channel(
-            title=_collapse(title),
+            title=_plain_text(title),
             subtitle=_collapse(subtitle),
             site_url=site,
-            language=_collapse(language),
-            author=author,
+            language=_language(language),
+            author=next(iter(_unique_people([author])), None) if author else None,
             updated=updated,
             icon=icon or None,
             logo=logo or None,
@@ -412,6 +440,14 @@ class FeedReader:
                     self._warn(element.sourceline, f"<{local}> {value!r} is not a date: ignored")
         return None
 
+    def _rss_person(self, element: Any) -> Person | None:
+        """An RSS author or dc:creator; some feeds give it Atom's <name> and <email> inside."""
+        parts = _fields(element)
+        if _first(parts, "rss", "name") is not None:
+            name, email = _text(_first(parts, "rss", "name")), _text(_first(parts, "rss", "email"))
+            return _person(f"{email} ({name})" if email else name)
+        return _person(_text(element))
+
     def _atom_person(self, element: Any) -> Person | None:
         parts = _fields(element)
         name = _collapse(_text(_first(parts, "atom", "name")))
@@ -437,7 +473,7 @@ class FeedReader:
                 fields, line, ("atom", "published"), ("atom", "issued"), ("atom", "created")
             )
             updated = self._item_date(fields, line, ("atom", "updated"), ("atom", "modified"))
-            authors = [p for p in map(self._atom_person, fields.get(("atom", "author"), [])) if p]
+            authors = [self._atom_person(e) for e in fields.get(("atom", "author"), [])]
             categories = [
                 e.get("term", "") or e.get("label", "") for e in fields.get(("atom", "category"), [])
             ]
@@ -451,7 +487,7 @@ class FeedReader:
                 e.get("type", "text/html") == "text/html"
             ]  # fmt: skip
             comments = _link(base, replies[0].get("href", "")) if replies else ""
-            language = element.get(f"{{{XML_NS}}}lang", "") or context.language
+            language = element.get(f"{{{XML_NS}}}lang", "")
         else:
             title = _text(_first(fields, "rss", "title"))
             guid_element = _first(fields, "rss", "guid")
@@ -478,10 +514,8 @@ class FeedReader:
                 ("dcterms", "created"),
             )
             updated = self._item_date(fields, line, ("dcterms", "modified"))
-            authors = [p for p in (_person(_text(e)) for e in fields.get(("rss", "author"), [])) if p]
-            authors += [
-                Person(n) for n in (_collapse(_text(e)) for e in fields.get(("dc", "creator"), [])) if n
-            ]
+            people = fields.get(("rss", "author"), []) + fields.get(("dc", "creator"), [])
+            authors = [self._rss_person(e) for e in people]
             categories = [
                 _text(e) for e in fields.get(("rss", "category"), []) + fields.get(("dc", "subject"), [])
             ]
@@ -490,52 +524,77 @@ class FeedReader:
                 for e in fields.get(("rss", "enclosure"), [])
             ]
             comments = _link(base, _text(_first(fields, "rss", "comments")))
-            language = context.language
-        if not authors:
-            authors = [
-                Person(n) for n in (_collapse(_text(e)) for e in fields.get(("itunes", "author"), [])) if n
-            ]
-        zone = self.zone_for(link or context.site_url)
+            language = ""
+        # An episode's itunes:author names its people too (the show's is the channel's).
+        authors += [_person(_text(e)) for e in fields.get(("itunes", "author"), [])]
+        return self._complete(
+            _Found(
+                title=title,
+                link=link,
+                guid=guid,
+                content=content,
+                summary_html=summary_html,
+                published=published,
+                updated=updated,
+                authors=authors,
+                categories=categories,
+                enclosures=_enclosures(base, enclosures),
+                comments=comments,
+                language=language,
+                image=self._lead_image(element, fields, base, enclosures),
+                episode=_episode(fields) if context.podcast or ("itunes", "duration") in fields else None,
+            ),
+            context,
+            line,
+            "an item",
+        )
+
+    def _complete(self, found: _Found, context: _Context, line: int | None, label: str) -> Item | None:
+        """The Item, with what the feed left out filled in by the rules (README: "Reading feeds")."""
+        zone = self.zone_for(found.link or context.site_url)
+        published, updated = found.published, found.updated
         if published is not None and published.tzinfo is None:
             published = published.replace(tzinfo=zone)
         if updated is not None and updated.tzinfo is None:
             updated = updated.replace(tzinfo=zone)
-        content = content or summary_html
+        content = (found.content or found.summary_html).strip()
         try:
-            shape = article_shape(content, zone, link) if content.strip() else None
+            shape = article_shape(content, zone, found.link) if content else None
         except ValueError:
             shape = None
         published = published or updated or (shape.published if shape else None) or context.updated
         if published is None:
-            self._warn(line, "an item with no date: dated 1970-01-01T00:00:00Z")
+            self._warn(line, f"{label} with no date: dated 1970-01-01T00:00:00Z")
             published = EPOCH
-        updated = max(updated or published, published)
-        people = _unique_people(authors) or (shape.authors if shape else ())
-        image = self._lead_image(element, fields, base, enclosures) or (shape.image if shape else None)
-        summary = _collapse(_plain(summary_html)) if summary_html else (shape.summary if shape else "")
-        uid = _collapse(guid)
-        item_id = uid if _absolute_uri(uid) else (link or (uid and _uuid_id(context.site_url, uid)))
-        if not item_id:
-            if not title and not content:
-                self._warn(line, "an item with no id, link, title or content: left out")
-                return None
-            item_id = _uuid_id(context.site_url, f"{title}\0{content}")
+        published, updated = _plain_offset(published), updated and _plain_offset(updated)
+        summary = _collapse(_plain(found.summary_html)) if found.summary_html else ""
+        summary = summary or (shape.summary if shape else "")
+        uid = _collapse(found.guid)
+        if uid.lower().startswith(("http:", "https:")):
+            uid = _link("", uid) or uid
+        item_id = uid if _usable_id(uid) else (found.link or (uid and _uuid_id(context.site_url, uid)))
+        title = _plain_text(found.title)
+        if not item_id and not title and not content:
+            self._warn(line, f"{label} with no id, link, title or content: left out")
+            return None
+        item_id = item_id or _uuid_id(context.site_url, f"{title}\0{content}")
+        title = title or _headline(summary or _plain(content)) or found.link or item_id
         return Item(
             id=item_id,
-            url=link,
-            title=title.strip(),
+            url=found.link,
+            title=title,
             published=published,
-            updated=updated,
-            authors=people,
+            updated=max(updated or published, published),
+            authors=_unique_people(found.authors) or (shape.authors if shape else ()),
             summary=summary,
-            content_html=content.strip(),
-            categories=tuple(dict.fromkeys(c for c in map(_collapse, categories) if c)),
-            image=image,
-            language=_collapse(language) or None,
+            content_html=content,
+            categories=tuple(dict.fromkeys(c for c in map(_plain_text, found.categories) if c)),
+            image=found.image or (shape.image if shape else None),
+            language=_language(found.language) or context.language or None,
             source=f"{self.source}:{line}" if line else self.source,
-            enclosures=_enclosures(base, enclosures),
-            comments_url=comments or None,
-            episode=_episode(fields) if context.podcast or ("itunes", "duration") in fields else None,
+            enclosures=found.enclosures,
+            comments_url=found.comments or None,
+            episode=found.episode,
         )
 
     def _item_date(
@@ -556,9 +615,9 @@ class FeedReader:
         enclosures: list[tuple[str, str | None, str | None]],
     ) -> Image | None:  # fmt: skip
         for media in element.iter():
-            if not isinstance(media.tag, str) or _GROUPS.get(etree.QName(media).namespace or "") != "media":
+            group, local = _name(media)
+            if group != "media":
                 continue
-            local = etree.QName(media).localname
             if local not in ("content", "thumbnail"):
                 continue
             url = _link(base, media.get("url", ""))
@@ -605,8 +664,11 @@ class FeedReader:
             document = json.loads(text)
         except json.JSONDecodeError as e:
             raise SourceError(self.source, e.lineno, f"not a feed: not JSON ({e.msg})") from e
+        if isinstance(document, dict) and isinstance(document.get("rss"), dict):
+            yield from self._rss_in_json(document["rss"])
+            return
         version = document.get("version", "") if isinstance(document, dict) else ""
-        if not isinstance(version, str) or not version.startswith("https://jsonfeed.org/version/"):
+        if not isinstance(version, str) or not re.match(r"https?://jsonfeed\.org/version/", version):
             raise SourceError(self.source, 1, 'not a feed: JSON without a JSON Feed "version"')
         self.format = "json"
         site = _link(self.url or "", _string(document.get("home_page_url")))
@@ -614,7 +676,7 @@ class FeedReader:
         authors = _json_people(document)
         self.channel = Channel(
             title=_collapse(_string(document.get("title"))),
-            subtitle=_collapse(_string(document.get("description"))),
+            subtitle=_collapse(_plain(_string(document.get("description")))),
             site_url=site,
             language=language,
             author=authors[0] if authors else None,
@@ -625,66 +687,63 @@ class FeedReader:
         if not isinstance(items, list):
             self._warn(None, 'no "items" list: a feed without items')
             return
+        context = _Context(site, language, None, False)
         for number, entry in enumerate(items, 1):
             if not isinstance(entry, dict):
                 self._warn(None, f"items[{number}] is not an object: left out")
                 continue
-            item = self._json_item(entry, number, site, language)
+            item = self._json_item(entry, number, context)
             if item is not None:
                 yield item
 
-    def _json_item(self, entry: dict[str, Any], number: int, site: str, language: str) -> Item | None:
-        where = f"items[{number}]"
-        link = _link(site, _string(entry.get("url"))) or _link(site, _string(entry.get("external_url")))
+    def _rss_in_json(self, document: dict[str, Any]) -> Iterator[Item]:
+        """RSS 2.0 written as JSON ("RSS in JSON"): each element a key, each attribute a key of
+        its object, repeated elements a list. Read as the RSS it stands for."""
+        if not isinstance(document.get("channel"), dict):
+            raise SourceError(self.source, 1, 'not a feed: RSS in JSON without a "channel"')
+        root = _element_from_json("rss", document)
+        self.format = "rss"
+        channel = self._channel_element(root)
+        items = [child for child in channel if _name(child) == ("rss", "item")]
+        context = None
+        for element in items:
+            context = context or self._context(channel)
+            item = self._item(element, context)
+            channel.remove(element)
+            if item is not None:
+                yield item
+        self.channel = self._read_channel(root)
+
+    def _json_item(self, entry: dict[str, Any], number: int, context: _Context) -> Item | None:
+        site = context.site_url
         raw_id = entry.get("id")
-        uid = (
-            _collapse(str(raw_id))
-            if isinstance(raw_id, (str, int, float)) and not isinstance(raw_id, bool)
-            else ""
-        )
-        zone = self.zone_for(link or site)
-        content = _string(entry.get("content_html")) or html.escape(_string(entry.get("content_text")))
-        try:
-            shape = article_shape(content, zone, link) if content.strip() else None
-        except ValueError:
-            shape = None
-        published = parse_date(_string(entry.get("date_published")), zone)
-        updated = parse_date(_string(entry.get("date_modified")), zone)
-        published = published or updated or (shape.published if shape else None)
-        if published is None:
-            self._warn(None, f"{where} has no date: dated 1970-01-01T00:00:00Z")
-            published = EPOCH
-        title = _string(entry.get("title"))
-        item_id = uid if _absolute_uri(uid) else (link or (uid and _uuid_id(site, uid)))
-        if not item_id:
-            self._warn(None, f"{where} has no id or url: left out")
-            return None
         attachments = entry.get("attachments")
         enclosures = [
-            (_string(a.get("url")), a.get("size_in_bytes"), _string(a.get("mime_type")))
+            (_string(a.get("url")), _string(str(a.get("size_in_bytes", ""))), _string(a.get("mime_type")))
             for a in (attachments if isinstance(attachments, list) else [])
             if isinstance(a, dict)
         ]
-        image_url = _link(site, _string(entry.get("image")) or _string(entry.get("banner_image")))
+        image = _link(site, _string(entry.get("image")) or _string(entry.get("banner_image")))
         tags = entry.get("tags")
-        return Item(
-            id=item_id,
-            url=link,
-            title=title.strip(),
-            published=published,
-            updated=max(updated or published, published),
-            authors=_unique_people(_json_people(entry)) or (shape.authors if shape else ()),
-            summary=_collapse(_string(entry.get("summary"))) or (shape.summary if shape else ""),
-            content_html=content.strip(),
-            categories=tuple(dict.fromkeys(_collapse(t) for t in tags if isinstance(t, str) and t.strip()))
-            if isinstance(tags, list)
-            else (),
-            image=Image(url=image_url) if image_url else (shape.image if shape else None),
-            language=_string(entry.get("language")) or language or None,
-            source=f"{self.source}:{where}",
-            enclosures=_enclosures(
-                site, [(u, str(n) if isinstance(n, int) else None, t) for u, n, t in enclosures]
+        content = _string(entry.get("content_html")) or html.escape(_string(entry.get("content_text")))
+        return self._complete(
+            _Found(
+                title=_string(entry.get("title")),
+                link=_link(site, _string(entry.get("url")) or _string(entry.get("external_url"))),
+                guid=_scalar(raw_id),
+                content=content,
+                summary_html=html.escape(_string(entry.get("summary"))),
+                published=parse_date(_string(entry.get("date_published")), None),
+                updated=parse_date(_string(entry.get("date_modified")), None),
+                authors=_json_people(entry),
+                categories=[t for t in tags if isinstance(t, str)] if isinstance(tags, list) else [],
+                enclosures=_enclosures(site, enclosures),
+                language=_string(entry.get("language")),
+                image=Image(url=image) if image else None,
             ),
+            context,
+            None,
+            f"items[{number}]",
         )
 
 
@@ -750,6 +809,36 @@ def parse_date(value: str, zone: tzinfo | None) -> datetime | None:
         elif zone is not None:
             when = when.replace(tzinfo=zone)
     return when
+
+
+def _element_from_json(name: str, value: object) -> Any:
+    element = etree.Element(name)
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            values = inner if isinstance(inner, list) else [inner]
+            for one in values:
+                if not isinstance(one, (dict, str, int, float)) or isinstance(one, bool):
+                    continue
+                try:
+                    element.append(_element_from_json(key, one))
+                    if not isinstance(one, dict) and not isinstance(inner, list):
+                        element.set(key, str(one))  # <enclosure url="…">, <guid isPermaLink="…">
+                except ValueError:  # "source:outline" and other names XML cannot carry bare
+                    continue
+        if isinstance(value.get("#value"), str):
+            element.text = value["#value"]
+    elif isinstance(value, (str, int, float)):
+        element.text = str(value)
+    return element
+
+
+def _plain_offset(moment: datetime) -> datetime:
+    """The moment in UTC if its offset is not in whole or half hours (-08:10 is no zone's, and
+    many readers cannot read it); else as it is."""
+    offset = moment.utcoffset()
+    if offset is not None and offset.total_seconds() % 1800:
+        return moment.astimezone(UTC)
+    return moment
 
 
 def _format_of(root: Any) -> str:
@@ -822,14 +911,29 @@ def _text(element: Any) -> str:
     """The text of an element, its descendants' included."""
     if element is None:
         return ""
+    return _fix_characters(_raw_text(element))
+
+
+def _raw_text(element: Any) -> str:
     parts = [element.text or ""]
     for child in element:
         if child.tag is etree.Entity:
             parts.append(_char(child))
         elif isinstance(child.tag, str):
-            parts.append(_text(child))
+            parts.append(_raw_text(child))
         parts.append(child.tail or "")
     return "".join(parts)
+
+
+def _fix_characters(text: str) -> str:
+    """Text as it was meant: UTF-8 read as Latin-1 ("PeÃ±a") is read again (ftfy tells it from
+    real Latin-1 text); C1 control characters (U+0080 to U+009F), windows-1252 read as Latin-1,
+    become the characters they meant (… ’ “ €); characters XML cannot carry go."""
+    if _MOJIBAKE.search(text):
+        text = ftfy.fix_encoding(text)
+    if _C1.search(text):
+        text = _C1.sub(lambda m: m.group(0).encode("latin-1").decode("windows-1252", "ignore"), text)
+    return _NOT_XML_CHARS.sub("", text)
 
 
 def _serialize(element: Any) -> str:
@@ -838,13 +942,13 @@ def _serialize(element: Any) -> str:
     copy = etree.fromstring(etree.tostring(element))  # a private copy to rename in
     for node in copy.iter():
         if isinstance(node.tag, str):
-            node.tag = etree.QName(node).localname
+            node.tag = _name(node)[1]
     etree.cleanup_namespaces(copy)
     inner = [html.escape(copy.text or "", quote=False)]
     for child in copy:
         inner.append(etree.tostring(child, encoding="unicode", with_tail=False))
         inner.append(html.escape(child.tail or "", quote=False))
-    return "".join(inner)
+    return _fix_characters("".join(inner))
 
 
 def _markup(element: Any) -> str:
@@ -864,7 +968,7 @@ def _atom_text(element: Any) -> str:
     mode = (element.get("mode") or "").lower()
     if kind in ("xhtml", "application/xhtml+xml") or mode == "xml":
         holder = next((c for c in element if isinstance(c.tag, str)), None)
-        if holder is not None and etree.QName(holder).localname == "div" and kind == "xhtml":
+        if holder is not None and _name(holder)[1] == "div" and kind == "xhtml":
             return _serialize(holder)
         return _serialize(element)
     if kind in ("html", "text/html") or mode == "escaped":
@@ -888,9 +992,41 @@ def _plain(markup: str, *, keep_text: bool = False) -> str:
     if keep_text and "<" not in markup and "&" not in markup:
         return markup
     try:
-        return str(lxml.html.fragment_fromstring(markup, create_parent="div").text_content())
+        text = str(lxml.html.fragment_fromstring(markup, create_parent="div").text_content())
     except (etree.ParserError, ValueError):
-        return html.unescape(re.sub(r"<[^>]*>", "", markup))
+        text = html.unescape(re.sub(r"<[^>]*>", "", markup))
+    return _fix_characters(text)  # references such as &#150; name C1 characters too
+
+
+# What makes a title HTML rather than text: an end tag, or a character reference (a title
+# escaped twice, "&amp;amp;", is one of these once read).
+_HTML_IN_TITLE = re.compile(
+    r"</[A-Za-z][A-Za-z0-9]*\s*>|&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);?"
+)
+HEADLINE_LENGTH = 80
+
+
+def _plain_text(raw: str) -> str:
+    """A title, a name or a category is plain text: one that holds HTML is the text a browser
+    shows for it."""
+    text = raw
+    for _ in range(3):  # escaped twice or three times over
+        if not _HTML_IN_TITLE.search(text):
+            break
+        shown = _plain(text)
+        if shown == text:
+            break
+        text = shown
+    return _collapse(text)
+
+
+def _headline(text: str) -> str:
+    """A title for an item without one: the start of its text, cut at a word."""
+    text = _collapse(text)
+    if len(text) <= HEADLINE_LENGTH:
+        return text
+    cut = text.rfind(" ", 0, HEADLINE_LENGTH)
+    return text[: cut if cut > HEADLINE_LENGTH // 2 else HEADLINE_LENGTH].rstrip(" ,.;:") + "…"
 
 
 def _collapse(text: str) -> str:
@@ -898,7 +1034,12 @@ def _collapse(text: str) -> str:
 
 
 def _string(value: object) -> str:
-    return value if isinstance(value, str) else ""
+    return _fix_characters(value) if isinstance(value, str) else ""
+
+
+def _scalar(value: object) -> str:
+    """A JSON id, which may be a number."""
+    return str(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else ""
 
 
 def _int(value: object) -> int | None:
@@ -915,7 +1056,8 @@ def _http(url: str) -> bool:
 
 
 def _link(base: str, value: str) -> str:
-    """`value` resolved against `base`, if that makes it an http(s) URL; else ""."""
+    """`value` resolved against `base`, if that makes it an http(s) URL, in its normal form;
+    else ""."""
     value = value.strip()
     if not value:
         return ""
@@ -923,22 +1065,51 @@ def _link(base: str, value: str) -> str:
         url = urljoin(base, value) if base else value
     except ValueError:
         return ""
-    return url if _http(url) else ""
+    return _normal(url) if _http(url) else ""
 
 
-def _absolute_uri(value: str) -> bool:
-    """An id Atom can carry as it is: an absolute IRI."""
+def _normal(url: str) -> str:
+    """An http(s) URL as readers compare URLs: scheme and host in lower case, no default port,
+    a path of at least "/"."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        return url
+    host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    scheme = parts.scheme.lower()
+    netloc = host if port in (None, {"http": 80, "https": 443}[scheme]) else f"{host}:{port}"
+    if "@" in parts.netloc:
+        netloc = parts.netloc.rsplit("@", 1)[0] + "@" + netloc
+    path = _UNRESERVED_ESCAPE.sub(lambda m: chr(int(m.group(0)[1:], 16)), parts.path or "/")
+    url = urlunsplit((scheme, netloc, path, parts.query, parts.fragment))
+    return _ESCAPE.sub(lambda m: m.group(0).upper(), url)
+
+
+# Ids kept as the feed gives them: http(s) URLs, urn:uuid:, other URNs, and RFC 4151 tag: URIs.
+# Anything else (a guid that is a number or a word, a scheme of a site's own like "yt:")
+# is replaced by the item's link, or a urn:uuid: derived from it.
+# RFC 2141 (URN) and RFC 4151 (tag), as their grammars spell them.
+_URN = re.compile(
+    r"urn:[A-Za-z0-9][A-Za-z0-9-]{1,31}:(?:[A-Za-z0-9()+,\-.:=@;$_!*']|%[0-9A-Fa-f]{2})+\Z", re.I
+)
+_UUID_URN = re.compile(r"urn:uuid:[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}\Z", re.I)
+_TAG_URI = re.compile(
+    r"tag:(?:[A-Za-z0-9._~!$&'()*+;=-]+@)?[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?,\d{4}(?:-\d\d(?:-\d\d)?)?:"
+    r"[A-Za-z0-9._~!$&'()*+,;=:@/?%-]*(?:#[A-Za-z0-9._~!$&'()*+,;=:@/?%-]*)?\Z"
+)
+
+
+def _usable_id(value: str) -> bool:
     if not value or any(c.isspace() or c in '<>"{}|\\^`' for c in value):
         return False
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return False
-    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", parts.scheme or ""):
-        return False
-    if parts.scheme.lower() in ("http", "https"):
-        return bool(parts.netloc)
-    return bool(parts.path or parts.netloc)
+    if value.lower().startswith(("http:", "https:")):
+        return _http(value)
+    if value.lower().startswith("urn:uuid:"):
+        return bool(_UUID_URN.match(value))
+    return bool(_URN.match(value) or _TAG_URI.match(value))
 
 
 def _uuid_id(site: str, key: str) -> str:
@@ -959,17 +1130,27 @@ def _person(value: str) -> Person | None:
     email_match = _EMAIL.search(value)
     if email_match is None:
         return Person(name=value)
-    email = email_match.group(0).strip("<>()[]\"',;:")
+    email = email_match.group(0).strip("<>()[]\"',;:").removeprefix("mailto:")
     rest = _collapse((value[: email_match.start()] + value[email_match.end() :]).strip())
     name = _collapse(rest.strip("()<>[]\"' ,;:"))
     return Person(name=name or email, email=email)
 
 
-def _unique_people(people: list[Person]) -> tuple[Person, ...]:
+def _unique_people(people: Iterable[Person | None]) -> tuple[Person, ...]:
     seen: dict[str, Person] = {}
     for person in people:
-        seen.setdefault(person.name.casefold(), person)
+        if person is None:
+            continue
+        name = _plain_text(person.name)
+        if name:
+            seen.setdefault(name.casefold(), replace(person, name=name))
     return tuple(seen.values())
+
+
+def _language(value: str) -> str:
+    """A language tag ("en-US"; "en_US" read as it); "" for anything else."""
+    tag = value.strip().replace("_", "-")
+    return tag if _LANGUAGE_TAG.match(tag) else ""
 
 
 def _json_people(document: dict[str, Any]) -> list[Person]:
@@ -985,7 +1166,7 @@ def _json_people(document: dict[str, Any]) -> list[Person]:
     return people
 
 
-def _enclosures(base: str, found: list[tuple[str, str | None, str | None]]) -> tuple[Enclosure, ...]:
+def _enclosures(base: str, found: Sequence[tuple[str, str | None, str | None]]) -> tuple[Enclosure, ...]:
     kept: dict[str, Enclosure] = {}
     for raw_url, length, kind in found:
         url = _link(base, raw_url or "")

@@ -1,0 +1,385 @@
+"""A feed's sources read into its items: folders of item files, feed files, http(s) URLs and
+standard input; merged, de-duplicated, newest first, and cleaned through the cache.
+
+This is the front half of `feedtool build`; build.py renders, validates and publishes what it
+gathers. Reading is cheap and done for every item; parsing an item file's body and cleaning are
+not, and are done only for the items a feed keeps, in worker processes when there are many.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from feedtool.cache import ItemCache
+from feedtool.config import Settings
+from feedtool.errors import ConfigError, ItemError, SourceError
+from feedtool.model import Channel, Item
+from feedtool.rules import Cleaned, unmatched_warnings
+
+if TYPE_CHECKING:
+    from feedtool.read import ItemFile
+
+ITEM_SUFFIX = ".txt"
+STDIN = "-"
+# Below this many items to parse, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 64
+
+Progress = Callable[[int, int], None]
+T = TypeVar("T")
+Raw = Path | bytes  # an item file, or a feed's item as read (pickled)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """What reading tells of one item: enough to merge, order and cache it."""
+
+    digest: str  # of what the item was read from: same digest, same cleaned item
+    id: str
+    url: str
+    published: datetime
+    updated: datetime
+    order: tuple[int, int]  # (source, position in it): who wins ties
+    raw: Raw
+
+
+@dataclass
+class Gathered:
+    """A feed's items, newest first and cleaned, with what the sources said along the way."""
+
+    items: list[Item] = field(default_factory=list)
+    channel: Channel | None = None  # what the first source feed says about itself
+    warnings: list[str] = field(default_factory=list)
+    problems: list[ItemError] = field(default_factory=list)  # inputs left out (--keep-going)
+    parsed: int = 0  # items parsed and cleaned now, not taken from the cache
+    feeds_read: int = 0  # sources that were feeds (an empty feed is then a feed, not an error)
+    dropped: int = 0  # items the user's rules dropped
+
+
+def is_url(source: str) -> bool:
+    return re.match(r"^https?://", source, re.I) is not None
+
+
+def item_files(seeds: Path) -> list[Path]:
+    if not seeds.is_dir():
+        raise ConfigError(f"{seeds}: no such folder of item files (set [build] seeds or --seeds)")
+    try:
+        names = list(seeds.iterdir())
+    except OSError as e:
+        raise ConfigError(f"{seeds}: cannot list the item files: {e.strerror or e}") from e
+    return sorted(p for p in names if p.suffix == ITEM_SUFFIX and p.is_file() and not p.name.startswith("."))
+
+
+def local_inputs(settings: Settings) -> list[Path] | None:
+    """Every file the sources read, for a build to tell by their size and time that nothing
+    changed; None when a source cannot be told that way (a URL, standard input)."""
+    paths: list[Path] = []
+    for source in settings.sources:
+        if source == STDIN or is_url(source):
+            return None
+        path = Path(source)
+        paths += item_files(path) if path.is_dir() else [path]
+    return paths
+
+
+def _scan_one(path: Path, settings: Settings | None = None) -> ItemFile | ItemError:
+    from feedtool.read import scan_item
+
+    settings = settings or _worker_settings
+    assert settings is not None
+    try:
+        return scan_item(path, path.read_bytes(), settings.zone_for)
+    except ItemError as e:
+        return e
+    except OSError as e:
+        return ItemError(path, None, f"cannot read: {e.strerror or e}")
+
+
+def _deduplicate(scanned: list[ItemFile]) -> tuple[list[ItemFile], list[ItemError]]:
+    """One file per URL: the copy captured last wins (it has the latest edits); ties go to
+    the first file name in sorted order (`scanned` is in that order)."""
+    by_url: dict[str, list[ItemFile]] = {}
+    for entry in scanned:
+        by_url.setdefault(entry.url, []).append(entry)
+    kept, problems = [], []
+    for copies in by_url.values():
+        winner = max(copies, key=lambda c: c.captured)  # max keeps the first of equals
+        kept.append(winner)
+        for loser in copies:
+            if loser is not winner:
+                problems.append(
+                    ItemError(
+                        loser.path,
+                        2,
+                        f"same article as {winner.path} ({loser.url}); keeping {winner.path}, "
+                        + (
+                            "the copy captured last"
+                            if winner.captured > loser.captured
+                            else "the first by name"
+                        ),
+                    )
+                )
+    return kept, problems
+
+
+def _time_warnings(scanned: Iterable[ItemFile]) -> list[str]:
+    return [
+        f"{entry.path}: published {entry.published.isoformat()} is after it was captured "
+        f"({entry.captured.isoformat()}): a wrong time zone for this site, or bad data"
+        for entry in scanned
+        if entry.published > entry.captured
+    ]
+
+
+_worker_settings: Settings | None = None
+
+
+def _init_worker(settings: Settings) -> None:
+    global _worker_settings
+    _worker_settings = settings
+
+
+def _clean_one(raw: Raw, settings: Settings | None = None) -> bytes | ItemError:
+    """The cleaned item, pickled: that is how it crosses to the main process and how the
+    cache stores it, so the bytes are made once."""
+    from feedtool.clean import clean_item
+    from feedtool.read import read_item
+
+    settings = settings or _worker_settings
+    assert settings is not None
+    try:
+        if isinstance(raw, Path):
+            item = read_item(raw, raw.read_bytes(), settings.zone_for, settings.language)
+        else:
+            item = pickle.loads(raw)
+        cleaned = clean_item(item, settings)
+    except ItemError as e:
+        return e
+    except OSError as e:
+        return ItemError(str(raw), None, f"cannot read: {e.strerror or e}")
+    return pickle.dumps(cleaned, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+class Workers:
+    """Runs a function over inputs: in worker processes when there are enough of them to pay
+    for starting the processes, else here."""
+
+    def __init__(self, settings: Settings, jobs: int) -> None:
+        self.settings = settings
+        self.jobs = jobs
+        self.pool: ProcessPoolExecutor | None = None
+
+    def map(
+        self, fn: Callable[..., T], inputs: Sequence[Raw], progress: Progress | None = None
+    ) -> Iterator[T]:
+        if self.jobs <= 1 or len(inputs) < PARALLEL_THRESHOLD:
+            results: Iterable[T] = (fn(one, self.settings) for one in inputs)
+            chunk = 1
+        else:
+            if self.pool is None:
+                self.pool = ProcessPoolExecutor(
+                    max_workers=self.jobs, initializer=_init_worker, initargs=(self.settings,)
+                )
+            chunk = max(1, min(64, len(inputs) // (self.jobs * 8)))
+            results = self.pool.map(fn, inputs, chunksize=chunk)
+        for done, result in enumerate(results, 1):
+            yield result
+            if progress and (done % chunk == 0 or done == len(inputs)):
+                progress(done, len(inputs))
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+            self.pool = None
+
+
+def _read_folder(
+    folder: Path, number: int, workers: Workers, gathered: Gathered
+) -> Iterator[Candidate]:
+    scanned: list[ItemFile] = []
+    paths = item_files(folder)
+    for found in workers.map(_scan_one, paths):
+        if isinstance(found, ItemError):
+            gathered.problems.append(found)
+        else:
+            scanned.append(found)
+    unique, duplicates = _deduplicate(scanned)
+    gathered.problems += duplicates
+    gathered.warnings += _time_warnings(unique)
+    # Within a folder, items published at the same moment are in the order of their URLs.
+    for position, entry in enumerate(sorted(unique, key=lambda e: e.url)):
+        when = entry.published
+        yield Candidate(entry.digest, entry.url, entry.url, when, when, (number, position), entry.path)
+
+
+def _read_feed(
+    source: str, data: bytes | Path, number: int, settings: Settings, gathered: Gathered,
+    *, charset: str | None = None, url: str | None = None,
+) -> Iterator[Candidate]:  # fmt: skip
+    from feedtool.read.feeds import read_feed
+
+    reader = read_feed(source, data, settings.zone_for, charset=charset, url=url)
+    try:
+        for position, item in enumerate(reader.items()):
+            raw = pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
+            # Where in the file an item is does not change what it is: a feed that gained an
+            # item at the top does not make the ones below it new.
+            digest = hashlib.blake2b(
+                pickle.dumps(replace(item, source=None), protocol=pickle.HIGHEST_PROTOCOL), digest_size=16
+            ).hexdigest()
+            yield Candidate(digest, item.id, item.url, item.published, item.updated, (number, position), raw)
+    finally:
+        gathered.warnings += reader.warnings
+    gathered.feeds_read += 1
+    if gathered.channel is None:
+        gathered.channel = reader.channel
+
+
+def _candidates(
+    settings: Settings, workers: Workers, gathered: Gathered, keep_going: bool
+) -> list[Candidate]:
+    found: list[Candidate] = []
+    for number, source in enumerate(settings.sources):
+        try:
+            if source == STDIN:
+                found += _read_feed("<stdin>", sys.stdin.buffer.read(), number, settings, gathered)
+            elif is_url(source):
+                raise ConfigError(f"{source}: URL sources are not supported yet")
+            elif Path(source).is_dir():
+                found += _read_folder(Path(source), number, workers, gathered)
+            elif Path(source).exists():
+                found += _read_feed(source, Path(source), number, settings, gathered)
+            else:
+                raise ConfigError(f"{source}: no such folder of item files or feed file")
+        except SourceError as e:
+            if not keep_going:
+                raise
+            gathered.problems.append(e)
+    return found
+
+
+def _newer(a: Candidate, b: Candidate) -> Candidate:
+    """Of two copies of one item, the one updated last (it has the latest edits); on a tie,
+    the one from the source listed first, and in one source the one that comes first."""
+    if a.updated != b.updated:
+        return a if a.updated > b.updated else b
+    return a if a.order <= b.order else b
+
+
+def merge(candidates: Iterable[Candidate]) -> list[Candidate]:
+    """One copy of each item: copies share an id or, failing that, a link."""
+    by_id: dict[str, Candidate] = {}
+    for candidate in candidates:
+        known = by_id.get(candidate.id)
+        by_id[candidate.id] = candidate if known is None else _newer(known, candidate)
+    by_url: dict[str, Candidate] = {}
+    kept: list[Candidate] = []
+    for candidate in by_id.values():
+        if not candidate.url:
+            kept.append(candidate)
+            continue
+        known = by_url.get(candidate.url)
+        by_url[candidate.url] = candidate if known is None else _newer(known, candidate)
+    return kept + list(by_url.values())
+
+
+def newest_first(candidates: Iterable[Candidate]) -> list[Candidate]:
+    return sorted(candidates, key=lambda c: (-c.published.timestamp(), c.order))
+
+
+def gather(
+    settings: Settings,
+    cache: ItemCache,
+    workers: Workers,
+    fingerprint: str,
+    *,
+    keep_going: bool = False,
+    progress: Progress | None = None,
+) -> Gathered:
+    """The feed's items: every source read, merged, and the newest `limit` that the user's
+    rules keep, cleaned (through the cache). Inputs that could not be read are in `problems`,
+    for the caller to stop on or (keep_going) to list."""
+    gathered = Gathered()
+    newest = newest_first(merge(_candidates(settings, workers, gathered, keep_going)))
+    if gathered.problems and not keep_going:
+        return gathered
+    newest = [c for c in newest if not settings.rules.too_old(c.published)]
+    outcomes = _clean_newest(newest, settings.limit, fingerprint, cache, workers, gathered, progress)
+    items = [outcome.item for outcome in outcomes if outcome.item is not None]
+    matched = frozenset[str]().union(*(outcome.matched for outcome in outcomes))
+    gathered.warnings += unmatched_warnings(settings.rules, matched, len(outcomes))
+    gathered.dropped = len(outcomes) - len(items)
+    gathered.items = distinct_updated([with_text(item) for item in items])
+    return gathered
+
+
+def _clean_newest(
+    candidates: list[Candidate],
+    limit: int,
+    fingerprint: str,
+    cache: ItemCache,
+    workers: Workers,
+    gathered: Gathered,
+    progress: Progress | None,
+) -> list[Cleaned]:
+    """Cleaning outcomes of `candidates` (newest first), from the cache or cleaned now, up to
+    the `limit`-th item kept (0: all of them). Only as many items are cleaned as the feed holds,
+    and more only when the user's filters drop some."""
+    outcomes: list[Cleaned] = []
+    kept = done = 0
+    while done < len(candidates) and (not limit or kept < limit):
+        wanted = limit - kept if limit else len(candidates)
+        if kept:  # as many more as the filters have let through so far suggests are needed
+            wanted = wanted * done // kept
+        elif done:
+            wanted = len(candidates)
+        batch = candidates[done : done + wanted]
+        done += len(batch)
+        keys = [f"{c.digest}:{fingerprint}" for c in batch]
+        cached = cache.get_many(keys)
+        missing = [(c, key) for c, key in zip(batch, keys, strict=True) if key not in cached]
+        fresh: dict[str, bytes] = {}
+        for (_, key), outcome in zip(
+            missing, workers.map(_clean_one, [c.raw for c, _ in missing], progress), strict=True
+        ):
+            if isinstance(outcome, ItemError):
+                gathered.problems.append(outcome)
+            else:
+                fresh[key] = outcome
+                cached[key] = pickle.loads(outcome)
+        cache.put_pickled(fresh)
+        for key in keys:
+            if key in cached and (not limit or kept < limit):
+                outcomes.append(cached[key])
+                gathered.parsed += key in fresh
+                kept += cached[key].item is not None
+    return outcomes
+
+
+def with_text(item: Item) -> Item:
+    """An item with no text at all once cleaned (a link, a podcast episode) is summed up by its
+    title: Atom asks every entry for some text."""
+    return item if item.content_html or item.summary else replace(item, summary=item.title)
+
+
+def distinct_updated(items: list[Item]) -> list[Item]:
+    """Items that share an updated time get it a microsecond apart, in feed order: Atom asks
+    for distinct times (a feed dated to the day gives many items the same one), and no reader
+    shows microseconds."""
+    seen: set[datetime] = set()
+    kept = []
+    for item in items:
+        updated = item.updated
+        while updated in seen:
+            updated += timedelta(microseconds=1)
+        seen.add(updated)
+        kept.append(item if updated == item.updated else replace(item, updated=updated))
+    return kept

@@ -1,0 +1,149 @@
+"""`feedtool build` from sources: feed files, standard input, several sources merged, and the
+errors a bad source gives."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import pytest
+from items import SEEDS, write_config
+
+from feedtool.build import build
+from feedtool.cli import main
+from feedtool.config import load_settings
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+FEEDX = SHARED / "sources" / "feedx-nytimes.xml"
+needs_feedx = pytest.mark.skipif(not FEEDX.exists(), reason="needs ../shared/sources/feedx-nytimes.xml")
+
+
+def rss(*items: str, title: str = "Site") -> str:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
+        f"<title>{title}</title><link>https://site.example/</link><description>About it</description>"
+        f"<language>fr</language>{''.join(items)}</channel></rss>\n"
+    )
+
+
+def item(link: str, title: str, date: str, guid: str | None = None, text: str = "<p>Text.</p>") -> str:
+    guid_element = f"<guid>{guid}</guid>" if guid else ""
+    return (
+        f"<item><title>{title}</title><link>{link}</link>{guid_element}<pubDate>{date}</pubDate>"
+        f"<description><![CDATA[{text}]]></description></item>"
+    )
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+@needs_feedx
+def test_the_aggregators_feed_builds_the_same_items_as_the_seeds(tmp_path):
+    config = write_config(tmp_path)
+    from_seeds = build(load_settings(config, sources=[str(SEEDS)], out=tmp_path / "a", cache=tmp_path / "c"))
+    from_feed = build(load_settings(config, sources=[str(FEEDX)], out=tmp_path / "b", cache=tmp_path / "c"))
+    assert len(from_feed.items) == len(from_seeds.items) == 2
+    for fed, seeded in zip(from_feed.items, from_seeds.items, strict=True):
+        assert fed.title == seeded.title
+        assert fed.url == seeded.url
+        assert fed.authors == seeded.authors  # every author, spelled as the bylines spell them
+        assert fed.published == seeded.published
+        assert fed.content_html == seeded.content_html  # the advert stripped, the same HTML
+        assert "feedx" not in fed.content_html
+
+
+@needs_feedx
+def test_a_feed_file_builds_in_a_folder_without_a_configuration(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "--source", str(FEEDX), "--out", "out"]) == 0, capsys.readouterr().err
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "atom.xml", "feed.json", "index.html", "rss.xml"]  # fmt: skip
+    atom = (tmp_path / "out" / "atom.xml").read_text("utf-8")
+    assert "<title>纽约时报中文网</title>" in atom  # the source's title, link and language
+    assert '<link href="https://cn.nytimes.com/" rel="alternate" type="text/html"/>' in atom
+    assert 'xml:lang="zh-cn"' in atom
+    assert "<subtitle>纽约时报中文网 - Powered by feedx.net</subtitle>" in atom
+
+
+def test_the_configuration_wins_over_what_the_source_says(tmp_path, monkeypatch, capsys):
+    (tmp_path / "feed.xml").write_text(
+        rss(item("https://site.example/1", "One", "Mon, 01 Jan 2024 10:00:00 GMT"))
+    )
+    (tmp_path / "feedtool.toml").write_text('[feed]\ntitle = "Mine"\nsources = ["feed.xml"]\n')
+    monkeypatch.chdir(tmp_path)
+    assert main(["build"]) == 0, capsys.readouterr().err
+    atom = (tmp_path / "dist" / "atom.xml").read_text("utf-8")
+    assert "<title>Mine</title>" in atom and 'xml:lang="fr"' in atom  # title configured, language read
+
+
+def test_sources_are_merged_one_copy_per_item_newest_first(tmp_path, monkeypatch, capsys):
+    first = rss(
+        item(
+            "https://site.example/a", "A old", "Mon, 01 Jan 2024 10:00:00 GMT", guid="https://site.example/a"
+        ),
+        item("https://site.example/b", "B", "Tue, 02 Jan 2024 10:00:00 GMT"),
+    )
+    second = rss(
+        # The same id as A, edited later: this copy wins.
+        item(
+            "https://site.example/a", "A new", "Wed, 03 Jan 2024 10:00:00 GMT", guid="https://site.example/a"
+        ),
+        # The same link as B with another id and the same date: the first source's copy wins.
+        item(
+            "https://site.example/b",
+            "B again",
+            "Tue, 02 Jan 2024 10:00:00 GMT",
+            guid="urn:uuid:0f8fad5b-d9cb-469f-a165-70867728950e",
+        ),
+        item("https://site.example/c", "C", "Thu, 04 Jan 2024 10:00:00 GMT"),
+    )
+    (tmp_path / "one.xml").write_text(first)
+    (tmp_path / "two.xml").write_text(second)
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "--source", "one.xml", "--source", "two.xml", "--out", "out"]) == 0
+    result = build(load_settings(None, sources=["one.xml", "two.xml"], out=tmp_path / "out"))
+    assert [i.title for i in result.items] == ["C", "A new", "B"]
+
+
+def test_standard_input_is_a_source(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    data = rss(item("https://site.example/1", "From stdin", "Mon, 01 Jan 2024 10:00:00 GMT")).encode()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    assert main(["build", "--source", "-", "--out", "out"]) == 0, capsys.readouterr().err
+    assert "<title>From stdin</title>" in (tmp_path / "out" / "atom.xml").read_text("utf-8")
+
+
+def test_seeds_and_source_can_be_given_together(tmp_path, monkeypatch, capsys):
+    (tmp_path / "feed.xml").write_text(
+        rss(item("https://site.example/1", "Fed", "Mon, 01 Jan 2024 10:00:00 GMT"))
+    )
+    write_config(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "--seeds", str(SEEDS), "--source", "feed.xml", "--out", "out"]) == 0
+    assert "3 items -> out/" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("source", "status", "message"),
+    [
+        ("page.html", 1, "page.html:1: not a feed: the document is <html>"),
+        ("missing.xml", 2, "missing.xml: no such folder of item files or feed file"),
+        ("ftp://example.com/feed.xml", 2, "--source: 'ftp://example.com/feed.xml': only http and https URLs"),
+    ],
+)
+def test_a_bad_source_names_itself_and_leaves_the_output_as_it_was(
+    tmp_path, monkeypatch, capsys, source, status, message
+):
+    (tmp_path / "page.html").write_text("<html><body><p>Moved.</p></body></html>")
+    (tmp_path / "good.xml").write_text(
+        rss(item("https://site.example/1", "One", "Mon, 01 Jan 2024 10:00:00 GMT"))
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "--source", "good.xml", "--out", "out"]) == 0
+    before = snapshot(tmp_path / "out")
+    capsys.readouterr()
+    assert main(["build", "--source", "good.xml", "--source", source, "--out", "out"]) == status
+    assert message in capsys.readouterr().err
+    assert snapshot(tmp_path / "out") == before
