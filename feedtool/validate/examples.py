@@ -1175,11 +1175,10 @@ EXAMPLES: dict[str, tuple[Example, Example]] = {
         rss(channel={"editor": "<managingEditor>ann@newsroom.example.com (Ann Lee)</managingEditor>"}),
     ),
     "MisplacedXHTMLContent": (
-        rss(item={"xhtml": "<xhtml:div><xhtml:p>What post 1 is about.</xhtml:p></xhtml:div>"}),
-        rss(
-            item={
-                "xhtml": "<xhtml:body><xhtml:p>What post 1 is about.</xhtml:p></xhtml:body>",
-                "description": None,
+        atom(entry={"xhtml": '<div xmlns="http://www.w3.org/1999/xhtml"><p>Hi</p></div>'}),
+        atom(
+            entry={
+                "content": '<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>Hi</p></div></content>'
             }
         ),
     ),
@@ -1233,5 +1232,24 @@ EXAMPLES: dict[str, tuple[Example, Example]] = {
             "iso-8859-1",
         ),
         rss(item={"title": "<title>Café</title>"}),
+    ),
+    "MisplacedMetadata": (
+        Example(
+            atom().document.replace("</feed>", "  <rights>© 2024 Example</rights>\n</feed>"),
+            location=ATOM_URL,
+        ),
+        atom(feed={"rights": "<rights>© 2024 Example</rights>"}),
+    ),
+    "ContainsEmail": (
+        atom(feed={"author": "<author><name>Ann Lee ann@example.com</name></author>"}),
+        atom(feed={"author": "<author><name>Ann Lee</name><email>ann@example.com</email></author>"}),
+    ),
+    "SelfNotAtom": (
+        atom(feed={"self": f'<link rel="self" type="text/html" href="{ATOM_URL}"/>'}),
+        atom(feed={"self": f'<link rel="self" type="application/atom+xml" href="{ATOM_URL}"/>'}),
+    ),
+    "SameDocumentReference": (
+        atom(entry={"link": '<link href="." xml:base="https://example.com/posts/1/"/>'}),
+        atom(entry={"link": '<link href="1/" xml:base="https://example.com/posts/"/>'}),
     ),
 }

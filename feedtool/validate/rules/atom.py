@@ -94,7 +94,7 @@ class _Facts:
     updated_seen: set[str] = field(default_factory=set)
     duplicate_updated_reported: bool = False
     entry_count: int = 0
-    prefixes_reported: set[str] = field(default_factory=set)
+    prefixes_reported: set[tuple[str, str]] = field(default_factory=set)
 
 
 def _facts(ctx: Context) -> _Facts:
@@ -129,6 +129,9 @@ def _check_container(element: Element, ctx: Context, kind: str) -> None:
             counts[local] = counts.get(local, 0) + 1
             if allowed[local] == ONCE and counts[local] == 2:
                 ctx.report("DuplicateElement", child)
+            # RFC 4287's schema puts a feed's metadata before its entries.
+            if local != "entry" and "entry" in counts:
+                ctx.report("MisplacedMetadata", child)
         elif namespace == ATOM:
             ctx.report("UndefinedElement", child)
         elif not namespace:
@@ -197,8 +200,6 @@ def check_feed(feed: Element, ctx: Context) -> None:
     _check_container(feed, ctx, "feed")
     _check_alternates(feed, ctx)
     facts = _facts(ctx)
-    if feed.prefix:
-        _prefix_once(feed, ctx)
     ids = {entry_id for entry_id, _ in facts.entry_keys}
     if facts.entry_count > 2 and len(ids) == 1:
         ctx.report("DuplicateIds", feed, value=next(iter(ids)))
@@ -408,6 +409,8 @@ def check_name(element: Element, ctx: Context) -> None:
         ctx.report("NotBlank", element)
     elif value is not None:
         _check_plain(element, ctx, value)
+        if values.contains_email(value):
+            ctx.report("ContainsEmail", element, value=value)
 
 
 def _check_plain(element: Element, ctx: Context, value: str) -> None:
@@ -451,23 +454,45 @@ def check_link(link: Element, ctx: Context) -> None:
         ctx.report("MissingHref", link, attribute="href")
     else:
         _report_value(ctx, values.check_iri(href), link, href)
+        _check_same_document(link, ctx, href)
     rel = _rel(link)
     if not values.is_absolute_uri(rel) and rel.lower() not in REGISTERED_RELS:
         ctx.report("UnregisteredAtomLinkRel", link, value=rel)
     elif values.is_absolute_uri(rel):
-        _report_value(ctx, values.check_iri(rel, full=True), link, rel)
+        # An extension relation is a name, not a place: its scheme need not be registered.
+        code = values.check_iri(rel, full=True)
+        if code != "SchemeNotIANARegistered":
+            _report_value(ctx, code, link, rel)
     parent = link.getparent()
     if parent is not None and parent.tag == ENTRY and rel in FEED_HISTORY_RELS:
         ctx.report("FeedHistoryRelInEntry", link, value=rel)
     media_type = link.get("type")
     if media_type is not None:
         _report_value(ctx, values.check_mime_type(media_type), link, media_type)
+        # In an Atom document the self link is the Atom document itself; a self link to
+        # another representation is usually meant as rel="alternate" (RFC 4287 4.2.7.2).
+        essence = media_type.split(";", 1)[0].strip().lower()
+        if rel == "self" and ctx.format == "atom" and essence and essence != "application/atom+xml":
+            ctx.report("SelfNotAtom", link, value=media_type)
     hreflang = link.get("hreflang")
     if hreflang:
         _report_value(ctx, values.check_language(hreflang), link, hreflang)
     length = link.get("length")
     if length is not None:
         _report_value(ctx, values.check_non_negative_integer(length), link, length)
+
+
+def _check_same_document(element: Element, ctx: Context, reference: str) -> None:
+    """A relative reference that resolves to the xml:base in effect itself (RFC 3986 4.4, a
+    same-document reference) where that base is not the document's own address: readers
+    disagree on whether it means the base or the document."""
+    if not reference.strip() or values.is_absolute_uri(reference) or not has_xml_base(element):
+        return
+    base = ctx.base(element)
+    if not base or _normal(base) == _normal(ctx.location or ""):
+        return
+    if _normal(_join(base, reference).split("#", 1)[0]) == _normal(base.split("#", 1)[0]):
+        ctx.report("SameDocumentReference", element, value=reference)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -547,10 +572,15 @@ def _check_xhtml_div(element: Element, ctx: Context, children: list[Element]) ->
 
 
 def _prefix_once(element: Element, ctx: Context) -> None:
+    """Report a prefix for the Atom or XHTML namespace in an Atom document, once per prefix
+    and namespace: readers that match names as written look for the unprefixed names. (RSS
+    has no namespace of its own, so Atom elements in it need a prefix.)"""
+    prefix = element.prefix
+    key = (prefix or "", split(element.tag)[0])
     facts = _facts(ctx)
-    if element.prefix and element.prefix not in facts.prefixes_reported:
-        facts.prefixes_reported.add(element.prefix)
-        ctx.report("AvoidNamespacePrefix", element, value=element.prefix)
+    if key not in facts.prefixes_reported:
+        facts.prefixes_reported.add(key)
+        ctx.report("AvoidNamespacePrefix", element, value=prefix)
 
 
 def _is_xml(media_type: str) -> bool:
@@ -632,6 +662,8 @@ CHECKS: dict[str, Callable[[Element, Context], None]] = {
 @rule(f"{{{ATOM}}}*")
 def check_atom_element(element: Element, ctx: Context) -> None:
     """Dispatch the simple elements; only where Atom places them (not inside extensions)."""
+    if element.prefix and ctx.format == "atom":
+        _prefix_once(element, ctx)
     local = _local(element)
     check = CHECKS.get(local)
     if check is None:
@@ -641,10 +673,10 @@ def check_atom_element(element: Element, ctx: Context) -> None:
         return
     parent_namespace, parent_local = split(parent.tag)
     if parent_namespace != ATOM:
-        # Atom elements in an RSS channel (atom:link) are the RSS rules' business, except
-        # links, whose syntax is the same everywhere.
-        if local == "link" and ctx.format == "rss":
-            return
+        # Atom elements in an RSS channel are the RSS rules' business (where they may be,
+        # how often), except what links say, which is the same everywhere.
+        if local == "link":
+            check_link(element, ctx)
         return
     if local in CHILDREN.get(parent_local, {}):
         check(element, ctx)
@@ -891,4 +923,47 @@ define(
     why="Without type, readers must fetch the content to learn whether they can show it.",
     fix="Add type with the media type of the linked content.",
     formats=("atom",),
+)
+define(
+    "MisplacedMetadata",
+    "error",
+    "{element} comes after the first entry; a feed's metadata goes before its entries",
+    parents=["Error"],
+    why="RFC 4287's schema puts the feed's own elements before its entries; streaming readers "
+    "that start on the entries have already settled the feed's title, links and dates.",
+    fix="Move the element above the first <entry>.",
+    formats=("atom",),
+)
+define(
+    "ContainsEmail",
+    "warning",
+    "{element} contains an e-mail address: {value!r}",
+    parents=["Warning"],
+    why="Atom people have an email element of their own; an address inside the name is shown "
+    "as part of the name (and harvested by spammers).",
+    fix="Keep the name in <name> and move the address to <email>.",
+    formats=("atom",),
+)
+define(
+    "SelfNotAtom",
+    "warning",
+    "the self link says its type is {value!r}, not an Atom document",
+    parents=["Warning"],
+    why='rel="self" names the feed document itself (RFC 4287 4.2.7.2); a link to an HTML '
+    'page or another format is an "alternate" link, and hubs and readers that follow self '
+    "to resubscribe would get the wrong document.",
+    fix='Use rel="alternate" for the other representation, and give the self link the feed\'s '
+    'own address with type="application/atom+xml".',
+    formats=("atom",),
+)
+define(
+    "SameDocumentReference",
+    "warning",
+    "{element} refers to {value!r}, which resolves to the xml:base itself, not to this document",
+    parents=["Warning"],
+    why="A reference that resolves to the base URI is a same-document reference (RFC 3986 4.4); "
+    "with an xml:base that is not the document's address, readers disagree on whether it "
+    "means the base or the feed.",
+    fix="Make xml:base the document's own address, or write the reference so that it names "
+    'the page (href="blog/" with xml:base="http://example.com/").',
 )
