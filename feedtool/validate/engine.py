@@ -181,7 +181,7 @@ class Context:
             "value": value,
             "detail": detail,
         }
-        if not profiles.reports(self.profile, code, detail):
+        if not profiles.reports(self.profile, code, detail, parent):
             return
         message_fields: dict[str, str] = {k: v for k, v in named.items() if v is not None}
         message_fields.update(fields)
