@@ -224,6 +224,7 @@ def _up_to_date(settings: Settings, cache: ItemCache, signature: str) -> BuildRe
             tuple(state["skipped"]),
             up_to_date=True,
             count=int(state["count"]),
+            dropped=int(state.get("dropped", 0)),
             outputs=tuple(settings.out_dir / name for name in OUTPUT_NAMES),
         )
     except (ValueError, KeyError, TypeError):
@@ -236,6 +237,7 @@ def _record(settings: Settings, cache: ItemCache, signature: str, result: BuildR
         "outputs": _outputs_now(settings.out_dir),
         "updated": result.meta.updated.isoformat(),
         "count": result.count,
+        "dropped": result.dropped,
         "warnings": list(result.warnings),
         "skipped": list(result.skipped),
     }

@@ -449,6 +449,10 @@ def test_filters_drop_items_before_the_limit_counts_them(tmp_path, monkeypatch, 
     assert "3 items -> dist/" in capsys.readouterr().err
     assert main(["build", "--limit", "0"]) == 0
     assert "3 items -> dist/" in capsys.readouterr().err
+    assert main(["build", "--limit", "0"]) == 0  # nothing changed: the same figures, nothing read
+    assert "3 items -> dist/: already up to date (0 parsed, 5 from cache; the rules dropped 2)" in (
+        capsys.readouterr().err
+    )
 
 
 def test_changing_a_rule_rebuilds_cached_items(tmp_path, monkeypatch, capsys):
