@@ -137,6 +137,9 @@ class Context:
         # Lines of the source with a hexadecimal character reference (`&#x26;`): how the RSS
         # Profile asks publishers to write `&` and `<` in plain text.
         self.hex_reference_lines: set[int] = set()
+        # A namespace the document's elements are read as if they had none: a feed whose root
+        # is in a namespace its format does not have (<rss xmlns="...">), read as that format.
+        self.unnamespaced: str | None = None
         self._problems: list[Problem] = []
 
     def facts(self, owner: str, make: Callable[[], T]) -> T:
@@ -646,11 +649,14 @@ class _Walker:
         self.ctx = ctx
         self.root: Element | None = None
         self.declarations: list[Declaration] = []
+        self.unnamespaced: str | None = None  # "{namespace}" of ctx.unnamespaced
 
     def walk(self, events: Iterable[tuple[str, Any]]) -> bool:
         ctx = self.ctx
         for event, element in events:
             if event == "start":
+                if self.unnamespaced is not None and element.tag.startswith(self.unnamespaced):
+                    element.tag = element.tag[len(self.unnamespaced) :]
                 if self.root is None:
                     self.root = element
                     if not self._start_document(element):
@@ -701,7 +707,11 @@ class _Walker:
             reported = ctx.reported
             for fn in _UNKNOWN_ROOT_RULES:
                 fn(root_element, ctx)
-            if ctx.reported == reported:
+            if ctx.unnamespaced is not None:  # a rule chose to read the feed without it
+                self.unnamespaced = f"{{{ctx.unnamespaced}}}"
+                root_element.tag = split(root_element.tag)[1]
+                ctx.format = _ROOTS.get(root_element.tag)
+            elif ctx.reported == reported:
                 ctx.report(
                     "UndefinedElement",
                     root_element,

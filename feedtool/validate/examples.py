@@ -1192,9 +1192,12 @@ EXAMPLES: dict[str, tuple[Example, Example]] = {
     ),
     "UnsupportedItunesFormat": (
         podcast(
-            item={"enclosure": '<enclosure url="https://example.com/1.ogg" length="12345" type="audio/ogg"/>'}
+            item={
+                "enclosure": '<enclosure url="https://example.com/1.ogg" length="12345" type="audio/ogg"/>',
+                "itunes:duration": "<itunes:duration>12:00</itunes:duration>",
+            }
         ),
-        podcast(),
+        podcast(item={"itunes:duration": "<itunes:duration>12:00</itunes:duration>"}),
     ),
     "DeprecatedMediaAdult": (
         rss(item={"m": "<media:adult>false</media:adult>"}),

@@ -69,8 +69,9 @@ _RFC822_LENIENT = re.compile(
 _COMMENT = re.compile(r"\([^()]*\)")
 _QUOTED_PAIR = re.compile(r"\\.")
 
-# Dates before this year, or later than tomorrow, are taken for mistakes.
-_EARLIEST_PLAUSIBLE_YEAR = 1970
+# Dates before this year (feeds did not exist), or later than tomorrow, are taken for mistakes:
+# a zero timestamp, a clock never set, a two-digit year read in the wrong century.
+_EARLIEST_PLAUSIBLE_YEAR = 1990
 
 
 def _strip_comments(value: str) -> str:
@@ -182,8 +183,7 @@ def check_w3cdtf_date(value: str, now: datetime | None = None) -> str | None:
             timedelta(0) if m["zone"] == "Z" else _zone_offset(m["zone"].replace(":", "")).utcoffset(None)
         )
         moment = moment.replace(hour=int(m["hour"]), minute=int(m["minute"])) - (offset or timedelta(0))
-    # The Unix epoch itself is what broken software writes for "no date".
-    if moment <= datetime(1970, 1, 1, tzinfo=UTC) or _implausible(moment, now):
+    if _implausible(moment, now):
         return "ImplausibleDate"
     return None
 

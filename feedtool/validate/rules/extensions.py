@@ -40,6 +40,7 @@ from feedtool.validate.namespaces import (
     split,
     tag,
 )
+from feedtool.validate.rules import atom
 from feedtool.validate.rules.rss import (
     ValueCheck,
     attribute_name,
@@ -149,7 +150,6 @@ def host_kind(host: Element) -> str:
 
 check_w3cdtf = value_check(values.check_w3cdtf_date)
 check_iso8601 = value_check(values.check_iso8601_date)
-check_rfc3339 = value_check(values.check_rfc3339_date)
 
 _COMMA_INTEGERS = re.compile(r"\d+(?:,\s*\d+)*\Z")
 
@@ -170,11 +170,6 @@ def check_non_blank_positive(element: Element, ctx: Context, value: str) -> None
     if not value:
         ctx.report("NotBlank", element)
     check_positive(element, ctx, value)
-
-
-def check_non_blank(element: Element, ctx: Context, value: str) -> None:
-    if not value:
-        ctx.report("NotBlank", element)
 
 
 RESOURCE = tag(RDF, "resource")
@@ -204,18 +199,6 @@ def check_trackback_ping(element: Element, ctx: Context, value: str) -> None:
 def check_slash_comments(element: Element, ctx: Context, value: str) -> None:
     check_non_negative(element, ctx, value)
     ctx.state.setdefault(__name__ + ".slash", element.sourceline)
-
-
-def check_atom_link(element: Element, ctx: Context, value: str) -> None:
-    if value:
-        ctx.report("AtomLinkNotEmpty", element)
-    href = element.get("href")
-    if href is None:
-        ctx.report("MissingAttribute", element, attribute="href")
-        return
-    code = values.check_iri(href)
-    if code:
-        ctx.report(code, element, value=href)
 
 
 def check_xhtml_body(element: Element, ctx: Context, value: str) -> None:
@@ -435,24 +418,21 @@ ATOM_IN_RSS = {
     "subtitle": (CHANNELS, NOWHERE),
     "rights": (CHANNELS, NOWHERE),
 }
-ATOM_CHECKS: dict[str, ValueCheck] = {
-    "link": check_atom_link,
-    "updated": check_rfc3339,
-    "published": check_rfc3339,
-    "generator": check_non_blank,
-    "icon": check_non_blank,
-    "logo": check_non_blank,
-}
-ATOM_ATTRIBUTES: dict[str, frozenset[str] | None] = {
-    "link": frozenset(
-        {"href", "rel", "type", "hreflang", "title", "length", tag(THR, "count"), tag(THR, "updated"),
-         tag(THR, "when")}
-    ),
-    "category": frozenset({"term", "scheme", "label"}),
-    "generator": frozenset({"uri", "version"}),
-    **{name: frozenset({"type"}) for name in words("title summary subtitle rights")},
-    "content": frozenset({"type", "src"}),
-}  # fmt: skip
+
+
+def _atom_check(name: str) -> ValueCheck:
+    """Atom elements inside RSS are checked by the Atom rules (rules/atom.py)."""
+    check = atom.CHECKS.get(name)
+    blank_matters = name in ("generator", "icon", "logo")
+
+    def check_atom(element: Element, ctx: Context, value: str) -> None:
+        if blank_matters and not value:
+            ctx.report("NotBlank", element)
+        if check is not None:
+            check(element, ctx)
+
+    return check_atom
+
 
 SPECS: dict[str, Spec] = {
     **{tag(DC, name): Spec(no_check, repeats_in=ANY_HOST) for name in DC_REPEATABLE},
@@ -577,10 +557,10 @@ SPECS: dict[str, Spec] = {
     ),
     **{
         tag(ATOM, name): Spec(
-            ATOM_CHECKS.get(name, no_check),
+            _atom_check(name),
             hosts,
             repeats,
-            ATOM_ATTRIBUTES.get(name, frozenset()),
+            None,  # the Atom rules judge their attributes
             "text" if name in ("id", "updated", "published", "icon", "logo", "generator") else "any",
         )
         for name, (hosts, repeats) in ATOM_IN_RSS.items()

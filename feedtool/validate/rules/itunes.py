@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from feedtool.validate import rss_codes, values
 from feedtool.validate.engine import Context, Element, name_of, rule
-from feedtool.validate.namespaces import ITUNES, split, tag
+from feedtool.validate.namespaces import ITUNES, canonical_tag, split, tag
 from feedtool.validate.rules.extensions import (
     CHANNELS,
     CHANNELS_AND_ITEMS,
@@ -235,14 +235,19 @@ def note_podcast(element: Element, ctx: Context) -> None:
 
 @rule(tag("", "item"))
 def check_episode_format(item: Element, ctx: Context) -> None:
-    """A podcast's episodes must be in a format Apple Podcasts plays."""
-    if not ctx.state.get(__name__) or ctx.format != "rss":
+    """A podcast episode (an item with iTunes elements) must be in a format Apple Podcasts
+    plays. (Newsletters that are podcasts too often attach images to their other items.)"""
+    if ctx.format != "rss" or not any(_is_itunes(child) for child in item):
         return
     for enclosure in item.iterchildren("enclosure"):
         url = (enclosure.get("url") or "").strip()
         name = urlsplit(url).path.rsplit("/", 1)[-1]
         if "." in name and name.rsplit(".", 1)[1].lower() not in SUPPORTED_FORMATS:
             ctx.report("UnsupportedItunesFormat", enclosure, value=name.rsplit(".", 1)[1])
+
+
+def _is_itunes(element: Element) -> bool:
+    return isinstance(element.tag, str) and canonical_tag(element.tag).startswith(f"{{{ITUNES}}}")
 
 
 @rule(tag("", "channel"))

@@ -695,15 +695,20 @@ def _check_self_link(channel: Element, ctx: Context) -> None:
     if not selves:
         ctx.report("MissingAtomSelfLink", channel, element="channel")
         return
+    check_self_location(selves[0], ctx)
+
+
+def check_self_location(link: Element, ctx: Context) -> None:
+    """A self link must name the address the feed is served at (when we know it)."""
     if ctx.location is None:
         return
-    href = (selves[0].get("href") or "").strip()
+    href = (link.get("href") or "").strip()
     try:
-        resolved = urljoin(ctx.base(selves[0]) or "", href)
+        resolved = urljoin(ctx.base(link) or "", href)
     except ValueError:  # not even splittable ("http://["): it matches no address
         resolved = None
     if resolved != ctx.location:
-        ctx.report("SelfDoesntMatchLocation", selves[0], value=href, location=ctx.location)
+        ctx.report("SelfDoesntMatchLocation", link, value=href, location=ctx.location)
 
 
 @rule(RSS)
@@ -745,7 +750,9 @@ def _report_extension_attributes(channel: Element | None, ctx: Context) -> None:
 
 @unknown_root_rule
 def check_namespaced_rss(root_element: Element, ctx: Context) -> None:
-    """RSS 2.0's elements are in no namespace; an rss root in one is not RSS to readers."""
+    """RSS 2.0's elements are in no namespace: an rss root in one (some early RSS 2.0 feeds
+    declared one) is reported, and the feed is read as RSS without it."""
     namespace, local = split(root_element.tag)
     if local == "rss":
         ctx.report("InvalidNamespace", root_element, value=namespace)
+        ctx.unnamespaced = namespace

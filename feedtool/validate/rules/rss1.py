@@ -6,7 +6,7 @@ from collections import Counter
 
 from feedtool.validate import rss_codes, values
 from feedtool.validate.engine import Context, Element, name_of, root, rule, streamed, unknown_root_rule
-from feedtool.validate.namespaces import RDF, RSS1, RSS11, split, tag
+from feedtool.validate.namespaces import ATOM, RDF, RSS1, RSS11, split, tag
 from feedtool.validate.rules.extensions import is_known_namespace
 from feedtool.validate.rules.rss import (
     ValueCheck,
@@ -15,6 +15,7 @@ from feedtool.validate.rules.rss import (
     check_html,
     check_image_title,
     check_plain_text,
+    check_self_location,
     check_title,
     no_check,
     text_of,
@@ -141,6 +142,14 @@ def check_channel(channel: Element, ctx: Context) -> None:
         _check_about(channel, ctx)
     required = ("title", "link", "description") + (() if version_090 else ("items",))
     _check_children(channel, ctx, CHANNEL_CHILDREN, required)
+    _check_self_links(channel, ctx)
+
+
+def _check_self_links(channel: Element, ctx: Context) -> None:
+    for link in channel.iterchildren(tag(ATOM, "link")):
+        if link.get("rel") == "self":
+            check_self_location(link, ctx)
+            return
 
 
 @rule(tag(RSS11, "Channel"))
