@@ -479,14 +479,20 @@ class _Content:
         return "".join(parts)
 
 
-def _filter_values(item: Item, content: _Content) -> dict[str, list[str]]:
-    return {
-        "title": [item.title],
-        "content": [content.text(), item.summary],
-        "author": [person.name for person in item.authors],
-        "category": list(item.categories),
-        "link": [item.url],
-    }
+# What each filter field is matched against: any of the texts.
+_FIELD_TEXTS: dict[str, Callable[[Item, _Content], list[str]]] = {
+    "title": lambda item, content: [item.title],
+    "content": lambda item, content: [content.text(), item.summary],
+    "author": lambda item, content: [person.name for person in item.authors],
+    "category": lambda item, content: list(item.categories),
+    "link": lambda item, content: [item.url],
+}
+
+
+def _filter_values(item: Item, content: _Content, filters: tuple[Filter, ...]) -> dict[str, list[str]]:
+    """The texts of the fields `filters` read, and only those: the content's text needs a parse."""
+    fields = {field for rule in filters for field, _ in rule.patterns}
+    return {field: _FIELD_TEXTS[field](item, content) for field in fields}
 
 
 def _matches(rule: Filter, values: Mapping[str, list[str]]) -> bool:
@@ -544,7 +550,7 @@ def apply_rules(item: Item, rules: Rules) -> Cleaned:
     content = _Content(item.content_html)
     matched = {rule.key for rule in rules.strip if content.strip(rule.selector)}
     if rules.filter or rules.filterout:
-        values = _filter_values(item, content)
+        values = _filter_values(item, content, (*rules.filter, *rules.filterout))
         matched.update(rule.key for rule in rules.filter if _matches(rule, values))
         if rules.filter and not matched.intersection(rule.key for rule in rules.filter):
             return Cleaned(None, frozenset(matched))
