@@ -396,7 +396,7 @@ class FeedReader:
             parts = _fields(owner_element)
             name, email = _text(_first(parts, "itunes", "name")), _text(_first(parts, "itunes", "email"))
             if name or email:
-                owner = Person(name=name or email, email=email or None)
+                owner = Person(name=name or _mailbox(email), email=email or None)
         image = _first(fields, "itunes", "image")
         categories: list[tuple[str, ...]] = []
         for element in fields.get(("itunes", "category"), []):
@@ -455,7 +455,10 @@ class FeedReader:
         uri = _link(self._base(element), _text(_first(parts, "atom", "uri", "url")))
         if not name and not email:
             return None
-        return Person(name=name or email, email=email or None, uri=uri or None)
+        found = _person(name) if _EMAIL.search(name) else None
+        if found is not None:  # an address written as the name: name and address apart
+            name, email = found.name, email or found.email or ""
+        return Person(name=name or _mailbox(email), email=email or None, uri=uri or None)
 
     def _item(self, element: Any, context: _Context) -> Item | None:
         fields = _fields(element)
@@ -1133,7 +1136,13 @@ def _person(value: str) -> Person | None:
     email = email_match.group(0).strip("<>()[]\"',;:").removeprefix("mailto:")
     rest = _collapse((value[: email_match.start()] + value[email_match.end() :]).strip())
     name = _collapse(rest.strip("()<>[]\"' ,;:"))
-    return Person(name=name or email, email=email)
+    return Person(name=name or _mailbox(email), email=email)
+
+
+def _mailbox(email: str) -> str:
+    """The name of a person known only by an address: its mailbox ("webmaster"), since a
+    name that is an address is shown as one (and Atom validators warn: ContainsEmail)."""
+    return email.split("@", 1)[0] or email
 
 
 def _unique_people(people: Iterable[Person | None]) -> tuple[Person, ...]:
