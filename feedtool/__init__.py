@@ -1,3 +1,3 @@
 """feedtool: regenerate, validate and serve RSS and Atom feeds."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

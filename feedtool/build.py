@@ -20,7 +20,7 @@ from pathlib import Path
 from feedtool import __version__
 from feedtool.cache import ItemCache
 from feedtool.config import Settings
-from feedtool.errors import BuildError
+from feedtool.errors import BuildError, shown
 from feedtool.model import Channel, FeedMeta, Item
 from feedtool.publish import Staging
 from feedtool.rules import check_examples
@@ -190,12 +190,13 @@ def _signature(settings: Settings, paths: list[Path]) -> str:
     Equal signatures let a build skip even reading the inputs, as make does."""
     digest = hashlib.blake2b(f"{settings!r}\n{code_fingerprint()}".encode(), digest_size=16)
     for path in paths:
+        digest.update(b"\n" + os.fsencode(path))  # bytes: a name need not be UTF-8
         try:
             stat = path.stat()
         except OSError:  # gone: reading it will say so
-            digest.update(f"\n{path}:missing".encode())
+            digest.update(b":missing")
             continue
-        digest.update(f"\n{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+        digest.update(f":{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()
 
 
@@ -241,7 +242,7 @@ def _record(settings: Settings, cache: ItemCache, signature: str, result: BuildR
         "warnings": list(result.warnings),
         "skipped": list(result.skipped),
     }
-    cache.set_output_state(settings.out_dir, json.dumps(state, ensure_ascii=False))
+    cache.set_output_state(settings.out_dir, json.dumps(state))
 
 
 def build(
@@ -277,7 +278,7 @@ def build(
             raise BuildError("\n".join(str(p) for p in problems))
         items = gathered.items
         if not items and (gathered.dropped or not gathered.feeds_read):
-            where = ", ".join(settings.sources)
+            where = ", ".join(map(shown, settings.sources))
             rules = settings.rules.where
             dropped = f" (the rules in {rules} dropped all {gathered.dropped})" if gathered.dropped else ""
             raise BuildError(

@@ -10,6 +10,7 @@ that cannot be used (a full disk, a read-only folder) is set aside for the rest 
 from __future__ import annotations
 
 import contextlib
+import os
 import pickle
 import sqlite3
 from collections.abc import Iterable, Mapping
@@ -103,8 +104,9 @@ class ItemCache:
         if self._db is None:
             return None
         try:
+            # The folder's name as bytes: a name that is not UTF-8 is no SQLite text.
             row = self._db.execute(
-                "select state from outputs where folder = ?", (str(folder.resolve()),)
+                "select state from outputs where folder = ?", (os.fsencode(folder.resolve()),)
             ).fetchone()
         except sqlite3.Error as e:
             self._give_up(e)
@@ -117,7 +119,7 @@ class ItemCache:
         try:
             with self._db:
                 self._db.execute(
-                    "insert or replace into outputs values (?, ?)", (str(folder.resolve()), state)
+                    "insert or replace into outputs values (?, ?)", (os.fsencode(folder.resolve()), state)
                 )
         except sqlite3.Error as e:
             self._give_up(e)

@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from feedtool import __version__
-from feedtool.errors import ConfigError
+from feedtool.errors import ConfigError, shown
+from feedtool.paths import kind_of
 from feedtool.rules import NO_RULES, Rules, parse_rules
 
 CONFIG_NAME = "feedtool.toml"
@@ -52,7 +53,9 @@ class Settings:
     # Where the items come from: folders of item files, feed files, http(s) URLs, "-" (stdin).
     sources: tuple[str, ...] = ()
     # The [feed] keys feedtool.toml sets: the others come from the first source feed, if any.
-    configured: frozenset[str] = frozenset()
+    # Sorted, not a set: a build's signature is this value's repr, and a set's order changes
+    # from one process to the next.
+    configured: tuple[str, ...] = ()
     offline: bool = False  # URL sources from the cache only
 
     def zone_for(self, url: str) -> ZoneInfo:
@@ -225,35 +228,35 @@ def _parse_file(path: Path) -> dict[str, Any]:
     try:
         text = path.read_bytes().decode("utf-8")
     except OSError as e:
-        raise ConfigError(f"{path}: cannot read: {e.strerror or e}") from e
+        raise ConfigError(f"{shown(path)}: cannot read: {e.strerror or e}") from e
     except UnicodeDecodeError as e:
-        raise ConfigError(f"{path}: not UTF-8 at byte {e.start}") from e
+        raise ConfigError(f"{shown(path)}: not UTF-8 at byte {e.start}") from e
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"{path}: {e}") from e
+        raise ConfigError(f"{shown(path)}: {e}") from e
 
 
 def _from_table(path: Path, table: dict[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for section, entries in table.items():
         if section == "rules":  # checked by rules.py, which also reads each [[feeds]] entry's rules
-            values["rules"] = parse_rules(entries, f"{path}:rules")
+            values["rules"] = parse_rules(entries, f"{shown(path)}:rules")
             continue
         if section not in _SCHEMA:
             known = ", ".join(f"[{s}]" for s in (*_SCHEMA, "rules"))
-            raise ConfigError(f"{path}: unknown section [{section}] (known: {known})")
+            raise ConfigError(f"{shown(path)}: unknown section [{section}] (known: {known})")
         if not isinstance(entries, dict):
-            raise ConfigError(f"{path}: {section} must be a table [{section}]")
+            raise ConfigError(f"{shown(path)}: {section} must be a table [{section}]")
         for key, value in entries.items():
             if key not in _SCHEMA[section]:
                 known = ", ".join(_SCHEMA[section])
-                raise ConfigError(f"{path}: unknown key {key!r} in [{section}] (known: {known})")
+                raise ConfigError(f"{shown(path)}: unknown key {key!r} in [{section}] (known: {known})")
             name, check = _SCHEMA[section][key]
             try:
                 values[name] = check(f"{section}.{key}", value)
             except ConfigError as e:
-                raise ConfigError(f"{path}: {e}") from e
+                raise ConfigError(f"{shown(path)}: {e}") from e
     return values
 
 
@@ -266,7 +269,8 @@ def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings
     path = Path(config_path) if config_path is not None else Path(CONFIG_NAME)
     values: dict[str, Any] = {}
     root = Path(".")
-    if path.exists() or explicit:
+    found = explicit or kind_of(path) is not None
+    if found:
         values = _from_table(path, _parse_file(path))
         root = path.parent
     flags = {k: v for k, v in overrides.items() if v is not None}
@@ -286,7 +290,7 @@ def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings
     else:
         sources = tuple(_relative(root, s) for s in values.get("sources", ())) or (str(seeds_dir),)
     settings = Settings(
-        config_path=path if (path.exists() or explicit) else None,
+        config_path=path if found else None,
         seeds_dir=seeds_dir,
         out_dir=Path(flags["out"]) if "out" in flags else root / values.get("out_dir", "dist"),
         cache_dir=Path(flags["cache"])
@@ -307,13 +311,13 @@ def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings
         feed_id=values.get("feed_id", ""),
         rules=values.get("rules", NO_RULES),
         sources=sources,
-        configured=frozenset(values) & _FEED_FIELDS,
+        configured=tuple(sorted(set(values) & _FEED_FIELDS)),
         offline=bool(flags.get("offline", False)),
     )
     if not _LANGUAGE.match(settings.language):
         raise ConfigError(
-            f"{path}: feed.language must be a language tag such as 'zh-CN', got {settings.language!r}"
+            f"{shown(path)}: feed.language must be a language tag such as 'zh-CN', got {settings.language!r}"
         )
     if not settings.title.strip():
-        raise ConfigError(f"{path}: feed.title must not be empty")
+        raise ConfigError(f"{shown(path)}: feed.title must not be empty")
     return replace(settings, feed_id=settings.feed_id or settings.site_url)

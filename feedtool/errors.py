@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+
+def shown(path: str | os.PathLike[str]) -> str:
+    """`path` as text for messages: the bytes of a name that are not UTF-8 are written as
+    \\xNN, so the name can be printed, put in JSON or XML, and told apart from its neighbours."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 class FeedtoolError(Exception):
@@ -13,7 +20,7 @@ class ItemError(FeedtoolError):
     """An item file that cannot be read: names the file and, where known, the line."""
 
     def __init__(self, path: Path | str, line: int | None, message: str) -> None:
-        self.path = str(path)
+        self.path = shown(path)
         self.line = line
         self.message = message
         where = f"{self.path}:{line}" if line is not None else self.path
@@ -26,6 +33,11 @@ class SourceError(ItemError):
 
 class ConfigError(FeedtoolError):
     """A configuration file or flag with an unknown key or a bad value."""
+
+
+class PathError(ConfigError):
+    """A path the user gave that cannot be used: `path: reason` (permission denied, name too
+    long, no such folder)."""
 
 
 class FetchError(FeedtoolError):

@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from feedtool import __version__
-from feedtool.errors import FeedtoolError
+from feedtool.errors import FeedtoolError, shown
 
 ATOM = "application/atom+xml"
 RSS = "application/rss+xml"
@@ -181,8 +181,12 @@ def folder_signature(root: Path) -> tuple[tuple[str, int, int, int], ...]:
 
 def load_site(root: Path, previous: Site | None = None) -> Site:
     """Reads the folder into memory; files whose bytes did not change keep their Last-Modified."""
-    if not root.is_dir():
-        raise ServeError(f"{root}: no such folder to serve (run `feedtool build` first?)")
+    try:
+        folder = root.is_dir()
+    except OSError as e:  # a name too long, a folder on the way the user may not enter
+        raise ServeError(f"{shown(root)}: {e.strerror or e}") from e
+    if not folder:
+        raise ServeError(f"{shown(root)}: no such folder to serve (run `feedtool build` first?)")
     resources: dict[str, Resource] = {}
     signature = []
     old = previous.resources if previous is not None else {}
@@ -302,8 +306,9 @@ _REASONS = {
 class FeedServer:
     """State shared by every connection: the current site, the clock and the access log."""
 
-    def __init__(self, site: Site, log: Callable[[str], None]) -> None:
+    def __init__(self, site: Site, log: Callable[[str], None], *, access_log: bool = True) -> None:
         self.site = site
+        self.access_log = access_log
         self.routes: dict[bytes, Resource | None] = {}
         self._log = log
         self._pending_log: list[str] = []
@@ -560,6 +565,8 @@ class Connection(asyncio.Protocol):
 
     def access(self, request_line: bytes, status: int, size: int, headers: Mapping[bytes, bytes]) -> None:
         server = self.server
+        if not server.access_log:
+            return
         line = request_line.decode("latin-1").encode("unicode_escape").decode("ascii")
         referer = headers.get(b"referer", b"-").decode("latin-1").replace('"', "%22")
         agent = headers.get(b"user-agent", b"-").decode("latin-1").replace('"', "%22")
@@ -656,11 +663,13 @@ async def serve(
     watch: Watch | None = None,
     stop: asyncio.Event | None = None,
     on_ready: Callable[[], None] | None = None,
+    access_log: bool = True,
 ) -> None:
-    """Serves until `stop` is set, or SIGINT/SIGTERM arrive when running in the main thread."""
+    """Serves until `stop` is set, or SIGINT/SIGTERM arrive when running in the main thread.
+    `log` gets a line per request (unless `access_log` is False) and per reload or problem."""
     loop = asyncio.get_running_loop()
     stop = stop or asyncio.Event()
-    server = FeedServer(site, log)
+    server = FeedServer(site, log, access_log=access_log)
     # A bug met while answering is logged where the access log goes, and the server goes on.
     loop.set_exception_handler(lambda _, context: server.log(_describe_failure(context)))
     handled: list[signal.Signals] = []

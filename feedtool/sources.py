@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, TypeVar
 
 from feedtool.cache import ItemCache
 from feedtool.config import Settings
-from feedtool.errors import ConfigError, ItemError, SourceError
+from feedtool.errors import ConfigError, ItemError, SourceError, shown
 from feedtool.model import Channel, Item
+from feedtool.paths import kind_of
 from feedtool.rules import Cleaned, unmatched_warnings
 
 if TYPE_CHECKING:
@@ -69,12 +70,14 @@ def is_url(source: str) -> bool:
 
 
 def item_files(seeds: Path) -> list[Path]:
-    if not seeds.is_dir():
-        raise ConfigError(f"{seeds}: no such folder of item files (set [build] seeds or --seeds)")
+    found = kind_of(seeds)
+    if found != "folder":
+        what = "no such folder" if found is None else f"a {found}, not a folder"
+        raise ConfigError(f"{shown(seeds)}: {what} of item files (set [build] seeds or --seeds)")
     try:
         names = list(seeds.iterdir())
     except OSError as e:
-        raise ConfigError(f"{seeds}: cannot list the item files: {e.strerror or e}") from e
+        raise ConfigError(f"{shown(seeds)}: cannot list the item files: {e.strerror or e}") from e
     return sorted(p for p in names if p.suffix == ITEM_SUFFIX and p.is_file() and not p.name.startswith("."))
 
 
@@ -86,7 +89,7 @@ def local_inputs(settings: Settings) -> list[Path] | None:
         if source == STDIN or is_url(source):
             return None
         path = Path(source)
-        paths += item_files(path) if path.is_dir() else [path]
+        paths += item_files(path) if kind_of(path) == "folder" else [path]
     return paths
 
 
@@ -253,12 +256,12 @@ def _candidates(
                 found += _read_feed("<stdin>", sys.stdin.buffer.read(), number, settings, gathered)
             elif is_url(source):
                 raise ConfigError(f"{source}: URL sources are not supported yet")
-            elif Path(source).is_dir():
+            elif (kind := kind_of(Path(source))) == "folder":
                 found += _read_folder(Path(source), number, workers, gathered)
-            elif Path(source).exists():
+            elif kind is not None:
                 found += _read_feed(source, Path(source), number, settings, gathered)
             else:
-                raise ConfigError(f"{source}: no such folder of item files or feed file")
+                raise ConfigError(f"{shown(source)}: no such folder of item files or feed file")
         except SourceError as e:
             if not keep_going:
                 raise

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -352,3 +355,45 @@ def test_items_no_feed_can_carry_are_named_and_keep_going_publishes_the_rest(pro
     atom = (project / "dist" / "atom.xml").read_text("utf-8")
     assert atom.count("<entry>") == 2
     assert "cn.nytimes.com/asia-pacific/20230914/putin-kim-russia-north-korea/" in atom
+
+
+def test_quiet_says_nothing_unless_something_is_wrong(project, capsys):
+    write_item(
+        project / "seeds",
+        "late.txt",
+        url="https://cn.nytimes.com/world/20230915/late/",
+        html=body(when="2023-09-15 09:00:00"),  # after its capture: a warning
+    )
+    assert main(["build", "-q"]) == 0
+    assert capsys.readouterr().err == ""
+    assert (project / "dist" / "atom.xml").is_file()
+    (project / "seeds" / "bad.txt").write_text("no header\n", encoding="utf-8")
+    assert main(["build", "-q"]) == 1
+    assert "seeds/bad.txt:1: first line must be" in capsys.readouterr().err
+
+
+def test_verbose_lists_the_items_in_the_feeds_newest_first(project, capsys):
+    assert main(["build", "-v"]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    listed = lines[lines.index(next(line for line in lines if "2 items -> dist/" in line)) + 1 :]
+    assert listed == [
+        "  2023-09-14T02:49:21+08:00  seeds/000_cf4f5c09dd1c36ac.txt  "
+        + "普京与金正恩会面，患难时刻俄朝“拥抱”彼此",
+        "  2023-07-26T10:23:22+08:00  seeds/004_2c39e4b47df88e38.txt  "
+        + (SEEDS / "004_2c39e4b47df88e38.txt").read_text("utf-8").split("\n")[1][1:].rsplit("](", 1)[0],
+    ]
+
+
+def test_a_second_build_in_a_new_process_reads_nothing(project):
+    # The build's signature must not depend on anything that differs between processes
+    # (set order, which follows string hashing: a new seed each run).
+    runs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        runs.append(
+            subprocess.run(
+                [sys.executable, "-m", "feedtool", "build"], env=env, capture_output=True, text=True
+            )
+        )
+    assert [r.returncode for r in runs] == [0, 0], runs[0].stderr + runs[1].stderr
+    assert "already up to date (0 parsed, 2 from cache)" in runs[1].stderr, runs[1].stderr

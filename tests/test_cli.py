@@ -60,3 +60,25 @@ def test_tests_and_the_processes_they_start_run_the_checkout():
         cwd="/",
     )
     assert Path(child.stdout.strip()).resolve() == checkout
+
+
+def test_dash_capital_v_prints_the_version():
+    done = subprocess.run([sys.executable, "-m", "feedtool", "-V"], capture_output=True, text=True)
+    assert (done.returncode, done.stdout.strip()) == (0, f"feedtool {__version__}")
+
+
+@pytest.mark.parametrize(
+    ("name", "statuses"),
+    [
+        ("build", ["0 built", "1 the input has errors", "2 usage, configuration or environment problem"]),
+        ("validate", ["0 no errors", "1 errors found", "2 usage or I/O problem"]),
+        ("serve", ["0 stopped by Ctrl-C or SIGTERM", "1 the first build failed", "2 usage, configuration"]),
+    ],
+)
+def test_every_subcommand_help_lists_its_exit_statuses(capsys, name, statuses):
+    with pytest.raises(SystemExit):
+        main([name, "--help"])
+    text = " ".join(capsys.readouterr().out.split())  # as one line, however argparse wraps it
+    assert "exit status: " in text
+    for status in statuses:
+        assert status in text.split("exit status: ")[1]

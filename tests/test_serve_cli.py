@@ -255,3 +255,16 @@ def test_help_shows_an_example() -> None:
     )
     assert result.returncode == 0
     assert "feedtool serve --watch" in result.stdout and "--port" in result.stdout
+
+
+def test_quiet_drops_the_line_per_request_and_keeps_the_rest(tmp_path: Path) -> None:
+    logged = {}
+    for flag in ((), ("-q",)):
+        with ServeProcess(make_project(tmp_path / f"p{len(flag)}"), *flag) as server:
+            assert "Press Ctrl-C to stop." in server.banner
+            assert request(server.port, "GET", "/atom.xml")[0] == 200
+            server.stop()
+            logged[flag] = server.stderr()
+    assert '"GET /atom.xml HTTP/1.1" 200' in logged[()]
+    assert "GET /atom.xml" not in logged[("-q",)]
+    assert "built 2 items" in logged[("-q",)]

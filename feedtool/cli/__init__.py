@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from feedtool import __version__
 from feedtool.cli import build, serve, status, validate
-from feedtool.errors import FeedtoolError
+from feedtool.errors import ConfigError, FeedtoolError
 
 SUBCOMMANDS = (build, validate, serve)
 
@@ -19,7 +19,7 @@ def make_parser() -> argparse.ArgumentParser:
         description="Regenerate clean, valid feeds from scraped items, validate any RSS or "
         "Atom feed offline, and serve feeds to feed readers.",
     )
-    parser.add_argument("--version", action="version", version=f"feedtool {__version__}")
+    parser.add_argument("-V", "--version", action="version", version=f"feedtool {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in SUBCOMMANDS:
         module.register(commands)
@@ -31,6 +31,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args))
+    except ConfigError as e:  # a path, flag or setting: the same status from every command
+        print(f"feedtool: error: {e}", file=sys.stderr)
+        return status.USAGE
     except FeedtoolError as e:
         print(f"feedtool: error: {e}", file=sys.stderr)
         return status.INPUT

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from feedtool.cli import status
-from feedtool.errors import BuildError, ConfigError
+from feedtool.errors import BuildError, ConfigError, shown
 
 EPILOG = """\
 examples:
@@ -18,6 +18,12 @@ examples:
   feedtool build --base-url https://example.com/feeds/   feeds that will be served there
   feedtool build --keep-going            build what can be built, list the files left out
   feedtool build --source feed.xml --out clean/   an existing feed in, a clean one out
+  feedtool build -q                      say nothing unless something is wrong
+
+exit status: 0 built (with --check: the output is current), 1 the input has errors (bad item
+files, also with --keep-going after building the rest; with --check: the output is out of
+date), 2 usage, configuration or environment problem (unknown key, bad value, a path that
+cannot be read or written).
 """
 
 
@@ -60,6 +66,13 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 if the output is not current"
     )
+    chatter = parser.add_mutually_exclusive_group()
+    chatter.add_argument(
+        "-q", "--quiet", action="store_true", help="print only errors: no warnings, progress or summary"
+    )
+    chatter.add_argument(
+        "-v", "--verbose", action="store_true", help="also list the items in the feeds, newest first"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -101,32 +114,37 @@ def run(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         print("feedtool build: --jobs must be at least 1", file=sys.stderr)
         return status.USAGE
-    bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+    bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
     try:
         result = build(settings, keep_going=args.keep_going, check=args.check, jobs=args.jobs, progress=bar)
     except BuildError as e:
         if bar:
             bar.close()
         print(str(e), file=sys.stderr)
-        print(f"feedtool build: failed; {settings.out_dir} was left as it was", file=sys.stderr)
+        print(f"feedtool build: failed; {shown(settings.out_dir)} was left as it was", file=sys.stderr)
         return status.INPUT
     except ConfigError as e:
         print(f"feedtool build: {e}", file=sys.stderr)
         return status.USAGE
     if bar:
         bar.close()
+
+    def say(line: str) -> None:  # what the person running the build reads, unless --quiet
+        if not args.quiet:
+            print(line, file=sys.stderr)
+
     for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        say(f"warning: {warning}")
     for problem in result.skipped:
         print(f"skipped: {problem}", file=sys.stderr)
-    out = settings.out_dir
+    out = shown(settings.out_dir)
     if args.check:
         if result.written:
             for path in result.written:
-                print(f"{path}: differs from what feedtool builds now", file=sys.stderr)
+                print(f"{shown(path)}: differs from what feedtool builds now", file=sys.stderr)
             print(f"feedtool build --check: {out} is out of date; run `feedtool build`", file=sys.stderr)
             return status.INPUT
-        print(f"feedtool build --check: {out} is current ({result.count} items)", file=sys.stderr)
+        say(f"feedtool build --check: {out} is current ({result.count} items)")
         return status.INPUT if result.skipped else status.OK
     if result.up_to_date:
         what = "already up to date"
@@ -135,9 +153,13 @@ def run(args: argparse.Namespace) -> int:
     else:
         what = "nothing changed"
     dropped = f"; the rules dropped {result.dropped}" if result.dropped else ""
-    print(
+    say(
         f"feedtool build: {result.count} items -> {out}/: {what} "
-        f"({result.parsed} parsed, {result.count + result.dropped - result.parsed} from cache{dropped})",
-        file=sys.stderr,
+        f"({result.parsed} parsed, {result.count + result.dropped - result.parsed} from cache{dropped})"
     )
+    if args.verbose:
+        if result.up_to_date:
+            say("  (nothing was read: the item files and the output are as the last build left them)")
+        for item in result.items:
+            say(f"  {item.published.isoformat()}  {shown(item.source or item.url)}  {item.title}")
     return status.INPUT if result.skipped else status.OK

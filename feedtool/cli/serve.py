@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from feedtool.cli import status
-from feedtool.errors import FeedtoolError
+from feedtool.errors import FeedtoolError, shown
 
 if TYPE_CHECKING:
     from feedtool.serve import Site
@@ -27,6 +27,10 @@ examples:
 
 Point a feed reader at the printed addresses, e.g. `newsboat` with
 http://127.0.0.1:8000/atom.xml in its urls file.
+
+exit status: 0 stopped by Ctrl-C or SIGTERM, 1 the first build failed on bad input (without
+--watch), 2 usage, configuration or environment problem (the port cannot be listened on, a
+folder that cannot be read or written, a --seeds folder that does not exist).
 """
 
 
@@ -72,6 +76,12 @@ def register(commands: Any) -> None:
         metavar="URL",
         help="the URL the feeds say they live at (default: the address served, e.g. http://127.0.0.1:8000/)",
     )
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no line per request; the addresses, rebuilds and problems are still printed",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -101,7 +111,7 @@ def _print_addresses(site: Site, served_at: str, base_url: str, watched: Sequenc
     from feedtool.serve import ATOM, JSON_FEED, RSS
 
     labels = {ATOM: "Atom", RSS: "RSS", JSON_FEED: "JSON Feed"}
-    lines = [f"Serving {site.root} at {served_at}"]
+    lines = [f"Serving {shown(site.root)} at {served_at}"]
     if base_url != served_at:
         lines[0] += f" (its feeds say they live at {base_url})"
     if "index.html" in site.resources:
@@ -110,7 +120,7 @@ def _print_addresses(site: Site, served_at: str, base_url: str, watched: Sequenc
         label = labels[resource.media_type.split(";")[0]]
         lines.append(f"  {label:<10} {served_at}{resource.name}")
     if watched:
-        lines.append("Watching " + ", ".join(str(p) for p in watched) + " for changes.")
+        lines.append("Watching " + ", ".join(map(shown, watched)) + " for changes.")
     lines.append("Press Ctrl-C to stop.")
     print("\n".join(lines), flush=True)
 
@@ -124,6 +134,7 @@ def run(args: argparse.Namespace) -> int:
 
     from feedtool.config import load_settings
     from feedtool.errors import ConfigError
+    from feedtool.paths import kind_of
     from feedtool.serve import ServeError, Watch, base_url_of, load_site, open_socket, serve
 
     if not 0 <= args.port <= 65535:
@@ -146,7 +157,13 @@ def run(args: argparse.Namespace) -> int:
             return status.USAGE
         out = settings.out_dir  # kept for rebuilds even if the config's build.out changes
         watched: list[Path] = []
-        if settings.seeds_dir.is_dir():
+        seeds = kind_of(settings.seeds_dir)
+        if args.seeds is not None and seeds != "folder":
+            # Without --seeds a prebuilt folder is served as it is; with it, a typo must not be.
+            what = "no such folder" if seeds is None else f"a {seeds}, not a folder"
+            _err(f"{shown(args.seeds)}: {what} of item files (--seeds)")
+            return status.USAGE
+        if seeds == "folder":
             watched = [settings.seeds_dir]
             if settings.config_path is not None:
                 watched.append(settings.config_path)
@@ -156,9 +173,9 @@ def run(args: argparse.Namespace) -> int:
             except FeedtoolError as e:
                 if not args.watch:
                     raise
-                _err(f"build failed, serving the last good feeds in {out}: {e}")
+                _err(f"build failed, serving the last good feeds in {shown(out)}: {e}")
         elif args.watch:
-            _err(f"--watch needs item files to watch, and {settings.seeds_dir} is not a folder")
+            _err(f"--watch needs item files to watch, and {shown(settings.seeds_dir)} is not a folder")
             return status.USAGE
         try:
             site = load_site(out)
@@ -170,14 +187,15 @@ def run(args: argparse.Namespace) -> int:
             # Rebuilds run on a thread beside the event loop: no worker processes forked from
             # there, and the item cache makes a rebuild parse only the files that changed.
             watch = Watch(tuple(watched), lambda: _build_lines(args, base_url, out, jobs=1))
-        shown = watched if args.watch else ()
+        listed = watched if args.watch else ()
         asyncio.run(
             serve(
                 listener,
                 site,
                 _log,
                 watch,
-                on_ready=lambda: _print_addresses(site, served_at, base_url, shown),
+                on_ready=lambda: _print_addresses(site, served_at, base_url, listed),
+                access_log=not args.quiet,
             )
         )
     finally:

@@ -53,6 +53,12 @@ def register(commands: Any) -> None:
         "ending in / it is joined with each SOURCE path",
     )
     parser.add_argument(
+        "--root",
+        metavar="DIR",
+        help="the local folder that --base (ending in /) is the address of: each SOURCE is "
+        "checked at --base joined with its path inside DIR (default: the current folder)",
+    )
+    parser.add_argument(
         "--format",
         choices=FORMATS,
         default="text",
@@ -106,10 +112,10 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from feedtool.errors import UnreadableSource
+    from feedtool.errors import UnreadableSource, shown
     from feedtool.validate.codes import explain, explain_json, filtered, listing
     from feedtool.validate.formats import render, render_statistics
-    from feedtool.validate.sources import base_problem, expand, unreadable, validate_source
+    from feedtool.validate.sources import base_problem, expand, inside, is_url, unreadable, validate_source
 
     if args.explain:
         code = _known(args.explain)
@@ -129,6 +135,8 @@ def run(args: argparse.Namespace) -> int:
         return _usage("--statistics prints text or json, not " + args.output_format)
     if args.base is not None and (problem := base_problem(args.base)):
         return _usage(f"--base {args.base!r}: {problem}")
+    if args.root is not None and (args.base is None or not args.base.endswith("/")):
+        return _usage("--root names the folder that --base is the address of: give --base URL/ too")
     selected = [_known(code) for code in args.select]
     ignored = [_known(code) for code in args.ignore]
     if None in selected or None in ignored:
@@ -141,6 +149,11 @@ def run(args: argparse.Namespace) -> int:
             queue += expand(argument)
         except UnreadableSource as e:
             queue.append(unreadable(e))
+    if args.root is not None:
+        files = [s for s in queue if isinstance(s, str) and s != "-" and not is_url(s)]
+        outside = [s for s in files if not inside(s, args.root)]
+        if outside:
+            return _usage(f"{shown(outside[0])} is not inside --root {shown(args.root)}, which --base names")
     # A progress line for long runs on a terminal; never in pipes or CI logs.
     progress = sys.stderr.isatty() and len(queue) > 10
     reports: list[Report] = []
@@ -150,7 +163,7 @@ def run(args: argparse.Namespace) -> int:
         report = (
             entry
             if not isinstance(entry, str)
-            else validate_source(entry, base=args.base, profile=args.profile)
+            else validate_source(entry, base=args.base, profile=args.profile, root=args.root)
         )
         if not report.readable and args.output_format != "text":
             # Machine output goes to files and CI tools; the person running it reads stderr.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import http.client
 import os
 import re
@@ -17,7 +18,8 @@ from typing import IO
 from urllib.parse import urljoin, urlsplit
 
 from feedtool import __version__
-from feedtool.errors import UnreadableSource
+from feedtool.errors import PathError, UnreadableSource, shown
+from feedtool.paths import kind_of
 from feedtool.validate import validate_bytes, validate_path, values
 from feedtool.validate.codes import define, problem
 from feedtool.validate.profiles import DEFAULT, Profile
@@ -45,7 +47,7 @@ def expand(source: str) -> list[str]:
     if source == "-" or is_url(source):
         return [source]
     path = Path(source)
-    if path.is_dir():
+    if _kind(source) == "folder":
         try:  # rglob skips a folder it cannot read without a word: ask the top one first
             with os.scandir(path):
                 pass
@@ -74,18 +76,32 @@ def base_problem(base: str) -> str | None:
     return None
 
 
-def location_of(source: str, base: str | None) -> str | None:
+def location_of(source: str, base: str | None, root: str | None = None) -> str | None:
     """The address a source is checked as: `base`, or `base` joined with the source's path.
 
     A base ending in `/` names a folder: a file is checked at the folder joined with its path
-    as given, a URL at its own (final) address, stdin at no address at all.
+    as given (or, with `root`, with its path inside the folder `root` that `base` names), a
+    URL at its own (final) address, stdin at no address at all.
     """
     if base is None or not base.endswith("/"):
         return base
     if source == "-" or is_url(source):
         return None
-    relative = Path(source).as_posix().removeprefix("./").lstrip("/")
-    return urljoin(base, relative)
+    path = Path(source)
+    if root is not None:
+        path = Path(os.path.relpath(os.path.abspath(source), os.path.abspath(root)))
+    relative = path.as_posix().removeprefix("./").lstrip("/")
+    # Bytes of a name that are not UTF-8 are percent-encoded, as a URL carries them.
+    return urljoin(base, _UNDECODED_BYTE.sub(lambda m: f"%{ord(m.group()) - 0xDC00:02X}", relative))
+
+
+def inside(source: str, root: str) -> bool:
+    """Whether the path `source` is in the folder `root` (or its subfolders)."""
+    relative = os.path.relpath(os.path.abspath(source), os.path.abspath(root))
+    return relative != ".." and not relative.startswith("../")
+
+
+_UNDECODED_BYTE = re.compile("[\udc80-\udcff]")  # how Python holds a name's non-UTF-8 bytes
 
 
 def fetch(url: str, *, timeout: float = TIMEOUT_SECONDS, max_bytes: int = MAX_BYTES) -> Fetched:
@@ -172,23 +188,26 @@ def _describe(reason: object) -> str:
     return text if text and text != "None" else type(reason).__name__
 
 
-def validate_source(source: str, *, base: str | None = None, profile: Profile = DEFAULT) -> Report:
-    """Validate one expanded source, judged by `profile`. One that cannot be read gives a
-    report whose only problem says why (IOError, HttpError, …), with `readable` False."""
+def validate_source(
+    source: str, *, base: str | None = None, profile: Profile = DEFAULT, root: str | None = None
+) -> Report:
+    """Validate one expanded source, judged by `profile`, at its address under `base` (see
+    location_of). One that cannot be read gives a report whose only problem says why
+    (IOError, HttpError, …), with `readable` False."""
     try:
-        return _validate(source, base, profile)
+        report = _validate(source, location_of(source, base, root), profile)
     except UnreadableSource as e:
         return unreadable(e)
+    return dataclasses.replace(report, source=shown(report.source))
 
 
 def unreadable(error: UnreadableSource) -> Report:
     """The report of a source that could not be read."""
     found = problem(error.code, {"detail": error.detail}, None, None)
-    return Report(error.source, None, None, (found,), readable=False)
+    return Report(shown(error.source), None, None, (found,), readable=False)
 
 
-def _validate(source: str, base: str | None, profile: Profile) -> Report:
-    location = location_of(source, base)
+def _validate(source: str, location: str | None, profile: Profile) -> Report:
     if source == "-":
         try:
             data = sys.stdin.buffer.read()
@@ -204,10 +223,29 @@ def _validate(source: str, base: str | None, profile: Profile) -> Report:
             content_type=fetched.content_type,
             profile=profile,
         )
-    path = Path(source)
-    if not path.is_file():
+    scheme = _OTHER_SCHEME.match(source)
+    if scheme:
+        raise UnreadableSource(
+            source, "IOError", f"{scheme.group(1)}: addresses are not supported (http and https are)"
+        )
+    found = _kind(source)
+    if found is None:
         raise UnreadableSource(source, "IOError", "no such file")
-    return validate_path(path, base=location, profile=profile)
+    if found not in ("file", "pipe"):  # a pipe: `feedtool validate <(curl …)`
+        raise UnreadableSource(source, "IOError", f"a {found}, not a feed file")
+    return validate_path(Path(source), base=location, profile=profile)
+
+
+_OTHER_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*)://")
+
+
+def _kind(source: str) -> str | None:
+    """What the path `source` names (see feedtool.paths.kind_of); UnreadableSource when it
+    cannot be looked at."""
+    try:
+        return kind_of(Path(source))
+    except PathError as e:
+        raise UnreadableSource(source, "IOError", str(e).removeprefix(f"{shown(source)}: ")) from e
 
 
 define(
