@@ -1040,7 +1040,7 @@ EXAMPLES: dict[str, tuple[Example, Example]] = {
     ),
     "InvalidCreditRole": (
         rss(item=_media('<media:credit role="Diva">Ann</media:credit>')),
-        rss(item=_media('<media:credit role="vocalist">Ann</media:credit>')),
+        rss(item=_media('<media:credit role="singer">Ann</media:credit>')),
     ),
     "InvalidNPTTime": (
         rss(item=_media('<media:thumbnail url="https://example.com/1.jpg" time="+17sec"/>')),

@@ -453,11 +453,13 @@ def check_longitude(value: str) -> str | None:
     return None if _number_within(value, 180) else "InvalidLongitude"
 
 
-_DURATION = re.compile(r"(?:\d?\d:)?[0-5]?\d:[0-5]\d\Z|\d+\Z")
+# Seconds, or hours and minutes written out: 3600, 1:00:00, 60:00, 1:05 (the first field may
+# exceed 59: 75:30 is 75 minutes 30 seconds).
+_DURATION = re.compile(r"\d+(?::[0-5]\d){0,2}\Z")
 
 
 def check_duration(value: str) -> str | None:
-    """Check a play time: seconds, or [HH:]MM:SS."""
+    """Check a play time: seconds, MM:SS or H:MM:SS."""
     return None if _DURATION.match(value.strip()) else "InvalidDuration"
 
 

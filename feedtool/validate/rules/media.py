@@ -43,16 +43,13 @@ def _true_false(value: str) -> str | None:
     return values.check_true_false(value)
 
 
+def _non_negative(value: str) -> str | None:
+    return values.check_non_negative_integer(value)
+
+
 def _uri(value: str) -> str | None:
-    return values.check_uri(value)
-
-
-_SHORT_URN = re.compile(r"urn:[\w.-]+\Z")
-
-
-def _scheme(value: str) -> str | None:
-    """Media RSS schemes are URIs; the spec's own defaults are short URNs like urn:ebu."""
-    return None if _SHORT_URN.match(value) else values.check_uri(value, full=True)
+    """Media RSS addresses and schemes are absolute URIs."""
+    return values.check_uri(value, full=True)
 
 
 def _mime(value: str) -> str | None:
@@ -102,7 +99,7 @@ CONTENT_ATTRIBUTES: dict[str, AttributeCheck] = {
     "bitrate": _float,
     "framerate": _float,
     "samplingrate": _float,
-    "channels": _positive,
+    "channels": _non_negative,
     "duration": _float,
     "height": _positive,
     "width": _positive,
@@ -143,7 +140,7 @@ def check_copyright(element: Element, ctx: Context, value: str) -> None:
 
 
 def check_category(element: Element, ctx: Context, value: str) -> None:
-    check_attributes(element, ctx, {"scheme": _scheme})
+    check_attributes(element, ctx, {"scheme": _uri})
     label = element.get("label")
     if label is not None:
         found = text_problem(element, ctx, label)
@@ -174,28 +171,56 @@ def check_hash(element: Element, ctx: Context, value: str) -> None:
         ctx.report("InvalidMediaHash", element, value=value)
 
 
-CREDIT_ROLES = frozenset(
-    {"actor", "anchor person", "artist", "author", "choreographer", "composer", "conductor", "director",
-     "editor", "graphic designer", "grip", "illustrator", "lyricist", "music arranger",
-     "music group", "musician", "orchestra", "performer", "photographer", "producer",
-     "reporter", "vocalist", "camera operator", "lighting", "make up artist", "presenter",
-     "publisher", "sound engineer", "writer", "owner", "distributor", "commentator",
-     "contributor", "creator", "interviewer", "interviewee", "narrator", "translator"}
+# The European Broadcasting Union's role codes, the vocabulary of scheme="urn:ebu" (the default).
+EBU_ROLES = frozenset(
+    {"actor", "adaptor", "anchor person", "animal trainer", "animator", "announcer", "armourer",
+     "art director", "artist/performer", "assistant camera", "assistant chief lighting technician",
+     "assistant director", "assistant producer", "assistant visual editor", "author",
+     "broadcast assistant", "broadcast journalist", "camera operator", "carpenter", "casting",
+     "causeur", "chief lighting technician", "choir", "choreographer", "clapper loader",
+     "commentary or commentator", "commissioning broadcaster", "composer", "computer programmer",
+     "conductor", "consultant", "continuity checker", "correspondent", "costume designer",
+     "dancer", "dialogue coach", "director", "director of photography", "distribution company",
+     "draughtsman", "dresser", "dubber", "editor/producer", "editor", "ensemble",
+     "executive producer", "expert", "fight director", "floor manager", "focus puller",
+     "foley artist", "foley editor", "foley mixer", "graphic assistant", "graphic designer",
+     "greensman", "grip", "hairdresser", "illustrator", "interviewed guest", "interviewer",
+     "key character", "key grip", "key talents", "leadman", "librettist", "lighting director",
+     "lighting technician", "location manager", "lyricist", "make up artist", "manufacturer",
+     "matte artist", "music arranger", "music group", "musician", "news reader", "orchestra",
+     "participant", "photographer", "post", "producer", "production assistant",
+     "production company", "production department", "production manager",
+     "production secretary", "programme production researcher", "property manager",
+     "publishing company", "puppeteer", "pyrotechnician", "reporter", "rigger", "runner",
+     "scenario", "scenic operative", "script supervisor", "second assistant camera",
+     "second assistant director", "second unit director", "set designer", "set dresser",
+     "sign language", "singer", "sound designer", "sound mixer", "sound recordist",
+     "special effects", "stunts", "subtitles", "technical director", "term", "translation",
+     "transportation manager", "treatment/programme proposal", "vision mixer", "visual editor",
+     "visual effects", "wardrobe", "witness",
+     # short forms Media RSS's own examples use
+     "artist", "performer", "treatment", "treatment proposal", "programme proposal"}
 )  # fmt: skip
 
 
 def check_credit(element: Element, ctx: Context, value: str) -> None:
-    check_attributes(element, ctx, {"scheme": _scheme})
+    scheme = element.get("scheme") or "urn:ebu"
+    if scheme != "urn:ebu":
+        check_attributes(element, ctx, {"scheme": _uri})
     role = element.get("role")
-    if role is not None and role not in CREDIT_ROLES:
+    if role and ((scheme == "urn:ebu" and role not in EBU_ROLES) or role != role.lower()):
         ctx.report("InvalidCreditRole", element, value=role)
 
 
 RATINGS = {
     "urn:simple": re.compile(r"(?:adult|nonadult)\Z"),
-    "urn:mpaa": re.compile(r"(?:g|pg|pg-13|r|nc-17|x)\Z"),
-    "urn:v-chip": re.compile(r"(?:tv-y|tv-y7|tv-y7-fv|tv-g|tv-pg|tv-14|tv-ma)\Z"),
-    "urn:icra": re.compile(r"r \((?:[clnosv]z [01] ?)+\)\Z"),
+    "urn:mpaa": re.compile(r"(?:g|m|nc-17|pg|pg-13|r|x)\Z"),
+    "urn:v-chip": re.compile(r"(?:14\+|18\+|c|c8|g|pg|tv-14|tv-g|tv-ma|tv-pg|tv-y|tv-y7|tv-y7-fv)\Z"),
+    # ICRA labels: a category with z and 0 or 1, or one of its descriptors with 1.
+    "urn:icra": re.compile(
+        r"r \((?:[nsvlocx]z [01]|(?:n[a-c]|s[a-f]|v[a-j]|l[a-c]|o[a-h]|c[ab]|x[a-e]) 1)"
+        r"(?: (?:[nsvlocx]z [01]|(?:n[a-c]|s[a-f]|v[a-j]|l[a-c]|o[a-h]|c[ab]|x[a-e]) 1))*\)\Z"
+    ),
 }
 
 
@@ -219,7 +244,11 @@ def check_restriction(element: Element, ctx: Context, value: str) -> None:
         for code in value.split():
             if values.check_country_code(code):
                 ctx.report("InvalidCountryCode", element, value=code)
-    elif kind in ("uri", "sharing"):
+    elif kind == "uri":
+        code = _uri(value)
+        if code:
+            ctx.report(code, element, value=value)
+    elif kind == "sharing" and not w3c_profile(ctx):  # Media RSS 1.5; the W3C knows 1.1
         return
     elif kind is not None:
         ctx.report("InvalidMediaRestrictionType", element, value=kind)
