@@ -11,9 +11,12 @@ from hypothesis import settings
 # pytest puts the checkout first on sys.path (pyproject: pythonpath); child processes
 # (`python -m feedtool ...`) get it the same way, so no test runs an installed copy instead.
 CHECKOUT = str(Path(__file__).resolve().parent.parent)
-os.environ["PYTHONPATH"] = os.pathsep.join(
-    [CHECKOUT, *(p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != CHECKOUT)]
-)
+_children_path = [CHECKOUT]
+if "MUTANT_UNDER_TEST" in os.environ:  # mutmut runs the suite in its mutants/ copy
+    os.environ["FEEDTOOL_MUTANTS_ROOT"] = CHECKOUT
+    _children_path.append(str(Path(CHECKOUT) / "tests" / "mutation" / "child"))
+_inherited = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p not in _children_path]
+os.environ["PYTHONPATH"] = os.pathsep.join(_children_path + _inherited)
 
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import http.client
-import os
 import re
 import shutil
 import signal
@@ -129,7 +128,6 @@ class ServeProcess:
             cwd=project,
             stdout=subprocess.PIPE,
             stderr=self._stderr,
-            env={**os.environ, "PYTHONPATH": str(REPO)},
         )
         self.banner = self._read_banner()
         found = re.search(r"at (http://127\.0\.0\.1:(\d+)/)", self.banner)

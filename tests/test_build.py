@@ -269,6 +269,7 @@ def test_unreadable_seeds_folder_is_a_usage_error_naming_it(project, capsys, mon
     assert not (project / "dist").exists()
 
 
+@pytest.mark.slow
 def test_a_large_build_uses_worker_processes_and_gives_the_same_bytes(project, capsys):
     """Past PARALLEL_THRESHOLD items, parsing, rendering and validating run in other
     processes; the output must not depend on that."""

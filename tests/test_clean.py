@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-import re
 
-import html5lib
 import pytest
+from html_oracle import forbidden_parts
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from items import FEEDX_FOOTER, REPO, body, write_config
 
 from feedtool.clean import (
-    ALLOWED_PROTOCOLS,
-    ALLOWED_TAGS,
     BUILTIN_FOOTER_RULES,
     clean_item,
     sanitize,
@@ -29,24 +26,6 @@ from feedtool.read import read_item
 XSS_CORPUS = REPO.parent / "shared" / "corpus" / "xss-payloads.jsonl"
 BASE = "https://cn.nytimes.com/world/20230914/example/"
 FEEDX = BUILTIN_FOOTER_RULES
-URL_ATTRIBUTES = {"href", "src", "cite", "action", "formaction", "background", "poster", "srcset", "data"}
-
-
-def unsafe_parts(html: str) -> list[str]:
-    """What a browser would find in `html` that could run code, restyle or leave the allowlist."""
-    found = []
-    for element in html5lib.parseFragment(html, namespaceHTMLElements=False).iter():
-        if not isinstance(element.tag, str) or element.tag == "DOCUMENT_FRAGMENT":
-            continue
-        if element.tag not in ALLOWED_TAGS:
-            found.append(f"<{element.tag}>")
-        for name, value in element.attrib.items():
-            if name.lower().startswith("on") or name in ("style", "class"):
-                found.append(f"{element.tag}[{name}]")
-            scheme = re.match(r"\s*([a-zA-Z][a-zA-Z0-9+.-]*):", value)
-            if name in URL_ATTRIBUTES and (not scheme or scheme.group(1).lower() not in ALLOWED_PROTOCOLS):
-                found.append(f"{element.tag}[{name}={value[:40]}]")
-    return found
 
 
 @pytest.mark.parametrize(
@@ -137,7 +116,7 @@ def test_sanitizer_drops_what_runs_styles_embeds_or_submits():
         '<img src="https://e.com/i.jpg" onerror="alert(1)"></p>'
     )
     clean = sanitize(html, BASE)
-    assert unsafe_parts(clean) == []
+    assert forbidden_parts(clean) == []
     for gone in ("alert", "display:none", "evil.example", "发送", "内"):
         assert gone not in clean
     assert '<a href="mailto:a@b.c">m</a>' in clean
@@ -219,7 +198,13 @@ def test_clean_item_strips_feedx_and_keeps_the_rest(tmp_path):
     assert item.image.media_type == "image/jpeg"
 
 
-TAGS = sorted(ALLOWED_TAGS | {"script", "style", "iframe", "form", "svg", "math", "object", "blink", "font"})
+# Article elements, the things the README says are dropped, and a few the allowlist never saw.
+TAGS = [
+    "p", "a", "img", "figure", "figcaption", "table", "tr", "td", "ul", "li", "blockquote", "h2",
+    "em", "time", "section", "footer", "address", "div", "span", "br",
+    "script", "style", "iframe", "form", "input", "base", "meta", "link", "svg", "math",
+    "object", "textarea", "template", "noscript", "blink", "font",
+]  # fmt: skip
 ATTRIBUTES = ["href", "src", "style", "class", "onclick", "onerror", "target", "rel", "title", "width", "id"]
 VALUES = st.sampled_from(
     [
@@ -270,22 +255,19 @@ def html_fragments(draw, depth=0):
 def test_sanitizing_is_idempotent_and_safe(html):
     once = sanitize(html, BASE)
     assert sanitize(once, BASE) == once
-    assert unsafe_parts(once) == []
+    assert forbidden_parts(once) == []
 
 
 @pytest.mark.skipif(
     not XSS_CORPUS.exists(), reason="the shared XSS corpus (../shared) is not beside the repo"
 )
-def test_no_payload_of_the_xss_corpus_survives():
-    survivors, unstable = [], []
+def test_sanitizing_the_xss_corpus_twice_changes_nothing():
+    # What survives is judged in test_sanitize_safety.py; here: the output is a fixed point.
+    unstable = []
     for line in XSS_CORPUS.read_text(encoding="utf-8").split("\n"):
         if not line.strip():
             continue
-        payload = json.loads(line)["payload"]
-        clean = sanitize(payload, BASE)
-        if unsafe_parts(clean):
-            survivors.append((payload[:80], unsafe_parts(clean)))
+        clean = sanitize(json.loads(line)["payload"], BASE)
         if sanitize(clean, BASE) != clean:
-            unstable.append(payload[:80])
-    assert survivors == []
+            unstable.append(clean[:80])
     assert unstable == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import os
 import re
 import shutil
 import signal
@@ -14,7 +15,10 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from serve_support import REPO, ServeProcess, make_project, request, wait_for
+from serve_support import ServeProcess, make_project, request, wait_for
+
+# Each test starts `feedtool serve` in its own process.
+pytestmark = pytest.mark.slow
 
 ATOM_NS = "{http://www.w3.org/2005/Atom}"
 TYPES = {
@@ -38,7 +42,7 @@ def run_serve(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         timeout=120,
-        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
+        env={**os.environ, "PATH": "/usr/bin:/bin"},  # PYTHONPATH: the checkout (conftest)
     )
 
 
@@ -250,7 +254,6 @@ def test_help_shows_an_example() -> None:
         [sys.executable, "-m", "feedtool", "serve", "--help"],
         capture_output=True,
         text=True,
-        env={"PYTHONPATH": str(REPO)},
         timeout=60,
     )
     assert result.returncode == 0

@@ -19,6 +19,9 @@ import pytest
 from lxml import etree
 from serve_support import ServeProcess, make_project, request
 
+# Real clients in their own processes: seconds each.
+pytestmark = pytest.mark.slow
+
 NEWSBOAT = shutil.which("newsboat")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SHOTS = Path(os.environ.get("FEEDTOOL_SHOTS", "")) if os.environ.get("FEEDTOOL_SHOTS") else None

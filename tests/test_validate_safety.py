@@ -126,6 +126,7 @@ def _write_feed(path: Path, entries: int) -> None:
         out.write("</feed>")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
 def test_a_long_feed_streams_in_bounded_memory(tmp_path: Path) -> None:
     """Four times the entries must not take anywhere near four times the memory."""
