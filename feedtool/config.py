@@ -178,7 +178,7 @@ def check_source(key: str, value: object) -> str:
 
 def _sources(key: str, value: object) -> tuple[str, ...]:
     if not isinstance(value, list) or not value:
-        raise ConfigError(f"{key} must be a list of sources, e.g. [\"seeds\", \"https://example.com/feed.xml\"]")
+        raise ConfigError(f'{key} must be a list of sources, e.g. ["seeds", "https://example.com/feed.xml"]')
     return tuple(check_source(f"{key}[{n}]", entry) for n, entry in enumerate(value, 1))
 
 

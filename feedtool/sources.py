@@ -204,9 +204,7 @@ class Workers:
             self.pool = None
 
 
-def _read_folder(
-    folder: Path, number: int, workers: Workers, gathered: Gathered
-) -> Iterator[Candidate]:
+def _read_folder(folder: Path, number: int, workers: Workers, gathered: Gathered) -> Iterator[Candidate]:
     scanned: list[ItemFile] = []
     paths = item_files(folder)
     for found in workers.map(_scan_one, paths):

@@ -69,9 +69,7 @@ class _ItemExtras(BaseEntryExtension):  # type: ignore[misc]
             if enclosure.length:
                 link.set("length", str(enclosure.length))
         if self.item and self.item.comments_url:
-            etree.SubElement(
-                entry, "link", rel="replies", type="text/html", href=self.item.comments_url
-            )
+            etree.SubElement(entry, "link", rel="replies", type="text/html", href=self.item.comments_url)
         return entry
 
     def extend_rss(self, entry: etree._Element) -> etree._Element:

@@ -306,8 +306,7 @@ class FeedReader:
                     raise SourceError(
                         self.source,
                         element.sourceline,
-                        f"not a feed: the document is <{_name(element)[1]}>, "
-                        "not RSS, RDF or Atom",
+                        f"not a feed: the document is <{_name(element)[1]}>, not RSS, RDF or Atom",
                     )
                 continue
             if event != "end" or not isinstance(element.tag, str):

@@ -111,7 +111,15 @@ _DANGEROUS_TAG = re.compile(r"<(" + "|".join(sorted(DANGEROUS_ELEMENTS)) + r")(?
 _SCRIPT_URL = re.compile(r"\s*(?:java|vb|live)script:", re.IGNORECASE)
 
 
-def safe_style(css: str) -> bool:
+# SVG's presentation properties: what readers keep in the style of an SVG element.
+SVG_CSS_PROPERTIES = SAFE_CSS_PROPERTIES | _words(
+    "fill fill-opacity fill-rule stroke stroke-width stroke-linecap stroke-linejoin "
+    "stroke-opacity stroke-dasharray stroke-dashoffset stroke-miterlimit stop-color "
+    "stop-opacity opacity"
+)
+
+
+def safe_style(css: str, properties: frozenset[str] = SAFE_CSS_PROPERTIES) -> bool:
     """True when every declaration of a style attribute is one readers keep as written."""
     css = css.lower()
     if not _CSS_WELL_FORMED.match(css):
@@ -119,7 +127,7 @@ def safe_style(css: str) -> bool:
     for prop, value in _CSS_DECLARATION.findall(css):
         if not value.strip():
             continue
-        if prop in SAFE_CSS_PROPERTIES:
+        if prop in properties:
             continue
         boxy = prop == "background" or prop.split("-", 1)[0] in ("border", "margin", "padding")
         if boxy and all(
@@ -130,12 +138,13 @@ def safe_style(css: str) -> bool:
     return True
 
 
-def _attribute_findings(name: str, value: str, *, whitelist: bool) -> list[HtmlFinding]:
+def _attribute_findings(name: str, value: str, *, whitelist: bool, svg: bool = False) -> list[HtmlFinding]:
     name = name.lower()
     if name.startswith("on"):
         return [HtmlFinding("SecurityRiskAttr", name)]
     if name == "style":
-        return [] if safe_style(value) else [HtmlFinding("DangerousStyleAttr", value.strip())]
+        safe = safe_style(value, SVG_CSS_PROPERTIES if svg else SAFE_CSS_PROPERTIES)
+        return [] if safe else [HtmlFinding("DangerousStyleAttr", value.strip())]
     if name in ("href", "src", "action", "background", "dynsrc", "lowsrc") and _SCRIPT_URL.match(value):
         return [HtmlFinding("SecurityRisk", f'{name}="{value.strip()[:40]}"')]
     if whitelist and name not in SAFE_ATTRIBUTES and not name.startswith("xml"):
@@ -323,7 +332,7 @@ def check_xhtml(container: etree._Element) -> tuple[HtmlFinding, ...]:
             if not whitelist and attr_local not in FOREIGN_ATTRIBUTES:
                 findings.append(HtmlFinding("SecurityRiskAttr", attr_local))
                 continue
-            findings += _attribute_findings(attr_local, value, whitelist=whitelist)
+            findings += _attribute_findings(attr_local, value, whitelist=whitelist, svg=namespace == SVG)
     return tuple(dict.fromkeys(findings))
 
 
