@@ -57,6 +57,8 @@ class Settings:
     # from one process to the next.
     configured: tuple[str, ...] = ()
     offline: bool = False  # URL sources from the cache only
+    fetch_timeout: float = 30.0  # seconds for a whole answer
+    fetch_max_bytes: int = 100 * 1024 * 1024
 
     def zone_for(self, url: str) -> ZoneInfo:
         """The time zone a site writes its naive <time> values in."""
@@ -115,6 +117,19 @@ def _typed(key: str, value: object, kind: type) -> Any:
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise ConfigError(f"{key} must be {_KIND_NAMES.get(kind, kind.__name__)}, got {value!r}")
     return value
+
+
+def _seconds(key: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise ConfigError(f"{key} must be a number of seconds above 0, got {value!r}")
+    return float(value)
+
+
+def _positive(key: str, value: object) -> int:
+    number = int(_typed(key, value, int))
+    if number < 1:
+        raise ConfigError(f"{key} must be a positive number, got {number}")
+    return number
 
 
 def _limit(key: str, value: object) -> int:
@@ -208,6 +223,10 @@ _SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
         "unwrap_image_proxy": ("unwrap_image_proxy", lambda k, v: _typed(k, v, bool)),
         "builtin_footer_rules": ("builtin_footer_rules", lambda k, v: _typed(k, v, bool)),
         "footer_rules": ("footer_rules", _footer_rules),
+    },
+    "fetch": {
+        "timeout": ("fetch_timeout", _seconds),
+        "max_bytes": ("fetch_max_bytes", lambda k, v: _positive(k, v)),
     },
 }
 
@@ -313,6 +332,8 @@ def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings
         sources=sources,
         configured=tuple(sorted(set(values) & _FEED_FIELDS)),
         offline=bool(flags.get("offline", False)),
+        fetch_timeout=values.get("fetch_timeout", 30.0),
+        fetch_max_bytes=values.get("fetch_max_bytes", 100 * 1024 * 1024),
     )
     if not _LANGUAGE.match(settings.language):
         raise ConfigError(

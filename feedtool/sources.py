@@ -13,7 +13,7 @@ import pickle
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING, TypeVar
 
 from feedtool.cache import ItemCache
 from feedtool.config import Settings
-from feedtool.errors import ConfigError, ItemError, SourceError, shown
+from feedtool.errors import ConfigError, FetchError, ItemError, SourceError, shown
 from feedtool.model import Channel, Item
 from feedtool.paths import kind_of
+from feedtool.read.fetch import Copy, Fetched, SourceCopies, fetch
 from feedtool.rules import Cleaned, unmatched_warnings
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ ITEM_SUFFIX = ".txt"
 STDIN = "-"
 # Below this many items to parse, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 64
+FETCHES_AT_ONCE = 8
 
 Progress = Callable[[int, int], None]
 T = TypeVar("T")
@@ -248,12 +250,14 @@ def _candidates(
     settings: Settings, workers: Workers, gathered: Gathered, keep_going: bool
 ) -> list[Candidate]:
     found: list[Candidate] = []
+    copies = SourceCopies(settings.cache_dir / "sources")
+    fetched = _fetch_all(settings, copies, [s for s in settings.sources if is_url(s)])
     for number, source in enumerate(settings.sources):
         try:
             if source == STDIN:
                 found += _read_feed("<stdin>", sys.stdin.buffer.read(), number, settings, gathered)
             elif is_url(source):
-                raise ConfigError(f"{source}: URL sources are not supported yet")
+                found += _read_url(source, fetched[source], copies, number, settings, gathered)
             elif (kind := kind_of(Path(source))) == "folder":
                 found += _read_folder(Path(source), number, workers, gathered)
             elif kind is not None:
@@ -265,6 +269,56 @@ def _candidates(
                 raise
             gathered.problems.append(e)
     return found
+
+
+def _fetch_all(settings: Settings, copies: SourceCopies, urls: list[str]) -> dict[str, Fetched | FetchError]:
+    """Every URL source fetched (several at a time: most of a fetch is waiting)."""
+
+    def one(url: str) -> Fetched | FetchError:
+        kept = copies.load(url)
+        if settings.offline:
+            if kept is None:
+                return FetchError(f"{url}: no copy fetched before, and --offline fetches nothing")
+            return Fetched(kept, fresh=False)
+        try:
+            return fetch(url, kept, timeout=settings.fetch_timeout, max_bytes=settings.fetch_max_bytes)
+        except FetchError as e:
+            return e
+
+    if not urls:
+        return {}
+    with ThreadPoolExecutor(max_workers=min(FETCHES_AT_ONCE, len(urls))) as pool:
+        return dict(zip(urls, pool.map(one, urls), strict=True))
+
+
+def _read_url(
+    url: str, got: Fetched | FetchError, copies: SourceCopies, number: int, settings: Settings,
+    gathered: Gathered,
+) -> list[Candidate]:  # fmt: skip
+    """A URL source's items: from the copy just fetched; if that failed or is no feed, from the
+    last good copy, with a warning; with none, a SourceError."""
+    kept = copies.load(url)
+    if isinstance(got, FetchError):
+        if kept is None:
+            raise SourceError(url, None, f"{str(got).removeprefix(url + ': ')}; and no copy fetched before")
+        gathered.warnings.append(f"{got}: built from the copy fetched before")
+        return _read_copy(kept, number, settings, gathered)
+    try:
+        found = _read_copy(got.copy, number, settings, gathered)
+    except SourceError as e:
+        if not got.fresh or kept is None:
+            raise
+        gathered.warnings.append(f"{e}: built from the copy fetched before")
+        return _read_copy(kept, number, settings, gathered)
+    if got.fresh:
+        copies.save(got.copy)
+    return found
+
+
+def _read_copy(copy: Copy, number: int, settings: Settings, gathered: Gathered) -> list[Candidate]:
+    return list(
+        _read_feed(copy.url, copy.body, number, settings, gathered, charset=copy.charset, url=copy.final_url)
+    )
 
 
 def _newer(a: Candidate, b: Candidate) -> Candidate:

@@ -62,6 +62,9 @@ def register(commands: Any) -> None:
         "--limit", type=int, metavar="N", help="newest items per feed, 0 for all (default: 50)"
     )
     parser.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
+    parser.add_argument(
+        "--offline", action="store_true", help="fetch nothing: build URL sources from their last good copy"
+    )
     parser.add_argument("--keep-going", action="store_true", help="leave bad files out instead of stopping")
     parser.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 if the output is not current"
@@ -103,6 +106,7 @@ def run(args: argparse.Namespace) -> int:
         settings = load_settings(
             args.config,
             sources=args.sources,
+            offline=args.offline or None,
             out=args.out,
             cache=args.cache_dir,
             base_url=args.base_url,
