@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from feedtool import __version__
@@ -32,8 +32,6 @@ FEED_FILES = (("atom.xml", "write_atom"), ("rss.xml", "write_rss"), ("feed.json"
 
 INDEX = "index.html"
 OUTPUT_NAMES = (*(name for name, _ in FEED_FILES), INDEX)
-# A feed with no item and no date of its own is dated at the start of 1970: never "now".
-NO_DATE = datetime(1970, 1, 1, tzinfo=UTC)
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 
 
@@ -62,7 +60,9 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _meta(settings: Settings, updated: datetime, channel: Channel | None = None) -> FeedMeta:
+def _meta(
+    settings: Settings, updated: datetime, channel: Channel | None = None, items: list[Item] | None = None
+) -> FeedMeta:
     """The output feed's metadata: what feedtool.toml sets, else what the first source feed
     says about itself, else the defaults."""
     found = channel or Channel()
@@ -75,7 +75,7 @@ def _meta(settings: Settings, updated: datetime, channel: Channel | None = None)
     site_url = pick("site_url", found.site_url)
     language = found.language if _LANGUAGE_TAG.match(found.language) else ""
     author = found.author.name if found.author else title
-    return FeedMeta(
+    meta = FeedMeta(
         title=title,
         subtitle=pick("subtitle", found.subtitle),
         id=settings.feed_id if "feed_id" in settings.configured else site_url,
@@ -89,6 +89,11 @@ def _meta(settings: Settings, updated: datetime, channel: Channel | None = None)
         logo=found.logo,
         podcast=found.podcast,
     )
+    if meta.podcast is None:
+        return meta
+    from feedtool.emit.feeds import podcast_to_write
+
+    return dataclasses.replace(meta, podcast=podcast_to_write(meta, items or []))
 
 
 # Set just before forking the rendering workers, which inherit the items instead of
@@ -285,8 +290,11 @@ def build(
                 "\n".join([*map(str, problems), f"{where}: no items to build a feed from{dropped}"])
             )
         channel = gathered.channel
-        updated = max((item.updated for item in items), default=(channel and channel.updated) or NO_DATE)
-        meta = _meta(settings, updated, channel)
+        # A feed without items is as new as it says, else as its source (never "now").
+        own = (channel and channel.updated) or gathered.undated
+        updated = max((item.updated for item in items), default=own)
+        assert updated is not None  # items, or a feed that was read
+        meta = _meta(settings, updated, channel, items)
         written, feed_warnings = _publish(meta, items, settings.out_dir, check, jobs)
         result = BuildResult(
             meta,

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -65,6 +65,7 @@ class Gathered:
     parsed: int = 0  # items parsed and cleaned now, not taken from the cache
     feeds_read: int = 0  # sources that were feeds (an empty feed is then a feed, not an error)
     dropped: int = 0  # items the user's rules dropped
+    undated: datetime | None = None  # the date of a feed with none of its own and no items
 
 
 def is_url(source: str) -> bool:
@@ -225,11 +226,16 @@ def _read_folder(folder: Path, number: int, workers: Workers, gathered: Gathered
 
 def _read_feed(
     source: str, data: bytes | Path, number: int, settings: Settings, gathered: Gathered,
-    *, charset: str | None = None, url: str | None = None,
+    *, charset: str | None = None, url: str | None = None, modified: datetime | None = None,
 ) -> Iterator[Candidate]:  # fmt: skip
-    from feedtool.read.feeds import read_feed
+    from feedtool.read.feeds import UNDATED, read_feed
 
-    reader = read_feed(source, data, settings.zone_for, charset=charset, url=url)
+    if isinstance(data, Path):
+        try:
+            modified = datetime.fromtimestamp(int(data.stat().st_mtime), UTC)
+        except OSError:
+            modified = None
+    reader = read_feed(source, data, settings.zone_for, charset=charset, url=url, modified=modified)
     try:
         for position, item in enumerate(reader.items()):
             raw = pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
@@ -244,6 +250,7 @@ def _read_feed(
     gathered.feeds_read += 1
     if gathered.channel is None:
         gathered.channel = reader.channel
+        gathered.undated = modified or UNDATED
 
 
 def _candidates(
@@ -316,9 +323,15 @@ def _read_url(
 
 
 def _read_copy(copy: Copy, number: int, settings: Settings, gathered: Gathered) -> list[Candidate]:
+    from feedtool.read.feeds import parse_date
+
+    changed = parse_date(copy.last_modified or copy.date or "", UTC)
     return list(
-        _read_feed(copy.url, copy.body, number, settings, gathered, charset=copy.charset, url=copy.final_url)
-    )
+        _read_feed(
+            copy.url, copy.body, number, settings, gathered,
+            charset=copy.charset, url=copy.final_url, modified=changed,
+        )
+    )  # fmt: skip
 
 
 def _newer(a: Candidate, b: Candidate) -> Candidate:

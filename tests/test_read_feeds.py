@@ -220,9 +220,16 @@ def test_dates_without_a_zone_are_the_sites_and_missing_ones_fall_back_by_the_ru
     assert naive.published == datetime(2024, 1, 2, 3, 4, 5, tzinfo=SHANGHAI)
     assert timed.published == datetime(2024, 1, 3, tzinfo=timezone(timedelta(hours=9)))
     assert undated.published == datetime(2024, 1, 5, tzinfo=UTC)  # the feed's own date
-    (alone,), reader = read(rss("<item><title>t</title><link>https://x.example/4</link></item>"))
-    assert alone.published == datetime(1970, 1, 1, tzinfo=UTC)  # nothing at all: never "now"
-    assert reader.warnings == ["feed.xml:4: an item with no date: dated 1970-01-01T00:00:00Z"]
+    undated = rss("<item><title>t</title><link>https://x.example/4</link></item>")
+    changed = datetime(2024, 2, 3, 4, 5, 6, tzinfo=UTC)
+    (alone,), reader = read(undated, modified=changed)
+    assert alone.published == changed  # when the source last changed: never "now"
+    assert reader.warnings == [
+        "feed.xml:4: an item with no date: dated 2024-02-03T04:05:06+00:00, when the source last changed"
+    ]
+    (alone,), reader = read(undated)  # a source with no time of its own (standard input)
+    assert alone.published == datetime(2000, 1, 1, tzinfo=UTC)
+    assert reader.warnings == ["feed.xml:4: an item with no date: dated 2000-01-01T00:00:00+00:00"]
 
 
 def test_junk_or_a_byte_order_mark_before_the_document_is_a_warning():

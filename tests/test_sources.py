@@ -4,6 +4,7 @@ errors a bad source gives."""
 from __future__ import annotations
 
 import io
+import os
 import sys
 from pathlib import Path
 
@@ -147,3 +148,13 @@ def test_a_bad_source_names_itself_and_leaves_the_output_as_it_was(
     assert main(["build", "--source", "good.xml", "--source", source, "--out", "out"]) == status
     assert message in capsys.readouterr().err
     assert snapshot(tmp_path / "out") == before
+
+
+def test_an_undated_feed_file_is_dated_when_the_file_last_changed(tmp_path, monkeypatch, capsys):
+    feed = tmp_path / "undated.xml"
+    feed.write_text(rss("<item><title>No date</title><link>https://site.example/u</link></item>"))
+    os.utime(feed, (1_700_000_000, 1_700_000_000))  # 2023-11-14T22:13:20Z
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "--source", "undated.xml", "--out", "out"]) == 0
+    assert "<published>2023-11-14T22:13:20+00:00</published>" in (tmp_path / "out" / "atom.xml").read_text()
+    assert "undated.xml:2: an item with no date: dated 2023-11-14T22:13:20+00:00" in capsys.readouterr().err

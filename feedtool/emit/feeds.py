@@ -129,11 +129,14 @@ def _duration(seconds: int) -> str:
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
 
 
-def podcast_to_write(meta: FeedMeta) -> Podcast | None:
+def podcast_to_write(meta: FeedMeta, items: Sequence[Item]) -> Podcast | None:
     """The podcast's iTunes tags as they can be written: only the categories Apple offers today,
-    and only when the show says what Apple requires of it (a category, explicit or not, an
-    owner's e-mail, a language); else none at all, and the feed is a plain RSS feed with
-    enclosures (an iTunes tag anywhere makes readers and validators hold it to those rules)."""
+    and only when the show meets what Apple requires of a podcast (a category, explicit or not,
+    an owner's e-mail, a language, JPEG or PNG artwork, a description within Apple's limit) and
+    so does every episode (a title, an audio or video enclosure with its length, its own
+    enclosure, a number when the show is serial). Otherwise none at all: the feed is a plain RSS
+    feed with enclosures, since an iTunes tag anywhere holds the whole feed to those rules."""
+    from feedtool.validate.rules.apple import ARTWORK_SUFFIXES, MAX_DESCRIPTION_BYTES, MEDIA_TYPES
     from feedtool.validate.rules.itunes import CATEGORIES
 
     podcast = meta.podcast
@@ -145,8 +148,31 @@ def podcast_to_write(meta: FeedMeta) -> Podcast | None:
         if path[0] in CATEGORIES and (len(path) == 1 or path[1] in CATEGORIES[path[0]])
     )
     owner = podcast.owner
-    if not categories or podcast.explicit is None or owner is None or not owner.email or not meta.language:
+    show_ready = (
+        categories
+        and podcast.explicit is not None
+        and owner is not None
+        and owner.email
+        and meta.language
+        and podcast.image
+        and urlsplit(podcast.image).path.lower().endswith(ARTWORK_SUFFIXES)
+        and len((meta.subtitle or meta.title).encode("utf-8")) <= MAX_DESCRIPTION_BYTES
+    )
+    if not show_ready:
         return None
+    enclosures: set[str] = set()
+    for item in items:
+        first = item.enclosures[0] if item.enclosures else None
+        if (
+            first is None
+            or media_type_of(first) not in MEDIA_TYPES
+            or not first.length
+            or first.url in enclosures
+            or len(item.summary.encode("utf-8")) > MAX_DESCRIPTION_BYTES
+            or (podcast.show_type == "serial" and not (item.episode and item.episode.episode))
+        ):
+            return None
+        enclosures.add(first.url)
     return replace(podcast, categories=categories)
 
 
@@ -184,7 +210,7 @@ def _episode(entry: Any, item: Item) -> None:
 
 
 def _add_entry(fg: FeedGenerator, meta: FeedMeta, item: Item) -> Any:
-    podcast = fg.media.podcast  # the show's tags, when they are written (podcast_to_write)
+    podcast = fg.media.podcast  # the show's tags, when they are written
     entry = fg.add_entry(order="append")
     entry.id(item.id)
     entry.guid(item.id, permalink=item.id == item.url)
@@ -230,7 +256,7 @@ def _generator(meta: FeedMeta, items: Sequence[Item], kind: tuple[str, str, str]
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)
     fg.register_extension("media", _ChannelExtras, _ItemExtras)
-    podcast = podcast_to_write(meta)
+    podcast = meta.podcast  # as podcast_to_write made it, or None
     fg.media.podcast = podcast
     _podcast(fg, podcast)
     fg.id(meta.id)

@@ -64,7 +64,8 @@ _GROUPS = {
 # Prefixes feeds use without declaring them (recovery keeps "content:encoded" as a name).
 _PREFIXES = {"content": "content", "dc": "dc", "dcterms": "dcterms", "media": "media", "itunes": "itunes",
              "atom": "atom"}  # fmt: skip
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# The date of an item with no date anywhere, from a source with no time of its own (stdin).
+UNDATED = datetime(2000, 1, 1, tzinfo=UTC)
 SNIFF_SIZE = 4096
 CHUNK = 1 << 16
 
@@ -157,6 +158,7 @@ class FeedReader:
     zone_for: Callable[[str], tzinfo]
     charset: str | None = None
     url: str | None = None
+    modified: datetime | None = None  # when the source last changed, if that is known
     channel: Channel = field(default_factory=Channel)
     warnings: list[str] = field(default_factory=list)
     format: str = ""
@@ -373,7 +375,7 @@ class FeedReader:
             updated = self._date_of(fields, ("atom", "updated"), ("atom", "modified"))
         podcast = self._podcast(fields, base)
         if author is None and podcast and podcast.author:
-            author = Person(podcast.author)
+            author = _person(podcast.author)
         return Channel(
             title=_plain_text(title),
             subtitle=_collapse(subtitle),
@@ -566,8 +568,13 @@ class FeedReader:
             shape = None
         published = published or updated or (shape.published if shape else None) or context.updated
         if published is None:
-            self._warn(line, f"{label} with no date: dated 1970-01-01T00:00:00Z")
-            published = EPOCH
+            published = self.modified or UNDATED
+            self._warn(
+                line,
+                f"{label} with no date: dated {published.isoformat()}, when the source last changed"
+                if self.modified
+                else f"{label} with no date: dated {UNDATED.isoformat()}",
+            )
         published, updated = _plain_offset(published), updated and _plain_offset(updated)
         summary = _collapse(_plain(found.summary_html)) if found.summary_html else ""
         summary = summary or (shape.summary if shape else "")
@@ -756,8 +763,9 @@ def read_feed(
     *,
     charset: str | None = None,
     url: str | None = None,
+    modified: datetime | None = None,
 ) -> FeedReader:
-    return FeedReader(source, data, zone_for, charset=charset, url=url)
+    return FeedReader(source, data, zone_for, charset=charset, url=url, modified=modified)
 
 
 class _Readable(Protocol):
@@ -1135,6 +1143,8 @@ def _person(value: str) -> Person | None:
     email = email_match.group(0).strip("<>()[]\"',;:").removeprefix("mailto:")
     rest = _collapse((value[: email_match.start()] + value[email_match.end() :]).strip())
     name = _collapse(rest.strip("()<>[]\"' ,;:"))
+    if "@" in name:  # "a@b.c (a@b.c)": no name, the address twice
+        name = ""
     return Person(name=name or _mailbox(email), email=email)
 
 

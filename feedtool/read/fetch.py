@@ -45,6 +45,7 @@ class Copy:
     charset: str | None = None
     etag: str | None = None
     last_modified: str | None = None
+    date: str | None = None  # when the server sent this copy (its Date header)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +72,8 @@ class SourceCopies:
             body = body_path.read_bytes()
             if meta.get("url") != url or meta.get("size") != len(body):
                 return None
-            return Copy(url, meta["final_url"], body, meta["charset"], meta["etag"], meta["last_modified"])
+            fields = ("final_url", "charset", "etag", "last_modified", "date")
+            return Copy(url=url, body=body, **{name: meta[name] for name in fields})
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -132,6 +134,7 @@ def fetch(
                     charset=answer.get_content_charset(),
                     etag=answer.get("ETag"),
                     last_modified=answer.get("Last-Modified"),
+                    date=answer.get("Date"),
                 ),
                 fresh=True,
             )
