@@ -24,6 +24,7 @@ from feedtool.validate.engine import (
 )
 from feedtool.validate.html import HtmlFinding, check_html, check_xhtml
 from feedtool.validate.namespaces import ATOM, ATOM03, XHTML, XML, split, tag
+from feedtool.validate.rules.rss import plain_text_problem
 
 FEED = tag(ATOM, "feed")
 LINK = tag(ATOM, "link")
@@ -395,10 +396,14 @@ def check_reference(element: Element, ctx: Context) -> None:
     value = _simple(element, ctx)
     if value:
         _report_value(ctx, values.check_iri(value), element, value)
+    elif value == "":
+        ctx.report("NotBlank", element)
 
 
 def check_email(element: Element, ctx: Context) -> None:
     value = _simple(element, ctx)
+    if value == "":
+        ctx.report("NotBlank", element)
     if value is not None:
         _report_value(ctx, values.check_addr_spec(value), element, value)
 
@@ -414,7 +419,12 @@ def check_name(element: Element, ctx: Context) -> None:
 
 
 def _check_plain(element: Element, ctx: Context, value: str) -> None:
+    """Text readers show as written (names, labels, link titles): markup or entity
+    references in it (`<b>`, `&amp;amp;`) would be shown literally."""
     found = values.html_in_text(value)
+    if not found:
+        problem = plain_text_problem(value)
+        found = problem[1] if problem is not None and problem[0] == "ContainsHTML" else None
     if found:
         ctx.report("ContainsHTML", element, value=found)
 
@@ -455,6 +465,9 @@ def check_link(link: Element, ctx: Context) -> None:
     else:
         _report_value(ctx, values.check_iri(href), link, href)
         _check_same_document(link, ctx, href)
+    title = link.get("title")
+    if title:
+        _check_plain(link, ctx, title)
     rel = _rel(link)
     if not values.is_absolute_uri(rel) and rel.lower() not in REGISTERED_RELS:
         ctx.report("UnregisteredAtomLinkRel", link, value=rel)
@@ -517,10 +530,18 @@ def check_text_construct(element: Element, ctx: Context) -> None:
     if local == "content" and element.get("src") is not None:
         _check_src_content(element, ctx, text_type)
         return
+    # Blank text says nothing; a blank document of a text or XML media type is still one,
+    # xhtml without its div is MissingXhtmlDiv, and under a type that is itself wrong (blank,
+    # not a media type) there is nothing to judge the text by.
+    media = text_type.lower()
+    document = text_type == "xhtml" or _is_text(media) or _is_xml(media)
+    type_wrong = (declared is not None and not declared.strip()) or (
+        text_type not in ("text", "html", "xhtml") and values.check_mime_type(text_type) is not None
+    )
+    if not _text(element).strip() and not _element_children(element) and not (document or type_wrong):
+        ctx.report("NotBlank", element)
     if text_type in ("text", "html", "xhtml"):
         _check_typed_text(element, ctx, text_type)
-        if local == "title" and not _element_children(element) and not _text(element).strip():
-            ctx.report("NotBlank", element)
         return
     code = values.check_mime_type(text_type)
     if code is not None:
