@@ -421,13 +421,17 @@ ATOM_IN_RSS = {
 
 
 def _atom_check(name: str) -> ValueCheck:
-    """Atom elements inside RSS are checked by the Atom rules (rules/atom.py)."""
+    """Atom elements inside RSS are checked by the Atom rules (rules/atom.py; they check the
+    name, email and uri of a person themselves)."""
     check = atom.CHECKS.get(name)
     blank_matters = name in ("generator", "icon", "logo")
+    person = name in ("author", "contributor")
 
     def check_atom(element: Element, ctx: Context, value: str) -> None:
         if blank_matters and not value:
             ctx.report("NotBlank", element)
+        if person and element.find(tag(ATOM, "name")) is None:
+            ctx.report("MissingElement", element, element="atom:name")
         if check is not None:
             check(element, ctx)
 
@@ -618,7 +622,10 @@ def check_extension_children(host: Element, ctx: Context) -> None:
         if counts[clark] == 2 and kind not in spec.repeats_in:
             ctx.report("DuplicateElement", child, parent=name_of(host))
         check_extension_attributes(child, spec.attributes, ctx)
-        spec.check(child, ctx, text_of(child))
+        value = text_of(child)
+        spec.check(child, ctx, value)
+        if spec.content == "text" and values.looks_double_encoded(value):
+            ctx.report("BadCharacters", child)
         _check_content(child, spec.content, ctx)
 
 
