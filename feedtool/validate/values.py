@@ -486,25 +486,15 @@ def check_country_code(value: str) -> str | None:
 # ---------------------------------------------------------------------------------------------
 # Text that looks like HTML, or like text decoded with the wrong encoding
 
-_MOJIBAKE = re.compile("[\u0080-\u009f]|[\u00c2-\u00f4][\u0080-\u00bf]")
+# A C1 control character, or the two characters a Latin-1 letter's UTF-8 bytes become when
+# read as Latin-1 (Ã© for é: C3 A9). Other pairs (×\xa0, a multiplication sign before a
+# no-break space) are ordinary text.
+_MOJIBAKE = re.compile("[\u0080-\u009f]|[\u00c2\u00c3][\u0080-\u00bf]")
 
 
 def looks_double_encoded(text: str) -> bool:
     """True for C1 control characters, or UTF-8 bytes read as Latin-1 (`Ã©` for `é`)."""
-    if text.isascii():
-        return False
-    for match in _MOJIBAKE.finditer(text):
-        if len(match.group(0)) == 1:
-            return True
-        start = match.start()
-        chunk = text[start : start + 4]
-        for size in (4, 3, 2):
-            try:
-                chunk[:size].encode("latin-1").decode("utf-8")
-            except (UnicodeEncodeError, UnicodeDecodeError):
-                continue
-            return True
-    return False
+    return not text.isascii() and _MOJIBAKE.search(text) is not None
 
 
 HTML_TAGS = frozenset(
