@@ -135,8 +135,9 @@ def _check_container(element: Element, ctx: Context, kind: str) -> None:
                 ctx.report("MisplacedMetadata", child)
         elif namespace == ATOM:
             ctx.report("UndefinedElement", child)
-        elif not namespace:
-            # No namespace at all: readers cannot tell which vocabulary it belongs to.
+        elif not namespace and ":" not in local:
+            # No namespace at all: readers cannot tell which vocabulary it belongs to. (A
+            # prefix nobody declared is the parser's SAXError already.)
             ctx.report("UndeterminableVocabulary", child)
     for name in REQUIRED.get(kind, ()):
         if name not in counts:
