@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from feedtool.validate import rss_codes, values
 from feedtool.validate.engine import Context, Element, name_of, rule
-from feedtool.validate.namespaces import ITUNES, canonical_tag, split, tag
+from feedtool.validate.namespaces import ITUNES, XML_LANG, canonical_tag, split, tag
 from feedtool.validate.rules.extensions import (
     CHANNELS,
     CHANNELS_AND_ITEMS,
@@ -260,7 +260,9 @@ def check_podcast_channel(channel: Element, ctx: Context) -> None:
     for local, name in REQUIRED_IN_CHANNEL:
         if channel.find(tag(ITUNES, local)) is None and channel.find(tag(ITUNES_CAPITALIZED, local)) is None:
             ctx.report("MissingItunesElement", channel, element=name, parent="channel")
-    if channel.find("language") is None:
+    rss = channel.getparent()
+    declared = channel.get(XML_LANG) or (rss.get(XML_LANG) if rss is not None else None)
+    if channel.find("language") is None and not declared:
         ctx.report("MissingItunesElement", channel, element="language", parent="channel")
     if channel.find(tag(ITUNES, "owner")) is None and channel.find(tag(ITUNES_CAPITALIZED, "owner")) is None:
         ctx.report("MissingItunesEmail", channel, element="itunes:owner", parent="channel")
