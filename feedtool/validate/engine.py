@@ -420,7 +420,11 @@ def _parse_xml(chunks: Iterable[bytes], head: bytes, ctx: Context) -> None:
         chunks = _replace_head(chunks, set_aside)
         head = set_aside
     if bom and declared and _family(_codec(declared)) != _family(bom):
-        ctx.report("EncodingMismatch", 1, declared=declared, charset=f"{bom} (byte order mark)")
+        # The byte order mark's bytes are not text in the declared encoding (XML 1.0 4.3.3:
+        # a fatal error); readers pick one of the two and may garble the rest.
+        ctx.report(
+            "UnicodeError", 1, detail=f"the byte order mark is {bom}, the XML declaration says {declared}"
+        )
     # libxml2 detects UTF-32 only without a byte order mark: name it when there is one.
     override = {"utf-32-le": "UTF-32LE", "utf-32-be": "UTF-32BE"}.get(bom or "")
     charset = _charset(ctx.content_type)
@@ -465,6 +469,9 @@ def _parse_xml(chunks: Iterable[bytes], head: bytes, ctx: Context) -> None:
         parser.close()
         walker.walk(parser.read_events())
     except etree.XMLSyntaxError as e:
+        # What was parsed before the error is checked as usual (the W3C does the same); the
+        # error itself is reported after it.
+        walker.walk(parser.read_events())
         _report_syntax_error(e, ctx)
         return  # the text of a document that cannot be read is not judged
     if scan.bad_characters_line is not None:

@@ -23,7 +23,7 @@ from feedtool.validate.engine import (
     unknown_root_rule,
 )
 from feedtool.validate.html import HtmlFinding, check_html, check_xhtml
-from feedtool.validate.namespaces import ATOM, ATOM03, XHTML, XML, split, tag
+from feedtool.validate.namespaces import APP, ATOM, ATOM03, XHTML, XML, split, tag
 from feedtool.validate.rules.rss import plain_text_problem
 
 FEED = tag(ATOM, "feed")
@@ -587,7 +587,14 @@ def _check_xhtml_div(element: Element, ctx: Context, children: list[Element]) ->
                 _prefix_once(node, ctx)
                 break
     for div in divs:
-        _report_html(element, ctx, check_xhtml(div))
+        # Feed elements (app:edited, atom:title) inside the XHTML are misplaced, not unknown.
+        misplaced = list(div.iterdescendants(f"{{{ATOM}}}*", f"{{{APP}}}*"))
+        for node in misplaced:
+            ctx.report("UndefinedElement", node)
+        findings = check_xhtml(div)
+        if misplaced:
+            findings = tuple(f for f in findings if f.detail not in (ATOM, APP))
+        _report_html(element, ctx, findings)
         found = values.html_in_text("".join(div.itertext()))
         if found and found.startswith("</") and not len(div):
             ctx.report("NotInline", element)
