@@ -24,7 +24,7 @@ from feedtool.errors import BuildError, shown
 from feedtool.model import Channel, FeedMeta, Item
 from feedtool.publish import Staging
 from feedtool.rules import check_examples
-from feedtool.sources import PARALLEL_THRESHOLD, Progress, Workers, gather, local_inputs
+from feedtool.sources import PARALLEL_THRESHOLD, Gathered, Progress, Workers, gather, local_inputs
 
 # The stages' modules (bleach, feedgen, lxml, the validator) are imported where they are
 # used: a build with nothing to do then starts in a fraction of the time.
@@ -205,9 +205,10 @@ def _signature(settings: Settings, paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def _outputs_now(folder: Path) -> dict[str, list[int]] | None:
+def _outputs_now(settings: Settings) -> dict[str, list[int]] | None:
+    folder = settings.out_dir
     sizes = {}
-    for name in OUTPUT_NAMES:
+    for name in output_names(settings):
         try:
             stat = (folder / name).stat()
         except OSError:
@@ -220,7 +221,7 @@ def _up_to_date(settings: Settings, cache: ItemCache, signature: str) -> BuildRe
     """The previous build's result when neither its inputs nor its outputs have changed."""
     try:
         state = json.loads(cache.output_state(settings.out_dir) or "null")
-        if not state or state["signature"] != signature or state["outputs"] != _outputs_now(settings.out_dir):
+        if not state or state["signature"] != signature or state["outputs"] != _outputs_now(settings):
             return None
         return BuildResult(
             _meta(settings, datetime.fromisoformat(state["updated"])),
@@ -231,7 +232,7 @@ def _up_to_date(settings: Settings, cache: ItemCache, signature: str) -> BuildRe
             up_to_date=True,
             count=int(state["count"]),
             dropped=int(state.get("dropped", 0)),
-            outputs=tuple(settings.out_dir / name for name in OUTPUT_NAMES),
+            outputs=tuple(settings.out_dir / name for name in output_names(settings)),
         )
     except (ValueError, KeyError, TypeError):
         return None
@@ -240,7 +241,7 @@ def _up_to_date(settings: Settings, cache: ItemCache, signature: str) -> BuildRe
 def _record(settings: Settings, cache: ItemCache, signature: str, result: BuildResult) -> None:
     state = {
         "signature": signature,
-        "outputs": _outputs_now(settings.out_dir),
+        "outputs": _outputs_now(settings),
         "updated": result.meta.updated.isoformat(),
         "count": result.count,
         "dropped": result.dropped,
@@ -263,49 +264,29 @@ def build(
     With check=True nothing is written: `written` lists the files that would change.
     """
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
-    inputs = local_inputs(settings)
+    feeds = settings.feeds or (settings,)
+    found = [local_inputs(feed) for feed in feeds]
+    inputs = None if any(paths is None for paths in found) else [p for paths in found for p in paths or ()]
     cache = ItemCache(settings.cache_dir)
-    workers = Workers(settings, jobs)
     try:
         signature = _signature(settings, inputs) if inputs is not None else None
         if not check and signature is not None:
             previous = _up_to_date(settings, cache, signature)
             if previous is not None and (keep_going or not previous.skipped):
                 return previous
-        examples_failed = check_examples(settings.rules)
-        if examples_failed:
-            raise BuildError("\n".join(examples_failed))
-        fingerprint = f"{settings.cleaning_fingerprint()}:{code_fingerprint()}"
-        gathered = gather(settings, cache, workers, fingerprint, keep_going=keep_going, progress=progress)
-        workers.close()
-        problems = gathered.problems
-        if problems and not keep_going:
-            raise BuildError("\n".join(str(p) for p in problems))
-        items = gathered.items
-        if not items and (gathered.dropped or not gathered.feeds_read):
-            where = ", ".join(map(shown, settings.sources))
-            rules = settings.rules.where
-            dropped = f" (the rules in {rules} dropped all {gathered.dropped})" if gathered.dropped else ""
-            raise BuildError(
-                "\n".join([*map(str, problems), f"{where}: no items to build a feed from{dropped}"])
-            )
-        channel = gathered.channel
-        # A feed without items is as new as it says, else as its source (never "now").
-        own = (channel and channel.updated) or gathered.undated
-        updated = max((item.updated for item in items), default=own)
-        assert updated is not None  # items, or a feed that was read
-        meta = _meta(settings, updated, channel, items)
-        written, feed_warnings = _publish(meta, items, settings.out_dir, check, jobs)
+        built = [_gather_feed(feed, cache, jobs, keep_going, progress) for feed in feeds]
+        written, feed_warnings = _publish(settings, built, check, jobs)
+        items = tuple(item for feed in built for item in feed.items)
         result = BuildResult(
-            meta,
-            tuple(items),
+            _site_meta(settings, built) if settings.feeds else built[0].meta,
+            items,
             tuple(written),
-            tuple(gathered.warnings + feed_warnings),
-            tuple(str(p) for p in problems),
-            parsed=gathered.parsed,
+            tuple(w for feed in built for w in feed.gathered.warnings) + tuple(feed_warnings),
+            tuple(str(p) for feed in built for p in feed.gathered.problems),
+            parsed=sum(feed.gathered.parsed for feed in built),
             count=len(items),
-            dropped=gathered.dropped,
-            outputs=tuple(settings.out_dir / name for name in OUTPUT_NAMES),
+            dropped=sum(feed.gathered.dropped for feed in built),
+            outputs=tuple(settings.out_dir / name for name in output_names(settings)),
         )
         if not check and signature is not None:
             _record(settings, cache, signature, result)
@@ -313,15 +294,76 @@ def build(
             result = dataclasses.replace(result, warnings=(*result.warnings, cache.problem))
         return result
     finally:
-        workers.close()
         cache.close()
 
 
-def _publish(
-    meta: FeedMeta, items: list[Item], out_dir: Path, check: bool, jobs: int
-) -> tuple[list[Path], list[str]]:
-    """Render and validate into a staging folder, then publish it whole (or, for --check,
-    only compare it with the output folder)."""
-    with Staging(out_dir) as staging:
-        warnings = write_feed(meta, items, staging.folder, jobs)
+@dataclass(frozen=True, slots=True)
+class _Built:
+    """One feed gathered: what `_publish` renders into its folder."""
+
+    name: str  # its folder under the output folder; "" for the output folder itself
+    meta: FeedMeta
+    items: list[Item]
+    gathered: Gathered
+
+
+def _gather_feed(
+    feed: Settings, cache: ItemCache, jobs: int, keep_going: bool, progress: Progress | None
+) -> _Built:
+    examples_failed = check_examples(feed.rules)
+    if examples_failed:
+        raise BuildError("\n".join(examples_failed))
+    fingerprint = f"{feed.cleaning_fingerprint()}:{code_fingerprint()}"
+    workers = Workers(feed, jobs)
+    try:
+        gathered = gather(feed, cache, workers, fingerprint, keep_going=keep_going, progress=progress)
+    finally:
+        workers.close()
+    problems = gathered.problems
+    if problems and not keep_going:
+        raise BuildError("\n".join(str(p) for p in problems))
+    items = gathered.items
+    if not items and (gathered.dropped or not gathered.feeds_read):
+        where = ", ".join(map(shown, feed.sources))
+        rules = feed.rules.where
+        dropped = f" (the rules in {rules} dropped all {gathered.dropped})" if gathered.dropped else ""
+        raise BuildError("\n".join([*map(str, problems), f"{where}: no items to build a feed from{dropped}"]))
+    channel = gathered.channel
+    # A feed without items is as new as it says, else as its source (never "now").
+    own = (channel and channel.updated) or gathered.undated
+    updated = max((item.updated for item in items), default=own)
+    assert updated is not None  # items, or a feed that was read
+    return _Built(feed.name, _meta(feed, updated, channel, items), items, gathered)
+
+
+def _site_meta(settings: Settings, built: list[_Built]) -> FeedMeta:
+    """What the page of several feeds says: [feed]'s title and subtitle, the newest feed's time."""
+    return _meta(settings, max(feed.meta.updated for feed in built))
+
+
+def output_names(settings: Settings) -> list[str]:
+    """The files a build writes, relative to the output folder."""
+    if not settings.feeds:
+        return list(OUTPUT_NAMES)
+    return [f"{feed.name}/{name}" for feed in settings.feeds for name in OUTPUT_NAMES] + [INDEX]
+
+
+def _publish(settings: Settings, built: list[_Built], check: bool, jobs: int) -> tuple[list[Path], list[str]]:
+    """Render and validate every feed into a staging folder (each [[feeds]] feed in its own
+    subfolder, with a page listing them all), then publish it whole (or, for --check, only
+    compare it with the output folder)."""
+    with Staging(settings.out_dir) as staging:
+        warnings: list[str] = []
+        for feed in built:
+            folder = staging.folder / feed.name
+            folder.mkdir(exist_ok=True)
+            warnings += write_feed(feed.meta, feed.items, folder, jobs)
+        if settings.feeds:
+            from feedtool.emit.feeds import FEEDS
+            from feedtool.emit.page import render_site_index
+
+            page = render_site_index(
+                _site_meta(settings, built), [(feed.meta, len(feed.items)) for feed in built], FEEDS
+            )
+            (staging.folder / INDEX).write_text(page, encoding="utf-8")
         return (staging.changed() if check else staging.publish()), warnings

@@ -59,6 +59,9 @@ class Settings:
     offline: bool = False  # URL sources from the cache only
     fetch_timeout: float = 30.0  # seconds for a whole answer
     fetch_max_bytes: int = 100 * 1024 * 1024
+    # With [[feeds]]: one Settings per feed, each with its `name` (its folder under out_dir).
+    feeds: tuple[Settings, ...] = ()
+    name: str = ""
 
     def zone_for(self, url: str) -> ZoneInfo:
         """The time zone a site writes its naive <time> values in."""
@@ -262,8 +265,11 @@ def _from_table(path: Path, table: dict[str, Any]) -> dict[str, Any]:
         if section == "rules":  # checked by rules.py, which also reads each [[feeds]] entry's rules
             values["rules"] = parse_rules(entries, f"{shown(path)}:rules")
             continue
+        if section == "feeds":
+            values["feeds"] = _feeds(path, entries)
+            continue
         if section not in _SCHEMA:
-            known = ", ".join(f"[{s}]" for s in (*_SCHEMA, "rules"))
+            known = ", ".join(f"[{s}]" for s in (*_SCHEMA, "rules", "[feeds]"))
             raise ConfigError(f"{shown(path)}: unknown section [{section}] (known: {known})")
         if not isinstance(entries, dict):
             raise ConfigError(f"{shown(path)}: {section} must be a table [{section}]")
@@ -277,6 +283,80 @@ def _from_table(path: Path, table: dict[str, Any]) -> dict[str, Any]:
             except ConfigError as e:
                 raise ConfigError(f"{shown(path)}: {e}") from e
     return values
+
+
+# What a [[feeds]] entry may set: its folder, its sources and rules, and the [feed] keys that
+# describe one feed (base_url is the site's: each feed is served at base_url + name + "/").
+_FEED_ENTRY_KEYS = (
+    "name", "sources", "rules", *(k for k in _SCHEMA["feed"] if k not in ("base_url", "sources"))
+)  # fmt: skip
+_FOLDER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
+# [feed] keys that describe the site, not each feed: they are not [[feeds]] defaults.
+_OWN_PER_FEED = frozenset({"title", "subtitle", "site_url", "feed_id", "sources"})
+
+
+def _feeds(path: Path, value: object) -> list[dict[str, Any]]:
+    """The [[feeds]] entries, checked: each a table with a unique folder name and sources."""
+    if not isinstance(value, list) or not value:
+        raise ConfigError(f"{shown(path)}: feeds must be one or more [[feeds]] tables")
+    entries: list[dict[str, Any]] = []
+    names: set[str] = set()
+    for n, entry in enumerate(value, 1):
+        where = f"feeds[{n}]"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{shown(path)}: {where} must be a [[feeds]] table")
+        unknown = sorted(set(entry) - set(_FEED_ENTRY_KEYS))
+        if unknown:
+            known = ", ".join(_FEED_ENTRY_KEYS)
+            raise ConfigError(f"{shown(path)}: unknown key {unknown[0]!r} in {where} (known: {known})")
+        name = entry.get("name")
+        if not isinstance(name, str) or not _FOLDER_NAME.match(name) or name in (".", ".."):
+            raise ConfigError(
+                f"{shown(path)}: {where}.name must be a folder name such as 'world' (letters, digits, . _ -)"
+            )
+        if name in names:
+            raise ConfigError(f"{shown(path)}: {where}.name {name!r} is used by another feed")
+        names.add(name)
+        if "sources" not in entry:
+            raise ConfigError(f"{shown(path)}: {where} ({name}) has no sources")
+        values: dict[str, Any] = {"name": name}
+        for key, raw in entry.items():
+            if key == "name":
+                continue
+            if key == "rules":
+                values["rules"] = parse_rules(raw, f"{shown(path)}:{where}.rules")
+                continue
+            field_name, check = _SCHEMA["feed"][key]
+            try:
+                values[field_name] = check(f"{where}.{key}", raw)
+            except ConfigError as e:
+                raise ConfigError(f"{shown(path)}: {e}") from e
+        entries.append(values)
+    return entries
+
+
+def _feed_settings(site: Settings, entry: dict[str, Any], configured: set[str], root: Path) -> Settings:
+    """One [[feeds]] entry's settings: its own values, else the [feed] defaults."""
+    name = entry["name"]
+    own = {k: v for k, v in entry.items() if k not in ("name", "sources")}
+    base_url = f"{site.base_url}{name}/"
+    feed = replace(
+        site,
+        name=name,
+        sources=tuple(_relative(root, source) for source in entry["sources"]),
+        base_url=base_url,
+        out_dir=site.out_dir / name,
+        title=own.get("title", name),
+        subtitle=own.get("subtitle", ""),
+        site_url=own.get("site_url", base_url),
+        feed_id=own.get("feed_id", ""),
+        configured=tuple(sorted(((configured - _OWN_PER_FEED) | set(own)) & _FEED_FIELDS)),
+        feeds=(),
+        **{k: v for k, v in own.items() if k not in ("title", "subtitle", "site_url", "feed_id")},
+    )
+    if "author" not in own and "author" not in configured:
+        feed = replace(feed, author=feed.title)
+    return replace(feed, feed_id=feed.feed_id or feed.site_url)
 
 
 def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings:
@@ -341,4 +421,12 @@ def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings
         )
     if not settings.title.strip():
         raise ConfigError(f"{shown(path)}: feed.title must not be empty")
-    return replace(settings, feed_id=settings.feed_id or settings.site_url)
+    settings = replace(settings, feed_id=settings.feed_id or settings.site_url)
+    if "feeds" in values and "sources" not in flags:  # --source builds one feed from what it names
+        configured = set(values) & _FEED_FIELDS
+        if "limit" in flags:
+            configured.add("limit")
+        entries = [dict(e, limit=values["limit"]) if "limit" in flags else e for e in values["feeds"]]
+        feeds = tuple(_feed_settings(settings, entry, configured, root) for entry in entries)
+        settings = replace(settings, feeds=feeds)
+    return settings

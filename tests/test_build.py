@@ -223,7 +223,8 @@ def test_a_feed_that_does_not_validate_is_never_published(project, capsys, monke
     ("config", "message"),
     [
         ('[feed]\ntitel = "x"\n', "unknown key 'titel' in [feed]"),
-        ("[feeds]\n", "unknown section [feeds]"),
+        ("[feedz]\n", "unknown section [feedz]"),
+        ("[feeds]\n", "feeds must be one or more [[feeds]] tables"),
         ("[feed]\nlimit = -1\n", "feed.limit must be 0 (all items) or a positive number"),
         ('[feed]\nbase_url = "https://e.com/feeds"\n', "feed.base_url must end with '/'"),
         ('[read]\ntimezone = "Mars/Olympus"\n', "read.timezone: unknown time zone 'Mars/Olympus'"),

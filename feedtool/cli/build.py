@@ -153,7 +153,7 @@ def run(args: argparse.Namespace) -> int:
     if result.up_to_date:
         what = "already up to date"
     elif result.written:
-        what = "wrote " + ", ".join(p.name for p in result.written)
+        what = "wrote " + ", ".join(p.relative_to(settings.out_dir).as_posix() for p in result.written)
     else:
         what = "nothing changed"
     dropped = f"; the rules dropped {result.dropped}" if result.dropped else ""

@@ -101,7 +101,8 @@ def _build_lines(args: argparse.Namespace, base_url: str, out: Path, jobs: int |
 
     settings = load_settings(args.config, seeds=args.seeds, out=out, base_url=base_url)
     result = build(settings, jobs=jobs)
-    written = ", ".join(path.name for path in result.written) or "nothing changed"
+    changed = [path.relative_to(settings.out_dir).as_posix() for path in result.written]
+    written = ", ".join(changed) or "nothing changed"
     lines = [f"built {result.count} items into {settings.out_dir}: {written}"]
     lines.extend(f"warning: {warning}" for warning in result.warnings)
     return lines
@@ -136,6 +137,7 @@ def run(args: argparse.Namespace) -> int:
     from feedtool.errors import ConfigError
     from feedtool.paths import kind_of
     from feedtool.serve import ServeError, Watch, base_url_of, load_site, open_socket, serve
+    from feedtool.sources import is_url
 
     if not 0 <= args.port <= 65535:
         _err(f"--port must be 0 (any free port) to 65535, got {args.port}")
@@ -163,8 +165,11 @@ def run(args: argparse.Namespace) -> int:
             what = "no such folder" if seeds is None else f"a {seeds}, not a folder"
             _err(f"{shown(args.seeds)}: {what} of item files (--seeds)")
             return status.USAGE
-        if seeds == "folder":
-            watched = [settings.seeds_dir]
+        # What the feeds are built from: with [[feeds]] every feed's sources, else [feed]'s.
+        sources = [source for feed in settings.feeds or (settings,) for source in feed.sources]
+        local = [Path(s) for s in sources if s != "-" and not is_url(s) and kind_of(Path(s)) is not None]
+        if local or any(map(is_url, sources)):
+            watched = local
             if settings.config_path is not None:
                 watched.append(settings.config_path)
             try:

@@ -18,6 +18,8 @@ _WORDS = {
         "updated": "Updated",
         "by": "by",
         "none": "No items yet.",
+        "feeds": "Feeds",
+        "count": "items",
         "made": "Made by",
         "separator": ", ",
     },
@@ -28,6 +30,8 @@ _WORDS = {
         "updated": "更新于",
         "by": "作者",
         "none": "还没有文章。",
+        "feeds": "订阅源",
+        "count": "篇",
         "made": "生成工具",
         "separator": "、",
     },
@@ -172,6 +176,62 @@ def _page(meta: FeedMeta, feeds: Sequence[tuple[str, str, str]], entries: str) -
 <h2 id="items">{words["items"]}</h2>
 <ol>
 {entries}
+</ol>
+</section>
+<footer>{words["made"]} {generator}</footer>
+</main>
+</body>
+</html>
+"""
+
+
+def render_site_index(
+    site: FeedMeta, feeds: Sequence[tuple[FeedMeta, int]], formats: Sequence[tuple[str, str, str]]
+) -> str:
+    """The page of an output folder holding several feeds ([[feeds]]): each feed with its
+    description, when it was updated, how many items it has, and its addresses; every feed is
+    discoverable from the page's head."""
+    words = _words(site.language)
+    alternates = "\n".join(
+        f'<link rel="alternate" type="{escape(media_type)}" '
+        f'title="{escape(f"{meta.title} ({label})")}" href="{escape(meta.url_of(filename))}">'
+        for meta, _ in feeds
+        for label, filename, media_type in formats
+    )
+    entries = []
+    for meta, count in feeds:
+        addresses = " · ".join(
+            f'<a href="{escape(meta.url_of(filename))}">{escape(label)}</a>' for label, filename, _ in formats
+        )
+        subtitle = f"<p>{escape(meta.subtitle)}</p>" if meta.subtitle else ""
+        entries.append(
+            f'<li><article>\n<h3>{_linked(meta.title, meta.url_of(""))}</h3>\n'
+            f'<div class="meta">{words["updated"]} {_when(meta.updated)} · {count} {words["count"]}'
+            f" · {addresses}</div>\n{subtitle}\n</article></li>"
+        )
+    generator = escape(f"{site.generator} {site.generator_version}".strip())
+    description = f'<meta name="description" content="{escape(site.subtitle)}">\n' if site.subtitle else ""
+    return f"""<!DOCTYPE html>
+<html lang="{escape(site.language)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(site.title)}</title>
+{description}<meta name="generator" content="{generator}">
+{alternates}
+<style>{_STYLE}</style>
+</head>
+<body>
+<main>
+<header>
+<h1>{_linked(site.title, site.site_url)}</h1>
+{f"<p>{escape(site.subtitle)}</p>" if site.subtitle else ""}
+<div class="meta">{words["updated"]} {_when(site.updated)}</div>
+</header>
+<section class="items" aria-labelledby="feeds">
+<h2 id="feeds">{words["feeds"]}</h2>
+<ol>
+{chr(10).join(entries) or f"<li>{words['none']}</li>"}
 </ol>
 </section>
 <footer>{words["made"]} {generator}</footer>
