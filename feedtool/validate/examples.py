@@ -1148,6 +1148,10 @@ EXAMPLES: dict[str, tuple[Example, Example]] = {
             }
         ),
     ),
+    "UnsupportedNamespace": (
+        rss(root=' version="2.0" xmlns:gd="http://schemas.google.com/g/2005"'),
+        rss(),
+    ),
     "EightDaysAWeek": (
         rss(channel={"skip": "<skipDays>" + "<day>Saturday</day><day>Sunday</day>" * 4 + "</skipDays>"}),
         rss(channel={"skip": "<skipDays><day>Saturday</day><day>Sunday</day></skipDays>"}),

@@ -934,6 +934,14 @@ VOCABULARY: tuple[tuple[str, Kind, tuple[str, ...], str, str, str], ...] = (
         "content in Atom).",
         "Move the markup into the item's description or content:encoded, or into an xhtml:body.",
     ),
+    (
+        "UnsupportedNamespace",
+        "info",
+        ("Info",),
+        "{element} declares {detail} ({value}), a namespace this check cannot judge: see {specification}",
+        "Its elements are neither checked nor reported; readers that do not know the namespace ignore them.",
+        "Check the elements against the namespace's specification yourself.",
+    ),
     # geography
     (
         "InvalidFloatUnit",

@@ -109,6 +109,9 @@ def _check_children(
         if not isinstance(child.tag, str):
             continue
         namespace, local = split(child.tag)
+        if not namespace:  # RDF gives meaning only through namespaces
+            ctx.report("UndeterminableVocabulary", child)
+            continue
         if namespace != vocabulary:
             continue  # RDF extensions
         check = known.get(local)
