@@ -158,3 +158,19 @@ def test_damaged_feeds_give_a_report_never_an_exception(feed: Path, cut: int, in
     damaged = data[:cut] + insert + data[cut + len(insert) :]
     report = validate_bytes(damaged, source="damaged.xml", base="https://example.com/feed.xml")
     assert all(p.severity in ("error", "warning", "info") for p in report.problems)
+    # A rule that raised is reported as ValidationFailure rather than crashing: still a bug.
+    assert [p for p in report.problems if p.code == "ValidationFailure"] == []
+
+
+FIXTURES = sorted((Path(__file__).parent / "fixtures").rglob("*.*"))
+
+
+def test_no_rule_fails_on_any_fixture_or_shared_feed() -> None:
+    shared = sorted(SHARED.rglob("*.xml")) + sorted(SHARED.rglob("*.json")) if SHARED.is_dir() else []
+    failures = {}
+    for path in [p for p in FIXTURES + shared if p.suffix in (".xml", ".json", ".rss", ".atom", ".rdf")]:
+        report = validate_bytes(path.read_bytes(), source=path.name, base="https://example.com/feed.xml")
+        failed = [p.message for p in report.problems if p.code == "ValidationFailure"]
+        if failed:
+            failures[str(path)] = failed
+    assert failures == {}
