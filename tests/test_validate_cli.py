@@ -212,12 +212,6 @@ def test_unreachable_url_is_an_io_error(capsys: pytest.CaptureFixture[str], serv
     assert "404" in out
 
 
-def test_pre_commit_hook_runs_feedtool_validate() -> None:
-    hooks = (Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text()
-    assert "id: feedtool-validate" in hooks
-    assert "entry: feedtool validate" in hooks
-
-
 def test_unreadable_folder_is_an_io_error_not_an_empty_one(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
