@@ -570,12 +570,15 @@ def apply_rules(item: Item, rules: Rules) -> Cleaned:
 # --- Reporting --------------------------------------------------------------------------------
 
 
-def unmatched_warnings(rules: Rules, matched: frozenset[str] | set[str], items: int) -> list[str]:
-    """A warning for each rule that matched none of the `items` a build read: a rule that
-    stops matching usually means the site changed its markup or wording."""
+def unmatched_warnings(
+    rules: Rules, matched: frozenset[str] | set[str], items: int, feed: str = ""
+) -> list[str]:
+    """A warning for each rule that matched none of the `items` a build read for `feed` (a
+    [[feeds]] name; "" for the only feed): a rule that stops matching usually means the site
+    changed its markup or wording."""
+    read = f"the {items} item{'s' * (items != 1)} " + (f"of feed {feed!r}" if feed else "of this build")
     return [
-        f"{rules.label(rule)}: matched nothing in the {items} item{'s' * (items != 1)} of this build; "
-        "has the site changed?"
+        f"{rules.label(rule)}: matched nothing in {read}; has the site changed?"
         for rule in rules.all()
         if rule.key not in matched
     ]

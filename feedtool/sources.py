@@ -383,7 +383,7 @@ def gather(
     outcomes = _clean_newest(newest, settings.limit, fingerprint, cache, workers, gathered, progress)
     items = [outcome.item for outcome in outcomes if outcome.item is not None]
     matched = frozenset[str]().union(*(outcome.matched for outcome in outcomes))
-    gathered.warnings += unmatched_warnings(settings.rules, matched, len(outcomes))
+    gathered.warnings += unmatched_warnings(settings.rules, matched, len(outcomes), settings.name)
     gathered.dropped = len(outcomes) - len(items)
     gathered.items = distinct_updated([with_text(item) for item in items])
     return gathered

@@ -612,3 +612,44 @@ def test_the_aggregators_feed_with_the_rules_gives_the_seeds_item(tmp_path, monk
 
     assert shown(from_feed) == shown(from_seeds)
     assert [e.findtext(f"{ATOM}title") for e in from_feed] == ["普京與金正恩會面，患難時刻俄朝“擁抱”彼此"]
+
+
+FEEDS = """
+[rules]
+strip = ["div.ad"]
+
+[[feeds]]
+name = "plain"
+sources = ["seeds"]
+
+[[feeds]]
+name = "traditional"
+sources = ["seeds"]
+[feeds.rules]
+convert = "s2t"
+[[feeds.rules.filterout]]
+link = "/world/"
+examples = [{ input = "https://a.example/x/", output = "keep" }]
+"""
+
+
+def test_each_of_several_feeds_has_its_rules_and_reports_them_by_feed(tmp_path, monkeypatch, capsys):
+    project = build_project(tmp_path, monkeypatch, FEEDS)
+    assert main(["build"]) == 0
+    err = capsys.readouterr().err
+    assert (
+        "warning: feedtool.toml:rules.strip[1] (div.ad): matched nothing in the 2 items of feed 'plain'; "
+        "has the site changed?"
+    ) in err
+    assert "feedtool.toml:feeds[2].rules" not in err  # its rules replace [rules], and both matched
+    titles = {
+        name: [e.findtext(f"{ATOM}title") for e in atom_entries(project / "dist" / name)]
+        for name in ("plain", "traditional")
+    }
+    assert titles == {
+        "plain": ["普京与金正恩会面，患难时刻俄朝“拥抱”彼此", "普京将与习近平会面，俄防长访问朝鲜"],
+        "traditional": ["普京與金正恩會面，患難時刻俄朝“擁抱”彼此"],
+    }
+    write_config(project, FEEDS.replace('output = "keep"', 'output = "drop"'))
+    assert main(["build"]) == 1
+    assert "feedtool.toml:feeds[2].rules.filterout[1]: expected 'drop', got 'keep'" in capsys.readouterr().err
