@@ -26,7 +26,7 @@ AS_A_USER = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"] i
 
 def feedtool(*args: str, cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess[bytes]:
     """`feedtool ARGS` as a user who may not enter `locked/`, in a UTF-8 locale."""
-    env = {**os.environ, "LC_ALL": "C.UTF-8", "PYTHONUTF8": "1", "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "LC_ALL": "C.UTF-8", "PYTHONUTF8": "1"}  # PYTHONPATH: the checkout (conftest)
     return subprocess.run(
         [*AS_A_USER, sys.executable, "-m", "feedtool", *args],
         cwd=cwd,
@@ -163,7 +163,7 @@ def test_build_and_serve_use_folders_whose_names_are_not_utf8(project):
     assert (project / f"out-{NOT_UTF8}" / "atom.xml").is_file()
     again = feedtool("build", "--seeds", seeds.name, "--out", f"out-{NOT_UTF8}", cwd=project)
     assert "already up to date" in again.stderr.decode(), again.stderr.decode()
-    env = {**os.environ, "LC_ALL": "C.UTF-8", "PYTHONUTF8": "1", "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "LC_ALL": "C.UTF-8", "PYTHONUTF8": "1"}  # PYTHONPATH: the checkout (conftest)
     server = subprocess.Popen(
         [sys.executable, "-m", "feedtool", "serve", "--port", "0", "--seeds", seeds.name,
          "--dir", f"srv-{NOT_UTF8}"],

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from items import REPO, SEEDS, body, write_config, write_item
+from items import SEEDS, body, write_config, write_item
 
 import feedtool.publish
 from feedtool.cli import main
@@ -153,7 +153,7 @@ def test_kill_9_at_any_moment_leaves_the_folder_wholly_old_or_new(project, capsy
             html=body(when=f"2023-07-{1 + n % 28:02d} 08:00:00"),
         )  # fmt: skip
     command = [sys.executable, "-m", "feedtool", "build", "--jobs", "1", "--cache-dir", "no-cache"]
-    environment = {**os.environ, "PYTHONPATH": str(REPO)}
+    environment = dict(os.environ)  # PYTHONPATH: the checkout (conftest)
     assert main(["build", "--jobs", "1"]) == 0
     shutil.copytree(project / "dist", project / "old")
     add_new_item(project)

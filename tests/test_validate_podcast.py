@@ -109,7 +109,8 @@ def test_families_select_and_drop_the_podcast_and_apple_codes(capsys: pytest.Cap
     assert main(["validate", "--statistics", "--base", base, "--profile", "w3c", feed]) == 0
     # The W3C says, as an info, that it cannot check the Podcasting 2.0 namespace.
     assert capsys.readouterr().out == (
-        "1  MissingItunesEmail    warning\n1  UnsupportedNamespace  info\n1 feed checked: 0 errors, 1 warning\n"
+        "1  MissingItunesEmail    warning\n1  UnsupportedNamespace  info\n"
+        "1 feed checked: 0 errors, 1 warning\n"
     )
 
 
