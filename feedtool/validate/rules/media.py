@@ -245,9 +245,9 @@ def check_restriction(element: Element, ctx: Context, value: str) -> None:
             if values.check_country_code(code):
                 ctx.report("InvalidCountryCode", element, value=code)
     elif kind == "uri":
-        code = _uri(value)
-        if code:
-            ctx.report(code, element, value=value)
+        problem = _uri(value)
+        if problem:
+            ctx.report(problem, element, value=value)
     elif kind == "sharing" and not w3c_profile(ctx):  # Media RSS 1.5; the W3C knows 1.1
         return
     elif kind is not None:
