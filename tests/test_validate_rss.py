@@ -47,6 +47,7 @@ def test_every_code_the_rss_fixtures_trigger_is_expected_and_denied_by_name() ->
 
 def feed(items: str, channel: str = "", version: str = "2.0") -> bytes:
     return (
+        '<?xml version="1.0" encoding="utf-8"?>'
         f'<rss version="{version}" xmlns:atom="http://www.w3.org/2005/Atom"><channel>\n'
         "<title>T</title>\n<link>https://example.com/</link>\n<description>D</description>\n"
         '<atom:link rel="self" href="https://example.com/feed.xml"/>\n'
@@ -104,7 +105,8 @@ def test_a_self_link_urllib_cannot_split_is_reported_not_raised() -> None:
 
 
 def test_rss_091_feeds_get_no_rss_2_advice() -> None:
-    data = b'<rss version="0.91"><channel><title>T</title><link>https://example.com/</link>' \
+    data = b'<?xml version="1.0" encoding="utf-8"?>\n<rss version="0.91"><channel><title>T</title>' \
+        b"<link>https://example.com/</link>" \
         b"<description>D</description><language>en</language>" \
         b"<item><title>x</title></item></channel></rss>"  # fmt: skip
     assert validate_bytes(data, source="f.xml").problems == ()

@@ -435,6 +435,8 @@ def _parse_xml(chunks: Iterable[bytes], head: bytes, ctx: Context) -> None:
         override = charset
         if declared and _codec(declared) != _codec(charset):
             ctx.report("EncodingMismatch", 1, declared=declared, charset=f"served as charset={charset}")
+    if not (declared or bom or charset):
+        ctx.report("MissingEncoding", 1)
     if declared and not bom and not charset:
         _check_encoding_name(declared, ctx)
         # UTF-16 and UTF-32 without a byte order mark: libxml2 tells them by their bytes.
@@ -896,4 +898,14 @@ define(
     parents=["Info"],
     why="XML requires parsers to read UTF-8 and UTF-16 only; most read more, some do not.",
     fix="Use UTF-8 where you can.",
+)
+define(
+    "MissingEncoding",
+    "info",
+    "nothing says the document's character encoding (no XML declaration naming it, no byte "
+    "order mark, no HTTP charset); readers assume UTF-8",
+    parents=["Info"],
+    why="A document in any other encoding is then read as UTF-8 and its non-ASCII text garbled "
+    "or refused; saying the encoding removes the guess.",
+    fix='Start the feed with <?xml version="1.0" encoding="utf-8"?> (naming the encoding it is saved in).',
 )

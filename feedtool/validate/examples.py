@@ -1259,4 +1259,8 @@ EXAMPLES: dict[str, tuple[Example, Example]] = {
         atom(entry={"link": '<link href="." xml:base="https://example.com/posts/1/"/>'}),
         atom(entry={"link": '<link href="1/" xml:base="https://example.com/posts/"/>'}),
     ),
+    "MissingEncoding": (
+        atom(prolog='<?xml version="1.0"?>\n'),
+        atom(),
+    ),
 }
