@@ -160,4 +160,5 @@ def test_agrees_with_the_w3c_validator_on_its_rss_test_cases(folder: str) -> Non
             agree += 1
         else:
             disagreements.append(case["path"])
-    assert agree / len(cases) >= 0.95, disagreements
+    # Pinned to what is measured (all of them agree): one regression fails the test.
+    assert disagreements == [] and agree == len(cases) > 100
