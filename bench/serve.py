@@ -5,7 +5,11 @@ wrk's socket errors and non-2xx/3xx counts, and each server's peak memory (VmHWM
 server, a ThreadingHTTPServer that also answers from memory with keep-alive and ETags, shows
 what the asyncio design buys over threads on its own.
 
-    python3 bench/serve.py [--duration 5] [--connections 64] [--threads 1]
+    python3 bench/serve.py [--duration 5] [--connections 64] [--threads 1] [--pipeline 20000]
+    python3 bench/serve.py --pipeline-only     # only the pipelining latency (below)
+
+Then one client pipelines 20,000 GETs in one write while another GETs on its own connection:
+the other client's latency (median, p95, max) shows whether one client can hold up the rest.
 
 Only 127.0.0.1 is ever contacted. Needs wrk (Debian package wrk).
 """
@@ -17,9 +21,12 @@ import hashlib
 import os
 import re
 import shutil
+import socket
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -125,6 +132,58 @@ def wrk(url: str, args: argparse.Namespace, script: Path, headers: list[str]) ->
     )
 
 
+def _get_latency(client: socket.socket, path: str) -> float:
+    """Seconds for one keep-alive GET on `client`, until the whole answer is in."""
+    started = time.perf_counter()
+    client.sendall(f"GET /{path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+    answer = b""
+    while b"\r\n\r\n" not in answer:
+        answer += client.recv(65536)
+    head, _, body = answer.partition(b"\r\n\r\n")
+    length = int(re.search(rb"(?i)content-length: (\d+)", head).group(1))  # type: ignore[union-attr]
+    while len(body) < length:
+        body += client.recv(65536)
+    return time.perf_counter() - started
+
+
+def pipe_client(port: int, count: int) -> None:
+    """The pipelining client (its own process, so the prober's timing is not its GIL's):
+    `count` GETs of the feed in one write, answers read as they come; prints the seconds."""
+    burst = f"GET /{FEED} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode() * count
+    with socket.create_connection(("127.0.0.1", port)) as piper:
+        started = time.perf_counter()
+        sender = threading.Thread(target=piper.sendall, args=(burst,))
+        sender.start()
+        answered, tail = 0, b""
+        while answered < count and (chunk := piper.recv(1 << 20)):
+            answered += (tail + chunk).count(b"HTTP/1.1 200 ")
+            tail = chunk[-16:]
+        sender.join()
+    print(f"{time.perf_counter() - started:.3f} {answered}", flush=True)
+
+
+def pipeline_latency(base_url: str, count: int) -> tuple[list[float], list[float], float]:
+    """Another client's GET latencies while one client pipelines `count` GETs of the feed in
+    one write (and reads the answers as they come), and before that on an idle server; and
+    how long the pipelining client took."""
+    port = int(base_url.rsplit(":", 1)[1].strip("/"))
+    idle: list[float] = []
+    busy: list[float] = []
+    with socket.create_connection(("127.0.0.1", port)) as probe:
+        for _ in range(50):
+            idle.append(_get_latency(probe, "rss.xml"))
+        piper = subprocess.Popen([sys.executable, __file__, "--pipe-client", str(port), str(count)],
+                                 stdout=subprocess.PIPE, text=True)  # fmt: skip
+        time.sleep(0.05)  # the burst is on its way
+        while piper.poll() is None:
+            busy.append(_get_latency(probe, "rss.xml"))
+            time.sleep(0.005)
+        seconds, answered = (piper.stdout.read() if piper.stdout else "0 0").split()
+    if int(answered) != count:
+        raise SystemExit(f"{base_url}: the pipelining client got {answered} of {count} answers")
+    return idle, busy, float(seconds)
+
+
 def threading_server(folder: Path) -> None:
     """The alternative design: one thread per connection, files and ETags held in memory."""
     files = {}
@@ -167,11 +226,23 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (the machine has 2 cores)")
+    parser.add_argument(
+        "--pipeline", type=int, default=20000, help="requests one client pipelines in one write"
+    )
+    parser.add_argument(
+        "--pipeline-only", action="store_true", help="only the pipelining measurement (no wrk needed)"
+    )
     parser.add_argument("--threading-server", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--pipe-client", nargs=2, type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.pipe_client:
+        pipe_client(*args.pipe_client)
+        return 0
     if args.threading_server:
         threading_server(args.threading_server)
         return 0
+    if args.pipeline_only:
+        return pipeline_report(args.pipeline)
     if shutil.which("wrk") is None:
         print("wrk is not installed (Debian package wrk)", file=sys.stderr)
         return 2
@@ -241,7 +312,48 @@ def main() -> int:
         errors = "none" if clean else f"{run.socket_errors}, {run.bad_responses} bad answers"
         print(f"target {label}: {ratio:.1f}x http.server (>= 2x), errors: {errors}: "
               f"{'met' if verdicts[-1] else 'NOT met'}")  # fmt: skip
-    return 0 if all(verdicts) else 1
+    return 0 if all(verdicts) and pipeline_report(args.pipeline) == 0 else 1
+
+
+def pipeline_report(count: int) -> int:
+    """Another client's latency while one client pipelines `count` requests in one write,
+    against feedtool serve and a ThreadingHTTPServer (a thread per connection)."""
+    with tempfile.TemporaryDirectory(prefix="feedtool-bench-pipeline-") as scratch:
+        work = Path(scratch)
+        shutil.copy(REPO / "feedtool.toml", work / "feedtool.toml")
+        shutil.copytree(REPO / "seeds", work / "seeds")
+        python = sys.executable
+        port = r"(?:at|port|PORT) (?:http://127\.0\.0\.1:)?(\d+)"
+        servers = [start("feedtool serve", [python, "-m", "feedtool", "serve", "--port", "0", "-q"],
+                         work, work / "feedtool.log", port)]  # fmt: skip
+        try:
+            # python3 -m http.server speaks HTTP/1.0 (a connection per request): the reference
+            # is the thread-per-connection server with keep-alive.
+            servers.append(start(
+                "ThreadingHTTPServer",
+                [python, __file__, "--threading-server", str(work / "dist")],
+                work, work / "threading.log", port,
+            ))  # fmt: skip
+            print(f"\none client pipelines {count} GET /{FEED} in one write; another GETs /rss.xml on "
+                  "its own keep-alive connection meanwhile (milliseconds)")  # fmt: skip
+            print(f"{'server':<26} {'idle median':>11} {'median':>8} {'p95':>8} {'max':>8} {'probes':>7} "
+                  f"{'pipeline took':>14}")  # fmt: skip
+            worst = {}
+            for server in servers:
+                idle, busy, took = pipeline_latency(server.base_url, count)
+                busy.sort()
+                ms = [1000 * statistics.median(idle), 1000 * statistics.median(busy),
+                      1000 * busy[int(0.95 * (len(busy) - 1))], 1000 * busy[-1]]  # fmt: skip
+                worst[server.name] = ms[3]
+                print(f"{server.name:<26} {ms[0]:>11.2f} {ms[1]:>8.2f} {ms[2]:>8.2f} {ms[3]:>8.2f} "
+                      f"{len(busy):>7} {took:>13.2f}s")  # fmt: skip
+        finally:
+            for server in servers:
+                server.stop()
+    met = worst["feedtool serve"] < 50
+    print(f"target: another client's GET under 50 ms meanwhile (worst {worst['feedtool serve']:.1f} ms): "
+          f"{'met' if met else 'NOT met'}")  # fmt: skip
+    return 0 if met else 1
 
 
 if __name__ == "__main__":

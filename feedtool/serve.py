@@ -35,6 +35,9 @@ ALLOW = "GET, HEAD"
 CACHE_CONTROL = "no-cache"
 MAX_HEAD_BYTES = 16 * 1024
 MAX_DISCARDED_BODY = 1024 * 1024
+# Pipelined requests answered per turn of the event loop, for one connection: enough to keep
+# a pipelining client fast, few enough (a few milliseconds) that no other client waits on it.
+PIPELINE_BATCH = 32
 IDLE_SECONDS = 60.0  # a keep-alive connection with nothing to say is closed after this
 HEAD_SECONDS = 20.0  # and so is one that takes longer than this to send a request head
 POLL_SECONDS = 0.5
@@ -398,6 +401,9 @@ class Connection(asyncio.Protocol):
         self.last_active = time.monotonic()
         self.head_since: float | None = None
         self.closing = False
+        self.reading = True
+        self.write_paused = False  # the client does not read its answers
+        self.next_batch: asyncio.Handle | None = None  # pipelined requests wait to be answered
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
@@ -409,51 +415,84 @@ class Connection(asyncio.Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self.server.connections.discard(self)
         self.transport = None
+        if self.next_batch is not None:
+            self.next_batch.cancel()
+            self.next_batch = None
 
     def pause_writing(self) -> None:
-        # A client that does not read its answers stops being read from, so it cannot pile up
-        # pipelined requests in our memory.
-        if self.transport is not None:
-            self.transport.pause_reading()
+        # A client that does not read its answers gets no more of them, and is not read from:
+        # it cannot pile up pipelined requests, or answers to them, in our memory.
+        self.write_paused = True
+        self._read_when_idle()
 
     def resume_writing(self) -> None:
-        if self.transport is not None and not self.closing:
-            self.transport.resume_reading()
+        self.write_paused = False
+        if self.next_batch is None:
+            self._answer()
 
     def data_received(self, data: bytes) -> None:
         self.last_active = time.monotonic()
+        self.buffer += data
+        if self.next_batch is None:
+            self._answer()
+
+    def _answer(self) -> None:
+        """Answers the next PIPELINE_BATCH requests; more wait for the next turn of the event
+        loop, so one client pipelining thousands of requests delays the others by one batch.
+        Until they are answered, the connection is not read from: what one client can make
+        the server hold is one read (asyncio reads 256 KiB at most) of requests."""
+        self.next_batch = None
         buffer = self.buffer
-        buffer += data
-        self.answer_requests(buffer)
+        if self.answer_requests(buffer, PIPELINE_BATCH) and not self.closing:
+            self.next_batch = asyncio.get_running_loop().call_soon(self._answer)
         if not buffer:
             self.head_since = None
         elif self.head_since is None:
             self.head_since = self.last_active
+        self._read_when_idle()
 
-    def answer_requests(self, buffer: bytearray) -> None:
-        while not self.closing:
+    def _read_when_idle(self) -> None:
+        """Reads from the client only while it has nothing waiting to be answered and reads
+        its answers."""
+        wanted = not self.write_paused and self.next_batch is None and not self.closing
+        if self.transport is not None and wanted != self.reading:
+            self.reading = wanted
+            if wanted:
+                self.transport.resume_reading()
+            else:
+                self.transport.pause_reading()
+
+    def answer_requests(self, buffer: bytearray, limit: int) -> bool:
+        """Answers up to `limit` complete requests from `buffer`, and none once the client
+        stops reading; True when it stopped at the limit (more may be waiting)."""
+        answered = 0
+        while not self.closing and not self.write_paused:
+            if answered == limit:
+                return True
             if self.discard:
                 dropped = min(self.discard, len(buffer))
                 del buffer[:dropped]
                 self.discard -= dropped
                 if self.discard:
-                    return
+                    return False
             end = buffer.find(b"\r\n\r\n")
             if end < 0:
                 if len(buffer) > MAX_HEAD_BYTES:
                     self.fail(431, b"")
-                return
+                return False
             if end > MAX_HEAD_BYTES:
                 self.fail(431, b"")
-                return
+                return False
             head = bytes(buffer[:end])
             del buffer[: end + 4]
             if not head:
                 continue  # stray CRLF between requests (RFC 9112, section 2.2)
+            answered += 1
             try:
                 self.handle(head)
             except BadRequest as e:
                 self.fail(e.status, head.partition(b"\r\n")[0])
+        return False
 
     def fail(self, status: int, request_line: bytes) -> None:
         self.server.tick()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import os
 import re
 import socket
+import threading
 import time
 import urllib.request
 from email.utils import formatdate, parsedate_to_datetime
@@ -16,6 +18,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from serve_support import raw_exchange, request, running_server, status_of, wait_for
+
+from feedtool.serve import Connection, FeedServer, load_site
 
 ENTRIES = "\n".join(
     f"""<entry><id>urn:test:{n}</id><title>第{n}条：测试标题</title>
@@ -469,3 +473,209 @@ def test_any_bytes_get_an_http_answer_and_break_nothing(site: Path) -> None:
         wait_for(lambda: not running.log or running.log_text().endswith("\n"), 5, "log flushed")
         assert "error:" not in running.log_text()
         assert request(running.port, "GET", "/atom.xml")[0] == 200
+
+
+# Headers every answer carries, each checked against what a reader relies on it for.
+
+
+def http_time(value: str) -> float:
+    """An IMF-fixdate (RFC 9110, 5.6.7) as seconds: GMT, in exactly that format."""
+    assert re.fullmatch(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep"
+                        r"|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d GMT", value), value  # fmt: skip
+    return parsedate_to_datetime(value).timestamp()
+
+
+def test_feeds_may_be_stored_but_are_revalidated_and_errors_are_not_stored(server) -> None:
+    # no-cache: a reader (or proxy) may keep the feed but must ask again before using it, so a
+    # rebuild reaches everyone on their next poll; an error must not be kept at all.
+    _, full, _ = request(server.port, "GET", "/atom.xml")
+    _, not_modified, _ = request(server.port, "GET", "/atom.xml", {"If-None-Match": full["etag"]})
+    _, missing, _ = request(server.port, "GET", "/missing.xml")
+    assert (full["cache-control"], not_modified["cache-control"]) == ("no-cache", "no-cache")
+    assert missing["cache-control"] == "no-store"
+
+
+def test_every_answer_is_dated_now_in_gmt(server) -> None:
+    not_modified = {"If-Modified-Since": "Sun, 01 Jan 2090 00:00:00 GMT"}
+    for method, path, extra in (
+        ("GET", "/atom.xml", {}),
+        ("HEAD", "/", {}),
+        ("GET", "/nope", {}),
+        ("GET", "/atom.xml", not_modified),
+    ):
+        before = time.time()
+        _, headers, _ = request(server.port, method, path, extra)
+        assert before - 2 <= http_time(headers["date"]) <= time.time() + 1, (path, headers["date"])
+
+
+def test_last_modified_is_the_file_time_kept_while_the_bytes_stay(server, site: Path) -> None:
+    old = site / "old.xml"
+    old.write_text(RSS_XML, encoding="utf-8")
+    os.utime(old, (1704196800, 1704196800))  # 2024-01-02 12:00:00 UTC
+    wait_for(lambda: request(server.port, "GET", "/old.xml")[0] == 200, what="the new file served")
+    _, first, _ = request(server.port, "GET", "/old.xml")
+    assert first["last-modified"] == "Tue, 02 Jan 2024 12:00:00 GMT"
+    _, again, _ = request(server.port, "GET", "/old.xml", {"If-None-Match": first["etag"]})
+    assert again["last-modified"] == first["last-modified"]  # a 304 repeats it
+    # Rewritten with the same bytes (a rebuild that changed nothing): the same Last-Modified,
+    # or every reader would download it again.
+    reloads = server.log_text().count("nothing to swap")
+    old.write_text(RSS_XML, encoding="utf-8")
+    wait_for(lambda: server.log_text().count("nothing to swap") > reloads, what="the reload")
+    assert request(server.port, "GET", "/old.xml")[1]["last-modified"] == first["last-modified"]
+    # A file dated in the future is served as modified now, never later than its Date.
+    future = site / "later.xml"
+    future.write_text(RSS_XML, encoding="utf-8")
+    os.utime(future, (time.time() + 86400, time.time() + 86400))
+    wait_for(lambda: request(server.port, "GET", "/later.xml")[0] == 200, what="the new file served")
+    _, later, _ = request(server.port, "GET", "/later.xml")
+    assert http_time(later["last-modified"]) <= http_time(later["date"])
+
+
+def test_dotfiles_and_backups_are_never_served(server, site: Path) -> None:
+    (site / ".secret.xml").write_text(RSS_XML, encoding="utf-8")
+    (site / ".git").mkdir()
+    (site / ".git" / "config").write_text("[core]\n", encoding="utf-8")
+    (site / "atom.xml~").write_text(ATOM_XML, encoding="utf-8")
+    (site / "visible.xml").write_text(RSS_XML, encoding="utf-8")
+    wait_for(lambda: request(server.port, "GET", "/visible.xml")[0] == 200, what="a reload")
+    for path in ("/.secret.xml", "/.git/config", "/atom.xml~", "/%2Esecret.xml"):
+        assert request(server.port, "GET", path)[0] == 404, path
+
+
+def test_rss_1_0_is_served_as_rss(tmp_path: Path) -> None:
+    rdf = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+        ' xmlns="http://purl.org/rss/1.0/"><channel rdf:about="https://e.org/"><title>t</title>'
+        "<link>https://e.org/</link><description>d</description></channel></rdf:RDF>\n"
+    )
+    (tmp_path / "index.rdf").write_text(rdf, encoding="utf-8")
+    (tmp_path / "rss1.xml").write_text(rdf, encoding="utf-8")
+    with running_server(tmp_path) as running:
+        for path in ("/index.rdf", "/rss1.xml"):
+            assert (
+                request(running.port, "GET", path)[1]["content-type"] == "application/rss+xml; charset=utf-8"
+            )
+
+
+def test_a_large_request_body_is_skipped_and_the_connection_kept(server) -> None:
+    # Up to 1 MiB of body is read past and the connection stays open for the next request;
+    # beyond that the server answers and closes rather than read on.
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as client:
+        body = b"x" * (1024 * 1024)
+        client.sendall(b"POST /atom.xml HTTP/1.1\r\nHost: t\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+        client.sendall(b"GET /feed.json HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        answer = b""
+        while chunk := client.recv(65536):
+            answer += chunk
+    assert re.findall(rb"HTTP/1\.1 (\d{3}) ", answer) == [b"405", b"200"]
+    assert answer.endswith(JSON_FEED.encode())
+    over = raw_exchange(server.port, b"POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 1048577\r\n\r\nxx")
+    assert status_of(over) == 405 and b"Connection: close" in over
+
+
+# One client pipelining thousands of requests in one write.
+PIPELINED = 6000  # about 220 KB: one read of the server's (asyncio reads up to 256 KiB)
+
+
+def test_a_pipeline_longer_than_a_batch_is_answered_whole_and_in_order(server) -> None:
+    burst = b"".join(b"HEAD /atom.xml?n=%d HTTP/1.1\r\nHost: t\r\n\r\n" % n for n in range(PIPELINED))
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as piper:
+        answers = bytearray()
+
+        def drain() -> None:
+            while answers.count(b"HTTP/1.1 200 ") < PIPELINED and (chunk := piper.recv(1 << 20)):
+                answers.extend(chunk)
+
+        reader = threading.Thread(target=drain)
+        reader.start()
+        piper.sendall(burst)
+        reader.join(60)
+    assert answers.count(b"HTTP/1.1 200 ") == PIPELINED
+    wait_for(lambda: server.log_text().count("\n") >= PIPELINED, 10, "the access log")
+    numbers = [int(n) for n in re.findall(r"/atom\.xml\?n=(\d+) ", server.log_text())]
+    assert numbers == list(range(PIPELINED))
+
+
+class RecordingTransport(asyncio.Transport):
+    """What a connection writes, and whether it reads, in the order it happens."""
+
+    def __init__(self, name: str, events: list[tuple[str, str, int]]) -> None:
+        super().__init__()
+        self.name, self.events = name, events
+        self.closed = False
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        self.events.append((self.name, "answers", bytes(data).count(b"HTTP/1.1 ")))
+
+    def pause_reading(self) -> None:
+        self.events.append((self.name, "pause", 0))
+
+    def resume_reading(self) -> None:
+        self.events.append((self.name, "resume", 0))
+
+    def get_extra_info(self, name: str, default: object = None) -> object:
+        return ("127.0.0.1", 40000) if name == "peername" else default
+
+    def close(self) -> None:
+        self.closed = True
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+
+def test_a_pipelining_client_does_not_hold_up_the_others(site: Path) -> None:
+    # One read holding 6000 pipelined requests, then another client's request: the other
+    # client is answered after a few dozen of the 6000, not after all of them, and the
+    # pipelining client is not read from until its requests are answered.
+    burst = b"".join(b"HEAD /atom.xml?n=%d HTTP/1.1\r\nHost: t\r\n\r\n" % n for n in range(PIPELINED))
+    events: list[tuple[str, str, int]] = []
+
+    async def scenario() -> None:
+        server = FeedServer(load_site(site), lambda text: None)
+        piper, other = Connection(server), Connection(server)
+        piper.connection_made(RecordingTransport("piper", events))
+        other.connection_made(RecordingTransport("other", events))
+        piper.data_received(burst)
+        asyncio.get_running_loop().call_soon(
+            other.data_received, b"GET /feed.json HTTP/1.1\r\nHost: t\r\n\r\n"
+        )
+        for _ in range(PIPELINED):
+            if sum(n for name, kind, n in events if name == "piper" and kind == "answers") == PIPELINED:
+                break
+            await asyncio.sleep(0)
+
+    asyncio.run(scenario())
+    answered = [n for name, kind, n in events if name == "piper" and kind == "answers"]
+    assert sum(answered) == PIPELINED
+    other_at = events.index(("other", "answers", 1))
+    before_other = sum(n for name, kind, n in events[:other_at] if name == "piper" and kind == "answers")
+    assert before_other < 100, before_other
+    reading = [kind for name, kind, _ in events if name == "piper" and kind in ("pause", "resume")]
+    assert reading == ["pause", "resume"]  # paused at once, resumed when all were answered
+    assert events.index(("piper", "resume", 0)) > len(events) - 3
+
+
+def test_a_client_that_does_not_read_its_answers_gets_no_more_of_them(server, site: Path) -> None:
+    (site / "big.txt").write_bytes(os.urandom(20_000))  # random: gzip would not shrink it
+    wait_for(lambda: request(server.port, "HEAD", "/big.txt")[0] == 200, what="the new file served")
+    burst = b"".join(b"GET /big.txt?n=%d HTTP/1.1\r\nHost: t\r\n\r\n" % n for n in range(PIPELINED))
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as client:
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        client.sendall(burst)
+        answered: list[int] = []
+
+        def settled() -> bool:
+            answered.append(server.log_text().count("\n"))
+            return len(answered) > 5 and answered[-1] == answered[-5]
+
+        wait_for(settled, 20, "the server to stop answering")
+        # What fits in the socket buffers (a few MB) and one write buffer, not the 6000
+        # answers (120 MB) the requests ask for.
+        assert answered[-1] < 1000, answered[-1]
+        assert request(server.port, "GET", "/feed.json")[0] == 200  # others are still served
+        # Nor is it read from: more requests stay in the client's socket, not our memory.
+        client.settimeout(3)
+        more = b"GET /big.txt HTTP/1.1\r\nHost: t\r\n\r\n" * 1_000_000  # 33 MB
+        with pytest.raises(TimeoutError):
+            client.sendall(more)
