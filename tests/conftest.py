@@ -34,3 +34,19 @@ def pytest_runtest_makereport(item, call):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         report.outcome = "failed"
         report.longrepr = f"skipped in CI, where everything the tests need is provided: {reason}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fresh_caches_under_mutation():
+    # mutmut runs each mutant in a process forked after the suite ran once: results that
+    # feedtool caches (a sanitizer built once, rule tables) would still be the original
+    # code's. Clearing them lets every mutant's code run.
+    if "MUTANT_UNDER_TEST" in os.environ:
+        import sys
+
+        for name, module in list(sys.modules.items()):
+            if name == "feedtool" or name.startswith("feedtool."):
+                for value in list(vars(module).values()):
+                    if callable(getattr(value, "cache_clear", None)):
+                        value.cache_clear()
+    yield
