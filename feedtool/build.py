@@ -6,13 +6,8 @@ import dataclasses
 import functools
 import hashlib
 import json
-import multiprocessing
 import os
 import re
-import subprocess
-import sys
-from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -24,21 +19,18 @@ from feedtool.errors import BuildError, shown
 from feedtool.model import Channel, FeedMeta, Item
 from feedtool.publish import Staging
 from feedtool.rules import check_examples
-from feedtool.sources import PARALLEL_THRESHOLD, Gathered, Progress, Workers, gather, local_inputs
+from feedtool.sources import Gathered, Progress, Workers, gather, local_inputs
+from feedtool.write import OUTPUT_NAMES, PAGE_FILE, Entry, keyed, write_feed
 
 # The stages' modules (bleach, feedgen, lxml, the validator) are imported where they are
 # used: a build with nothing to do then starts in a fraction of the time.
-FEED_FILES = (("atom.xml", "write_atom"), ("rss.xml", "write_rss"), ("feed.json", "write_json_feed"))
-
-INDEX = "index.html"
-OUTPUT_NAMES = (*(name for name, _ in FEED_FILES), INDEX)
+INDEX = PAGE_FILE
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 
 
 @dataclass(frozen=True, slots=True)
 class BuildResult:
     meta: FeedMeta
-    items: tuple[Item, ...]
     written: tuple[Path, ...]  # files replaced in the output folder (for --check: that differ)
     warnings: tuple[str, ...] = ()
     skipped: tuple[str, ...] = ()  # problems of the files --keep-going left out
@@ -47,6 +39,7 @@ class BuildResult:
     count: int = 0  # items in the feeds
     dropped: int = 0  # items read but dropped by the user's rules
     outputs: tuple[Path, ...] = field(default=())
+    entries: tuple[Entry, ...] = ()  # the items in the feeds, newest first (none when up to date)
 
 
 @functools.cache
@@ -96,100 +89,6 @@ def _meta(
     return dataclasses.replace(meta, podcast=podcast_to_write(meta, items or []))
 
 
-# Set just before forking the rendering workers, which inherit the items instead of
-# receiving tens of megabytes of them through a pipe.
-_publishing: tuple[FeedMeta, list[Item], Path] | None = None
-
-
-def _render_one(name: str) -> None:
-    from feedtool.emit import feeds
-    from feedtool.emit.page import render_index
-
-    assert _publishing is not None
-    meta, items, folder = _publishing
-    path = folder / name
-    if name == INDEX:
-        path.write_text(render_index(meta, items, feeds.FEEDS), encoding="utf-8")
-    else:
-        getattr(feeds, dict(FEED_FILES)[name])(meta, items, path)
-
-
-Found = tuple[list[str], list[str]]  # a feed's errors and warnings, as lines for the user
-
-
-def _problem_lines(url: str, problems: Iterable[tuple[str, str, str, int | None]]) -> Found:
-    errors, warnings = [], []
-    for severity, message, code, line in problems:
-        text = f"{url}:{line or 0}: {severity}: {message} [{code}]"
-        if severity == "error":
-            errors.append(text)
-        elif severity == "warning":
-            warnings.append(text)
-    return errors, warnings
-
-
-def _validate_here(path: Path, url: str) -> Found:
-    from feedtool.validate import validate_path
-
-    report = validate_path(path, base=url)
-    return _problem_lines(url, ((p.severity, p.message, p.code, p.line) for p in report.problems))
-
-
-def _validate_apart(paths: list[Path], urls: list[str]) -> list[Found]:
-    """Validate each feed in a fresh `feedtool validate` process, all at once: they need only
-    the files, and do not carry the items' memory as forked workers would."""
-    running = [
-        subprocess.Popen(
-            [sys.executable, "-m", "feedtool", "validate", "--format", "json", "--base", url, str(path)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        for path, url in zip(paths, urls, strict=True)
-    ]
-    results: list[Found] = []
-    for process, url in zip(running, urls, strict=True):
-        out, err = process.communicate()
-        try:
-            report = json.loads(out)
-            problems = [(p["severity"], p["message"], p["code"], p["line"]) for p in report["problems"]]
-        except (ValueError, KeyError, TypeError) as e:
-            why = err.decode(errors="replace")[-500:]
-            raise BuildError(f"{url}: the validator did not run: {why}") from e
-        results.append(_problem_lines(url, problems))
-    return results
-
-
-def write_feed(meta: FeedMeta, items: list[Item], folder: Path, jobs: int) -> list[str]:
-    """The back half of a build: one feed's items rendered into `folder` (atom.xml, rss.xml,
-    feed.json, index.html), each feed checked by feedtool's own validator.
-
-    A feed with an error raises BuildError, so it is never published; warnings are returned
-    for the user (two items published in the same second are a warning no build can fix).
-    """
-    global _publishing
-    feeds = [folder / name for name, _ in FEED_FILES]
-    urls = [meta.url_of(path.name) for path in feeds]
-    _publishing = (meta, items, folder)
-    try:
-        if jobs > 1 and len(items) >= PARALLEL_THRESHOLD:
-            # Rendering forks: the workers inherit the items.
-            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-                list(pool.map(_render_one, OUTPUT_NAMES))
-            results = _validate_apart(feeds, urls)
-        else:
-            for name in OUTPUT_NAMES:
-                _render_one(name)
-            results = [_validate_here(path, url) for path, url in zip(feeds, urls, strict=True)]
-    finally:
-        _publishing = None
-    errors = [line for found, _ in results for line in found]
-    if errors:
-        raise BuildError(
-            "the built feeds do not validate, so the output folder was left as it was:\n" + "\n".join(errors)
-        )
-    return [line for _, found in results for line in found]
-
-
 def _signature(settings: Settings, paths: list[Path]) -> str:
     """Changes when any input may have: settings, code, or an input file's name, size or mtime.
     Equal signatures let a build skip even reading the inputs, as make does."""
@@ -225,7 +124,6 @@ def _up_to_date(settings: Settings, cache: ItemCache, signature: str) -> BuildRe
             return None
         return BuildResult(
             _meta(settings, datetime.fromisoformat(state["updated"])),
-            (),
             (),
             tuple(state["warnings"]),
             tuple(state["skipped"]),
@@ -275,18 +173,17 @@ def build(
             if previous is not None and (keep_going or not previous.skipped):
                 return previous
         built = [_gather_feed(feed, cache, jobs, keep_going, progress) for feed in feeds]
-        written, feed_warnings = _publish(settings, built, check, jobs)
-        items = tuple(item for feed in built for item in feed.items)
+        written, feed_warnings, entries = _publish(settings, built, cache, check, jobs)
         result = BuildResult(
             _site_meta(settings, built) if settings.feeds else built[0].meta,
-            items,
             tuple(written),
             tuple(w for feed in built for w in feed.gathered.warnings) + tuple(feed_warnings),
             tuple(str(p) for feed in built for p in feed.gathered.problems),
             parsed=sum(feed.gathered.parsed for feed in built),
-            count=len(items),
+            count=len(entries),
             dropped=sum(feed.gathered.dropped for feed in built),
             outputs=tuple(settings.out_dir / name for name in output_names(settings)),
+            entries=tuple(entries),
         )
         if not check and signature is not None:
             _record(settings, cache, signature, result)
@@ -348,22 +245,29 @@ def output_names(settings: Settings) -> list[str]:
     return [f"{feed.name}/{name}" for feed in settings.feeds for name in OUTPUT_NAMES] + [INDEX]
 
 
-def _publish(settings: Settings, built: list[_Built], check: bool, jobs: int) -> tuple[list[Path], list[str]]:
+def _publish(
+    settings: Settings, built: list[_Built], cache: ItemCache, check: bool, jobs: int
+) -> tuple[list[Path], list[str], list[Entry]]:
     """Render and validate every feed into a staging folder (each [[feeds]] feed in its own
     subfolder, with a page listing them all), then publish it whole (or, for --check, only
     compare it with the output folder)."""
     with Staging(settings.out_dir) as staging:
         warnings: list[str] = []
+        entries: list[Entry] = []
+        counts = []
         for feed in built:
             folder = staging.folder / feed.name
             folder.mkdir(exist_ok=True)
-            warnings += write_feed(feed.meta, feed.items, folder, jobs)
+            keys, make = keyed(feed.items)
+            written = write_feed(feed.meta, keys, folder, make=make, store=cache, jobs=jobs)
+            warnings += written.warnings
+            entries += written.entries
+            counts.append(len(written.entries))
         if settings.feeds:
             from feedtool.emit.feeds import FEEDS
             from feedtool.emit.page import render_site_index
 
-            page = render_site_index(
-                _site_meta(settings, built), [(feed.meta, len(feed.items)) for feed in built], FEEDS
-            )
+            listed = [(feed.meta, n) for feed, n in zip(built, counts, strict=True)]
+            page = render_site_index(_site_meta(settings, built), listed, FEEDS)
             (staging.folder / INDEX).write_text(page, encoding="utf-8")
-        return (staging.changed() if check else staging.publish()), warnings
+        return (staging.changed() if check else staging.publish()), warnings, entries

@@ -1,10 +1,15 @@
-"""Remembers cleaned items by the hash of their file and the settings that shaped them.
+"""Remembers what builds made, so the next build makes only what changed.
 
-The cache is an SQLite file of pickled cleaning outcomes (an Item, or none when the user's rules
-dropped it, and the rules that matched) in the build's own cache folder: it is written
-only by feedtool, like Python's __pycache__, and a damaged or foreign one is rebuilt. A cache
-that cannot be used (a full disk, a read-only folder) is set aside for the rest of the build:
-`problem` then says why, and the build goes on without it.
+The cache is an SQLite file in the build's own cache folder, written only by feedtool, like
+Python's __pycache__; a damaged or foreign one is rebuilt. It keeps:
+- items: cleaning outcomes (an Item, or none when the user's rules dropped it, and the rules
+  that matched), pickled, by the hash of their file and the settings that shaped them;
+- scans: what a cheap look at an item file found, by its path, size, mtime and inode;
+- rendered: each item rendered into every output and checked, by item and feed (write.py);
+- checks: the feed-level validator findings, by the bytes they were found in;
+- outputs: the last build of each output folder, to tell when nothing changed.
+A cache that cannot be used (a full disk, a read-only folder) is set aside for the rest of the
+build, which goes on with what it made in memory; `problem` then says why.
 """
 
 from __future__ import annotations
@@ -13,12 +18,22 @@ import contextlib
 import os
 import pickle
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from feedtool.rules import Cleaned
+from feedtool.write import Store
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+_TABLES = {
+    "items": "key text primary key, item blob not null",
+    "scans": "path text primary key, stat text not null, scan blob not null",
+    "rendered": "key text primary key, row blob not null",
+    "checks": "key text primary key, findings text not null",
+    "outputs": "folder text primary key, state text not null",
+}
+_CHUNK = 500
 
 
 def _damaged(error: sqlite3.Error) -> bool:
@@ -27,12 +42,14 @@ def _damaged(error: sqlite3.Error) -> bool:
     return isinstance(error, sqlite3.DatabaseError) and not isinstance(error, sqlite3.OperationalError)
 
 
-class ItemCache:
+class ItemCache(Store):
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.path = folder / "items.sqlite"
         self.problem: str | None = None
         self._db: sqlite3.Connection | None = None
+        # Without a usable database, what this build makes is kept here until it ends.
+        self._memory: dict[str, dict[str, Any]] = {table: {} for table in _TABLES}
         try:
             folder.mkdir(parents=True, exist_ok=True)
             self._db = self._open()
@@ -54,10 +71,9 @@ class ItemCache:
             db = sqlite3.connect(self.path)
             try:
                 if db.execute("pragma user_version").fetchone()[0] != SCHEMA_VERSION:
-                    db.execute("drop table if exists items")
-                    db.execute("drop table if exists outputs")
-                    db.execute("create table items (key text primary key, item blob not null)")
-                    db.execute("create table outputs (folder text primary key, state text not null)")
+                    for table, columns in _TABLES.items():
+                        db.execute(f"drop table if exists {table}")
+                        db.execute(f"create table {table} ({columns})")
                     db.execute(f"pragma user_version = {SCHEMA_VERSION}")
                     db.commit()
                 return db
@@ -68,61 +84,100 @@ class ItemCache:
                 self.path.unlink(missing_ok=True)  # a damaged or foreign file: start afresh
         raise AssertionError("unreachable")
 
+    def _select(self, table: str, column: str, keys: Sequence[str], key: str = "key") -> dict[str, Any]:
+        if self._db is None:
+            memory = self._memory[table]
+            return {k: memory[k] for k in keys if k in memory}
+        found = {}
+        try:
+            for start in range(0, len(keys), _CHUNK):
+                chunk = list(keys[start : start + _CHUNK])
+                marks = ",".join("?" * len(chunk))
+                query = f"select {key}, {column} from {table} where {key} in ({marks})"
+                found.update(self._db.execute(query, chunk))
+        except sqlite3.Error as e:
+            self._give_up(e)
+            return self._select(table, column, keys, key)
+        return found
+
+    def _insert(self, table: str, rows: Iterable[tuple[Any, ...]]) -> None:
+        rows = list(rows)
+        if not rows:
+            return
+        if self._db is not None:
+            try:
+                with self._db:
+                    marks = ",".join("?" * len(rows[0]))
+                    self._db.executemany(f"insert or replace into {table} values ({marks})", rows)
+                return
+            except sqlite3.Error as e:
+                self._give_up(e)
+        memory = self._memory[table]
+        for row in rows:
+            memory[row[0]] = row[1] if len(row) == 2 else row[1:]
+
     def get_many(self, keys: Iterable[str]) -> dict[str, Cleaned]:
         found: dict[str, Cleaned] = {}
+        for key, blob in self._select("items", "item", list(keys)).items():
+            try:
+                item = pickle.loads(blob)
+            except (pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+                continue  # written by another feedtool: cleaned again, and stored anew
+            if isinstance(item, Cleaned):
+                found[key] = item
+        return found
+
+    def put_items(self, items: Mapping[str, bytes]) -> None:
+        """Store items already pickled (by the worker that cleaned them)."""
+        self._insert("items", items.items())
+
+    put_pickled = put_items
+
+    def scans(self, paths: Sequence[str]) -> dict[str, tuple[str, bytes]]:
         if self._db is None:
-            return found
-        wanted = list(keys)
+            memory = self._memory["scans"]
+            return {p: memory[p] for p in paths if p in memory}
+        found = {}
         try:
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start : start + 500]
+            for start in range(0, len(paths), _CHUNK):
+                chunk = list(paths[start : start + _CHUNK])
                 marks = ",".join("?" * len(chunk))
-                for key, blob in self._db.execute(
-                    f"select key, item from items where key in ({marks})", chunk
+                for path, stat, scan in self._db.execute(
+                    f"select path, stat, scan from scans where path in ({marks})", chunk
                 ):
-                    item = pickle.loads(blob)
-                    if isinstance(item, Cleaned):
-                        found[key] = item
+                    found[path] = (stat, scan)
         except sqlite3.Error as e:
             self._give_up(e)
             return {}
-        except (pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
-            return {}  # written by another feedtool: cleaned again, and stored anew
         return found
 
-    def put_pickled(self, items: Mapping[str, bytes]) -> None:
-        """Store items already pickled (by the worker that cleaned them)."""
-        if self._db is None or not items:
-            return
-        try:
-            with self._db:
-                self._db.executemany("insert or replace into items values (?, ?)", items.items())
-        except sqlite3.Error as e:
-            self._give_up(e)
+    def put_scans(self, rows: Iterable[tuple[str, str, bytes]]) -> None:
+        self._insert("scans", rows)
+
+    def rendered(self, keys: Sequence[str]) -> dict[str, bytes]:
+        return self._select("rendered", "row", keys)
+
+    def known(self, keys: Sequence[str]) -> set[str]:
+        return set(self._select("rendered", "1", keys))
+
+    def put_rendered(self, rows: dict[str, bytes]) -> None:
+        self._insert("rendered", rows.items())
+
+    def check(self, key: str) -> str | None:
+        found: str | None = self._select("checks", "findings", [key]).get(key)
+        return found
+
+    def put_check(self, key: str, findings: str) -> None:
+        self._insert("checks", [(key, findings)])
 
     def output_state(self, folder: Path) -> str | None:
-        if self._db is None:
-            return None
-        try:
-            # The folder's name as bytes: a name that is not UTF-8 is no SQLite text.
-            row = self._db.execute(
-                "select state from outputs where folder = ?", (os.fsencode(folder.resolve()),)
-            ).fetchone()
-        except sqlite3.Error as e:
-            self._give_up(e)
-            return None
-        return row[0] if row else None
+        name = os.fsencode(folder.resolve())
+        found: str | None = self._select("outputs", "state", [name], key="folder").get(name)
+        return found
 
     def set_output_state(self, folder: Path, state: str) -> None:
-        if self._db is None:
-            return
-        try:
-            with self._db:
-                self._db.execute(
-                    "insert or replace into outputs values (?, ?)", (os.fsencode(folder.resolve()), state)
-                )
-        except sqlite3.Error as e:
-            self._give_up(e)
+        if self._db is not None:
+            self._insert("outputs", [(os.fsencode(folder.resolve()), state)])
 
     def close(self) -> None:
         if self._db is not None:

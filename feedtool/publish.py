@@ -24,6 +24,7 @@ import fcntl
 import json
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 
@@ -70,6 +71,8 @@ class Staging:
             recover(self.target)
             remove_leftovers(self.target)
             self.folder, self._lock = _locked_folder(self.parent, self.prefix)
+            # mkdtemp makes a private folder; the published one is for web servers to read.
+            os.chmod(self.folder, _mode(self.target))
         except OSError as e:
             raise ConfigError(f"{out}: cannot write there: {e.strerror or e}") from e
 
@@ -118,6 +121,16 @@ def _locked_folder(parent: Path, prefix: str) -> tuple[Path, int]:
         if os.fstat(handle).st_nlink > 0:  # not removed as a leftover before it was locked
             return folder, handle
         os.close(handle)
+
+
+def _mode(target: Path) -> int:
+    """The output folder's permissions, or what a new folder gets (0777 less the umask)."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o777 & ~umask
 
 
 def remove_leftovers(target: Path) -> None:

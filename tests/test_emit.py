@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import feedparser
 import pytest
 from items import SEEDS, write_config
 
 from feedtool.build import build
+from feedtool.clean import clean_item
 from feedtool.config import load_settings
+from feedtool.read import read_item
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +22,12 @@ def built(tmp_path_factory):
     folder = tmp_path_factory.mktemp("project")
     config = write_config(folder, base_url="https://feeds.example.com/nyt/")
     settings = load_settings(config, seeds=SEEDS, out=folder / "dist", cache=folder / "cache")
-    return build(settings)
+    result = build(settings)
+    # The oracle: the seeds as the reader and cleaner make them, newest first.
+    paths = sorted(SEEDS.glob("*.txt"))
+    read = [read_item(p, p.read_bytes(), settings.zone_for, settings.language) for p in paths]
+    items = sorted((clean_item(i, settings).item for i in read), key=lambda i: -i.published.timestamp())
+    return SimpleNamespace(meta=result.meta, outputs=result.outputs, items=items)
 
 
 def parse(path):

@@ -4,6 +4,7 @@ errors a bad source gives."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import sys
 from pathlib import Path
@@ -45,14 +46,16 @@ def test_the_aggregators_feed_builds_the_same_items_as_the_seeds(tmp_path):
     config = write_config(tmp_path)
     from_seeds = build(load_settings(config, sources=[str(SEEDS)], out=tmp_path / "a", cache=tmp_path / "c"))
     from_feed = build(load_settings(config, sources=[str(FEEDX)], out=tmp_path / "b", cache=tmp_path / "c"))
-    assert len(from_feed.items) == len(from_seeds.items) == 2
-    for fed, seeded in zip(from_feed.items, from_seeds.items, strict=True):
-        assert fed.title == seeded.title
-        assert fed.url == seeded.url
-        assert fed.authors == seeded.authors  # every author, spelled as the bylines spell them
-        assert fed.published == seeded.published
-        assert fed.content_html == seeded.content_html  # the advert stripped, the same HTML
-        assert "feedx" not in fed.content_html
+    assert from_feed.count == from_seeds.count == 2
+    fed_items = json.loads((tmp_path / "b" / "feed.json").read_bytes())["items"]
+    seeded_items = json.loads((tmp_path / "a" / "feed.json").read_bytes())["items"]
+    for fed, seeded in zip(fed_items, seeded_items, strict=True):
+        assert fed["title"] == seeded["title"]
+        assert fed["url"] == seeded["url"]
+        assert fed["authors"] == seeded["authors"]  # every author, spelled as the bylines spell them
+        assert fed["date_published"] == seeded["date_published"]
+        assert fed["content_html"] == seeded["content_html"]  # the advert stripped, the same HTML
+        assert "feedx" not in fed["content_html"]
 
 
 @needs_feedx
@@ -60,7 +63,8 @@ def test_a_feed_file_builds_in_a_folder_without_a_configuration(tmp_path, monkey
     monkeypatch.chdir(tmp_path)
     assert main(["build", "--source", str(FEEDX), "--out", "out"]) == 0, capsys.readouterr().err
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "atom.xml", "feed.json", "index.html", "rss.xml"]  # fmt: skip
+        "atom.xml", "atom.xml.gz", "feed.json", "feed.json.gz", "index.html", "index.html.gz",
+        "rss.xml", "rss.xml.gz"]  # fmt: skip
     atom = (tmp_path / "out" / "atom.xml").read_text("utf-8")
     assert "<title>纽约时报中文网</title>" in atom  # the source's title, link and language
     assert '<link href="https://cn.nytimes.com/" rel="alternate" type="text/html"/>' in atom
@@ -105,7 +109,7 @@ def test_sources_are_merged_one_copy_per_item_newest_first(tmp_path, monkeypatch
     monkeypatch.chdir(tmp_path)
     assert main(["build", "--source", "one.xml", "--source", "two.xml", "--out", "out"]) == 0
     result = build(load_settings(None, sources=["one.xml", "two.xml"], out=tmp_path / "out"))
-    assert [i.title for i in result.items] == ["C", "A new", "B"]
+    assert [entry.title for entry in result.entries] == ["C", "A new", "B"]
 
 
 def test_standard_input_is_a_source(tmp_path, monkeypatch, capsys):

@@ -164,6 +164,6 @@ def run(args: argparse.Namespace) -> int:
     if args.verbose:
         if result.up_to_date:
             say("  (nothing was read: the item files and the output are as the last build left them)")
-        for item in result.items:
-            say(f"  {item.published.isoformat()}  {shown(item.source or item.url)}  {item.title}")
+        for entry in result.entries:
+            say(f"  {entry.published.isoformat()}  {shown(entry.source)}  {entry.title}")
     return status.INPUT if result.skipped else status.OK
