@@ -332,9 +332,8 @@ def write_feed(
         if pool is not None:
             pool.shutdown()
     kept = [entry for entry in entries if entry.key not in failed]
-    if not kept:
-        return Written([], problems, parsed, 0, None)
-    meta = dataclasses.replace(meta, updated=max(entry.updated for entry in kept))
+    if kept:
+        meta = dataclasses.replace(meta, updated=max(entry.updated for entry in kept))
     warnings, errors = _assemble(meta, kept, [keys[e.key] for e in kept], folder, store)
     if errors:
         raise BuildError(
@@ -360,12 +359,18 @@ def _assemble(
 
     atom, rss = feeds.FeedFormat(meta, feeds.ATOM), feeds.FeedFormat(meta, feeds.RSS)
     json_head, json_closing = feeds.json_parts(meta)
-    page_head, page_closing, _ = index_parts(meta, feeds.FEEDS)
+    page_head, page_closing, no_items = index_parts(meta, feeds.FEEDS)
     heads = {
         ATOM_FILE: (atom.head, atom.closing, b""),
         RSS_FILE: (rss.head, rss.closing, b""),
-        JSON_FILE: (json_head, json_closing, feeds.JSON_SEPARATOR),
+        JSON_FILE: (json_head.removesuffix(b"" if entries else b"[\n"), json_closing, feeds.JSON_SEPARATOR),
         PAGE_FILE: (page_head.encode(), page_closing.encode(), b"\n"),
+    }
+    empty = {  # the closing of a feed without entries
+        ATOM_FILE: atom.closing,
+        RSS_FILE: rss.closing,
+        JSON_FILE: feeds.json_empty(b"", json_closing),
+        PAGE_FILE: (no_items + page_closing).encode(),
     }
     files = {name: _Twins(folder / name) for name in OUTPUT_NAMES}
     stand_ins: dict[str, list[bytes]] = {name: [] for name in FEED_FILES}
@@ -384,7 +389,7 @@ def _assemble(
                 stand_ins[name].append(rendered.stand_ins[name])
             entry_lines += [_line(entry.source, finding) for finding in rendered.findings]
         for name, twins in files.items():
-            twins.write(heads[name][1])
+            twins.write(heads[name][1] if entries else empty[name])
     finally:
         for twins in files.values():
             twins.close()

@@ -144,7 +144,7 @@ CASES = [
 @pytest.mark.parametrize("source", CASES, ids=[p.name for p in FEEDS])
 def test_a_real_feed_regenerates_valid_and_reads_back_the_same(source, tmp_path, cache):
     result = regenerate(source, tmp_path / "out", cache)
-    problems = [w for w in result.warnings if ": warning: " in w]
+    problems = [w for w in result.warnings if w.endswith("]")]  # the validator's, each with its code
     assert problems == [], "\n".join(problems)  # errors would have stopped the build
     atom = parse((tmp_path / "out" / "atom.xml").read_bytes())
     rss = parse((tmp_path / "out" / "rss.xml").read_bytes())
