@@ -84,11 +84,11 @@ class ItemCache(Store):
                 self.path.unlink(missing_ok=True)  # a damaged or foreign file: start afresh
         raise AssertionError("unreachable")
 
-    def _select(self, table: str, column: str, keys: Sequence[str], key: str = "key") -> dict[str, Any]:
+    def _select(self, table: str, column: str, keys: Sequence[Any], key: str = "key") -> dict[Any, Any]:
         if self._db is None:
             memory = self._memory[table]
             return {k: memory[k] for k in keys if k in memory}
-        found = {}
+        found: dict[Any, Any] = {}
         try:
             for start in range(0, len(keys), _CHUNK):
                 chunk = list(keys[start : start + _CHUNK])
@@ -171,6 +171,7 @@ class ItemCache(Store):
         self._insert("checks", [(key, findings)])
 
     def output_state(self, folder: Path) -> str | None:
+        # The folder's name as bytes: a name that is not UTF-8 is no SQLite text.
         name = os.fsencode(folder.resolve())
         found: str | None = self._select("outputs", "state", [name], key="folder").get(name)
         return found

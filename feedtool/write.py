@@ -21,6 +21,7 @@ import dataclasses
 import hashlib
 import json
 import pickle
+import typing
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -315,7 +316,7 @@ def write_feed(
                 problems.append(outcome)
                 failed.add(entry.key)
             else:
-                item, row = outcome  # type: ignore[misc]
+                item, row = typing.cast(tuple[bytes | None, bytes], outcome)
                 if item is not None:
                     made[entry.key] = item
                 rows[keys[entry.key]] = row
@@ -374,7 +375,7 @@ def _assemble(
     }
     files = {name: _Twins(folder / name) for name in OUTPUT_NAMES}
     stand_ins: dict[str, list[bytes]] = {name: [] for name in FEED_FILES}
-    entry_lines: list[str] = []
+    entry_lines: list[tuple[str, str]] = []
     separators = {name: deflated(separator) for name, (_, _, separator) in heads.items() if separator}
     try:
         for name, twins in files.items():
@@ -393,9 +394,10 @@ def _assemble(
     finally:
         for twins in files.values():
             twins.close()
-    feed_lines = []
+    feed_lines: list[tuple[str, str]] = []
     for name in FEED_FILES:
         head, closing, separator = heads[name]
+        closing = closing if entries else empty[name]
         feed_lines += _check_feed(meta, name, head, stand_ins[name], separator, closing, entries, store)
     lines = list(dict.fromkeys(entry_lines + feed_lines))
     errors = [text for severity, text in lines if severity == "error"]
@@ -428,20 +430,21 @@ def _check_feed(
         digest.update(part + b"\0")
     key = f"feed:{digest.hexdigest()}"
     cached = store.check(key)
+    found: list[tuple[str, str, str, int | None]]
     if cached is None:
         from feedtool.validate import validate_bytes
 
         report = validate_bytes(head + body + closing, source=name, base=url)
-        found = [[p.severity, p.code, p.message, p.line] for p in report.problems]
+        found = [(p.severity, p.code, p.message, p.line) for p in report.problems]
         store.put_check(key, json.dumps(found, ensure_ascii=False))
     else:
-        found = json.loads(cached)
+        found = [tuple(row) for row in json.loads(cached)]
     starts = []  # the first line of each entry in the checked document
     line = head.count(b"\n") + 1
     for stand_in in stand_ins:
         starts.append(line)
         line += stand_in.count(b"\n") + separator.count(b"\n")
-    lines = []
+    lines: list[tuple[str, str]] = []
     for severity, code, message, at in found:
         index = _entry_at(starts, at)
         where = f"{entries[index].source}: in {name}" if index is not None else f"{url}:{at or 0}"
