@@ -20,7 +20,7 @@ from feedtool.model import Channel, FeedMeta, Item
 from feedtool.publish import Staging
 from feedtool.rules import check_examples
 from feedtool.sources import Gathered, Progress, Workers, gather, local_inputs
-from feedtool.write import OUTPUT_NAMES, PAGE_FILE, Entry, keyed, write_feed
+from feedtool.write import GZIP_SUFFIX, OUTPUT_NAMES, PAGE_FILE, Entry, keyed, write_feed, write_twins
 
 # The stages' modules (bleach, feedgen, lxml, the validator) are imported where they are
 # used: a build with nothing to do then starts in a fraction of the time.
@@ -107,7 +107,7 @@ def _signature(settings: Settings, paths: list[Path]) -> str:
 def _outputs_now(settings: Settings) -> dict[str, list[int]] | None:
     folder = settings.out_dir
     sizes = {}
-    for name in output_names(settings):
+    for name in (n + suffix for n in output_names(settings) for suffix in ("", GZIP_SUFFIX)):
         try:
             stat = (folder / name).stat()
         except OSError:
@@ -269,5 +269,5 @@ def _publish(
 
             listed = [(feed.meta, n) for feed, n in zip(built, counts, strict=True)]
             page = render_site_index(_site_meta(settings, built), listed, FEEDS)
-            (staging.folder / INDEX).write_text(page, encoding="utf-8")
+            write_twins(staging.folder / INDEX, page.encode("utf-8"))
         return (staging.changed() if check else staging.publish()), warnings, entries

@@ -142,6 +142,15 @@ class _Twins:
         self.packed.close()
 
 
+def write_twins(path: Path, data: bytes) -> None:
+    """A whole file and its gzip twin."""
+    twins = _Twins(path)
+    try:
+        twins.write(data)
+    finally:
+        twins.close()
+
+
 class _Renderer:
     """Renders and checks single items for one feed (in a worker process or here)."""
 
