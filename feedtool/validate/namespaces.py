@@ -150,6 +150,7 @@ def known_namespace(uri: str) -> str | None:
     return _BY_LOOSE.get(_loose(uri))
 
 
+@functools.lru_cache(maxsize=1024)
 def canonical_tag(clark: str) -> str:
     """The Clark name with a mistyped known namespace spelled right (see `known_namespace`)."""
     if not clark.startswith("{"):

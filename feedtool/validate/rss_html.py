@@ -20,15 +20,20 @@ _LINK = re.compile(r"""<a\s+href=("[^"]*"|'[^']*'|[\w-]+)(?=[\s>])""", re.IGNORE
 _IMAGE = re.compile(r"""<img\s[^>]*?src=("[^"]*"|'[^']*'|[\w-]+)(?=[\s>])""", re.IGNORECASE)
 _SCHEME = re.compile(r"\w+:")
 
-# Any href or src whose value does not start with a scheme: most HTML has none, so this one
-# search spares the full scan below.
-_MAYBE_RELATIVE = re.compile(r"""\b(?:href|src)\s*=\s*["']?\s*(?!\w+:)""", re.IGNORECASE)
 
-
-def references(markup: str) -> list[str]:
-    """The addresses of the links and images in `markup`, entities decoded."""
-    found = [m[1] for m in _IMAGE.finditer(markup)] + [m[1] for m in _LINK.finditer(markup)]
-    return [unescape(value.strip("\"'")).strip() for value in found]
+def relative_references(markup: str) -> list[str]:
+    """The addresses of the links and images in `markup` that have no scheme (entities
+    decoded)."""
+    found = []
+    for pattern in (_IMAGE, _LINK):
+        for match in pattern.finditer(markup):
+            value = match[1].strip("\"'")
+            if _SCHEME.match(value):
+                continue  # the usual case, decided without decoding
+            value = unescape(value).strip() if "&" in value else value.strip()
+            if not _SCHEME.match(value):
+                found.append(value)
+    return found
 
 
 def check_escaped_html(element: Element, ctx: Context, html: str) -> None:
@@ -37,12 +42,8 @@ def check_escaped_html(element: Element, ctx: Context, html: str) -> None:
         return
     for finding in check_html(html):
         ctx.report(finding.code, element, detail=finding.detail, value=finding.detail)
-    if not _MAYBE_RELATIVE.search(html):
-        return
     reported = set()
-    for reference in references(html):
-        if _SCHEME.match(reference):
-            continue
+    for reference in relative_references(html):
         code = "InvalidUriChar" if values.check_uri(reference) == "InvalidUriChar" else "ContainsRelRef"
         if code not in reported:
             reported.add(code)

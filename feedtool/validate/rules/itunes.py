@@ -237,7 +237,7 @@ def note_podcast(element: Element, ctx: Context) -> None:
 def check_episode_format(item: Element, ctx: Context) -> None:
     """A podcast episode (an item with iTunes elements) must be in a format Apple Podcasts
     plays. (Newsletters that are podcasts too often attach images to their other items.)"""
-    if ctx.format != "rss" or not any(_is_itunes(child) for child in item):
+    if ctx.format != "rss" or not ctx.state.get(__name__) or not any(_is_itunes(child) for child in item):
         return
     for enclosure in item.iterchildren("enclosure"):
         url = (enclosure.get("url") or "").strip()
