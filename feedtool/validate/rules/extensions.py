@@ -675,7 +675,11 @@ def check_extension_attributes(element: Element, expected: frozenset[str] | None
 def _check_content(element: Element, content: Content, ctx: Context) -> None:
     if ctx.format == "rss1":
         _check_rdf_payload(element, ctx)
-    elif len(element) == 0 or content == "elements":
+    elif content == "elements":
+        stray = [element.text] + [child.tail for child in element]
+        if any(text and text.strip() for text in stray):
+            ctx.report("UnexpectedText", element)
+    elif len(element) == 0:
         return
     elif content == "text":
         for child in element:
