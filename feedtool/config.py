@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from feedtool import __version__
+from feedtool.carry import xml_text
 from feedtool.errors import ConfigError, shown
 from feedtool.paths import kind_of
 from feedtool.rules import NO_RULES, Rules, parse_rules
@@ -174,7 +175,12 @@ def _timezones(key: str, value: object) -> tuple[tuple[str, str], ...]:
 
 
 def _text(key: str, value: object) -> str:
-    return str(_typed(key, value, str))
+    text = str(_typed(key, value, str))
+    # A user wrote it on purpose ("\u0001" in TOML): say so rather than drop it quietly.
+    unfit = [c for c in text if not xml_text(c)]
+    if unfit:
+        raise ConfigError(f"{key} holds U+{ord(unfit[0]):04X}, a character no feed (no XML) can carry")
+    return text
 
 
 def _path(key: str, value: object) -> str:

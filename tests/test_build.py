@@ -238,6 +238,8 @@ def test_an_invalid_item_planted_in_the_cache_is_never_published(project, capsys
         ('[read]\ntimezone = "Mars/Olympus"\n', "read.timezone: unknown time zone 'Mars/Olympus'"),
         ('[[clean.footer_rules]]\npattern = "(["\n', "clean.footer_rules[1].pattern is not a valid regular"),
         ("[feed\n", "feedtool.toml: Expected ']'"),
+        ('[feed]\ntitle = "a\\u0001b"\n', "feed.title holds U+0001, a character no feed (no XML) can carry"),
+        ('[feed]\nauthor = "x\\ufffe"\n', "feed.author holds U+FFFE"),
     ],
 )
 def test_bad_config_is_a_usage_error_naming_the_key(tmp_path, monkeypatch, capsys, config, message):

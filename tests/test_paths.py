@@ -64,6 +64,8 @@ USAGE_ERRORS = [
     (["build", "--seeds", "locked/seeds"], "locked/seeds", REFUSED),
     (["build", "--config", f"{LONG}.toml"], f"{LONG}.toml", TOO_LONG),
     (["build", "--config", "locked/feedtool.toml"], "locked/feedtool.toml", REFUSED),
+    (["build", "--source", f"{LONG}.xml"], f"{LONG}.xml", TOO_LONG),
+    (["build", "--source", "locked/atom.xml"], "locked/atom.xml", REFUSED),
     (["build", "--out", LONG], LONG, TOO_LONG),
     (["build", "--out", "locked/out"], "locked/out", REFUSED),
     (["serve", "--port", "0", "--dir", LONG], LONG, TOO_LONG),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -147,7 +148,7 @@ def test_body_that_is_not_utf8_names_its_line(tmp_path):
         scan_item(path, path.read_bytes(), zone)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=int(os.environ.get("FEEDTOOL_EXAMPLES", "300")), deadline=None)
 @given(st.binary(max_size=400))
 def test_reader_raises_only_its_own_errors_on_arbitrary_bytes(data):
     path = Path("fuzz.txt")
@@ -156,7 +157,7 @@ def test_reader_raises_only_its_own_errors_on_arbitrary_bytes(data):
             step()
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=int(os.environ.get("FEEDTOOL_EXAMPLES", "200")), deadline=None)
 @given(
     st.text(st.characters(blacklist_categories=["Cs"]), max_size=80),
     st.text(st.characters(blacklist_categories=["Cs"]), max_size=300),

@@ -462,7 +462,7 @@ _REQUESTS = st.one_of(
 def test_any_bytes_get_an_http_answer_and_break_nothing(site: Path) -> None:
     with running_server(site) as running:
 
-        @settings(max_examples=300, deadline=None)
+        @settings(max_examples=int(os.environ.get("FEEDTOOL_EXAMPLES", "300")), deadline=None)
         @given(data=_REQUESTS)
         def check(data: bytes) -> None:
             answer = raw_exchange(running.port, data)
