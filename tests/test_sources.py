@@ -6,9 +6,11 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 
+import feedparser
 import pytest
 from items import SEEDS, write_config
 
@@ -162,3 +164,23 @@ def test_an_undated_feed_file_is_dated_when_the_file_last_changed(tmp_path, monk
     assert main(["build", "--source", "undated.xml", "--out", "out"]) == 0
     assert "<published>2023-11-14T22:13:20+00:00</published>" in (tmp_path / "out" / "atom.xml").read_text()
     assert "undated.xml:2: an item with no date: dated 2023-11-14T22:13:20+00:00" in capsys.readouterr().err
+
+
+@needs_feedx
+def test_the_readme_example_gives_what_the_readme_says(tmp_path, monkeypatch, capsys):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    example = readme.split("**A real example.**", 1)[1]
+    config = example.split("```toml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "feedtool.toml").write_text(config, encoding="utf-8")
+    shutil.copy(FEEDX, tmp_path / "feedx-nytimes.xml")
+    monkeypatch.chdir(tmp_path)
+    assert main(["build"]) == 0
+    assert "1 items -> dist/" in capsys.readouterr().err
+    parsed = feedparser.parse((tmp_path / "dist" / "atom.xml").read_bytes())
+    (entry,) = parsed.entries
+    assert entry.title == "普京與金正恩會面，患難時刻俄朝“擁抱”彼此"
+    assert [a.name for a in entry.authors] == ["Paul Sonne", "Choe Sang-Hun"]
+    assert entry.published == "2023-09-14T02:49:21+08:00"
+    assert entry.media_content[0]["url"].startswith("https://static01.nyt.com/images/")
+    content = entry.content[0].value
+    assert "<footer" not in content and "feedx" not in content and "获取更多" not in content
