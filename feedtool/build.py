@@ -20,7 +20,7 @@ from feedtool.model import Channel, FeedMeta, Item
 from feedtool.publish import Staging
 from feedtool.rules import check_examples
 from feedtool.sources import Gathered, Progress, Workers, gather, local_inputs
-from feedtool.write import GZIP_SUFFIX, OUTPUT_NAMES, PAGE_FILE, Entry, keyed, write_feed, write_twins
+from feedtool.write import GZIP_SUFFIX, OUTPUT_NAMES, PAGE_FILE, Entry, stream_items, write_feed, write_twins
 
 # The stages' modules (bleach, feedgen, lxml, the validator) are imported where they are
 # used: a build with nothing to do then starts in a fraction of the time.
@@ -200,7 +200,7 @@ class _Built:
 
     name: str  # its folder under the output folder; "" for the output folder itself
     meta: FeedMeta
-    items: list[Item]
+    entries: list[Entry]  # its items are in the cache
     gathered: Gathered
 
 
@@ -219,8 +219,8 @@ def _gather_feed(
     problems = gathered.problems
     if problems and not keep_going:
         raise BuildError("\n".join(str(p) for p in problems))
-    items = gathered.items
-    if not items and (gathered.dropped or not gathered.feeds_read):
+    entries = gathered.entries
+    if not entries and (gathered.dropped or not gathered.feeds_read):
         where = ", ".join(map(shown, feed.sources))
         rules = feed.rules.where
         dropped = f" (the rules in {rules} dropped all {gathered.dropped})" if gathered.dropped else ""
@@ -228,9 +228,12 @@ def _gather_feed(
     channel = gathered.channel
     # A feed without items is as new as it says, else as its source (never "now").
     own = (channel and channel.updated) or gathered.undated
-    updated = max((item.updated for item in items), default=own)
+    updated = max((entry.updated for entry in entries), default=own)
     assert updated is not None  # items, or a feed that was read
-    return _Built(feed.name, _meta(feed, updated, channel, items), items, gathered)
+    # Whether a podcast's tags can be written depends on every episode (a feed read whole).
+    podcast = channel is not None and channel.podcast is not None
+    items = list(stream_items(cache, entries)) if podcast else []
+    return _Built(feed.name, _meta(feed, updated, channel, items), entries, gathered)
 
 
 def _site_meta(settings: Settings, built: list[_Built]) -> FeedMeta:
@@ -258,8 +261,7 @@ def _publish(
         for feed in built:
             folder = staging.folder / feed.name
             folder.mkdir(exist_ok=True)
-            keys, make = keyed(feed.items)
-            written = write_feed(feed.meta, keys, folder, make=make, store=cache, jobs=jobs)
+            written = write_feed(feed.meta, feed.entries, folder, store=cache, jobs=jobs)
             warnings += written.warnings
             entries += written.entries
             counts.append(len(written.entries))

@@ -3,13 +3,14 @@
 The cache is an SQLite file in the build's own cache folder, written only by feedtool, like
 Python's __pycache__; a damaged or foreign one is rebuilt. It keeps:
 - items: cleaning outcomes (an Item, or none when the user's rules dropped it, and the rules
-  that matched), pickled, by the hash of their file and the settings that shaped them;
-- scans: what a cheap look at an item file found, by its path, size, mtime and inode;
-- rendered: each item rendered into every output and checked, by item and feed (write.py);
-- checks: the feed-level validator findings, by the bytes they were found in;
+  that matched), pickled, with their light facts (sources.Facts) beside them, by the hash of
+  their source and the settings and code that shaped them;
+- rendered: each item rendered into every output, by item and feed (write.py);
+- pieces: a rendered piece's gzip twin and the lines of its feed-level stand-in, by its bytes;
+- checks: what the validator found in an entry or a feed, by the bytes it checked;
 - outputs: the last build of each output folder, to tell when nothing changed.
-A cache that cannot be used (a full disk, a read-only folder) is set aside for the rest of the
-build, which goes on with what it made in memory; `problem` then says why.
+A cache that cannot be written (a full disk, a read-only folder) keeps what this build makes
+in memory until it ends, and one that cannot be read is set aside; `problem` then says why.
 """
 
 from __future__ import annotations
@@ -18,22 +19,25 @@ import contextlib
 import os
 import pickle
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from feedtool.rules import Cleaned
 from feedtool.write import Store
 
-SCHEMA_VERSION = 3
+if TYPE_CHECKING:
+    from feedtool.sources import Facts
+
+SCHEMA_VERSION = 4
 _TABLES = {
-    "items": "key text primary key, item blob not null",
-    "scans": "path text primary key, stat text not null, scan blob not null",
-    "rendered": "key text primary key, row blob not null",
-    "checks": "key text primary key, findings text not null",
-    "outputs": "folder text primary key, state text not null",
+    "items": ("key", "key text primary key, item blob not null, facts blob not null"),
+    "rendered": ("key", "key text primary key, row blob not null"),
+    "pieces": ("key", "key text primary key, packed blob not null, lines integer not null"),
+    "checks": ("key", "key text primary key, findings text not null"),
+    "outputs": ("folder", "folder text primary key, state text not null"),
 }
 _CHUNK = 500
+_PRESENT = "1"  # the column to select to learn only which keys are there
 
 
 def _damaged(error: sqlite3.Error) -> bool:
@@ -48,17 +52,20 @@ class ItemCache(Store):
         self.path = folder / "items.sqlite"
         self.problem: str | None = None
         self._db: sqlite3.Connection | None = None
-        # Without a usable database, what this build makes is kept here until it ends.
-        self._memory: dict[str, dict[str, Any]] = {table: {} for table in _TABLES}
+        self._writable = True
+        # What this build made and could not store, kept until it ends.
+        self._memory: dict[str, dict[Any, dict[str, Any]]] = {table: {} for table in _TABLES}
         try:
             folder.mkdir(parents=True, exist_ok=True)
             self._db = self._open()
         except (OSError, sqlite3.Error) as e:
             self._give_up(e)
 
-    def _give_up(self, error: OSError | sqlite3.Error) -> None:
-        """The build goes on without the cache; `problem` says why, once."""
-        if self._db is not None:
+    def _give_up(self, error: OSError | sqlite3.Error, *, reading: bool = True) -> None:
+        """Stop writing to the database (and, for a read error, reading it); `problem` says
+        why, once."""
+        self._writable = False
+        if reading and self._db is not None:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()
             self._db = None
@@ -71,7 +78,7 @@ class ItemCache(Store):
             db = sqlite3.connect(self.path)
             try:
                 if db.execute("pragma user_version").fetchone()[0] != SCHEMA_VERSION:
-                    for table, columns in _TABLES.items():
+                    for table, (_, columns) in _TABLES.items():
                         db.execute(f"drop table if exists {table}")
                         db.execute(f"create table {table} ({columns})")
                     db.execute(f"pragma user_version = {SCHEMA_VERSION}")
@@ -84,100 +91,104 @@ class ItemCache(Store):
                 self.path.unlink(missing_ok=True)  # a damaged or foreign file: start afresh
         raise AssertionError("unreachable")
 
-    def _select(self, table: str, column: str, keys: Sequence[Any], key: str = "key") -> dict[Any, Any]:
+    def _select(self, table: str, columns: str, keys: Sequence[Any]) -> dict[Any, tuple[Any, ...]]:
+        """Rows of `table` by key: (columns...) for each key found."""
+        memory = self._memory[table]
+        names = [name.strip() for name in columns.split(",")] if columns != _PRESENT else []
+        found = {k: tuple(memory[k][name] for name in names) for k in keys if k in memory}
         if self._db is None:
-            memory = self._memory[table]
-            return {k: memory[k] for k in keys if k in memory}
-        found: dict[Any, Any] = {}
+            return found
+        key = _TABLES[table][0]
+        wanted = [k for k in keys if k not in found]
         try:
-            for start in range(0, len(keys), _CHUNK):
-                chunk = list(keys[start : start + _CHUNK])
+            for start in range(0, len(wanted), _CHUNK):
+                chunk = wanted[start : start + _CHUNK]
                 marks = ",".join("?" * len(chunk))
-                query = f"select {key}, {column} from {table} where {key} in ({marks})"
-                found.update(self._db.execute(query, chunk))
+                for row in self._db.execute(
+                    f"select {key}, {columns} from {table} where {key} in ({marks})", chunk
+                ):
+                    found[row[0]] = row[1:]
         except sqlite3.Error as e:
             self._give_up(e)
-            return self._select(table, column, keys, key)
         return found
 
     def _insert(self, table: str, rows: Iterable[tuple[Any, ...]]) -> None:
         rows = list(rows)
         if not rows:
             return
-        if self._db is not None:
+        if self._db is not None and self._writable:
             try:
                 with self._db:
                     marks = ",".join("?" * len(rows[0]))
                     self._db.executemany(f"insert or replace into {table} values ({marks})", rows)
                 return
             except sqlite3.Error as e:
-                self._give_up(e)
+                self._give_up(e, reading=_damaged(e))
         memory = self._memory[table]
+        names = [column.split()[0] for column in _TABLES[table][1].split(",")][1:]
         for row in rows:
-            memory[row[0]] = row[1] if len(row) == 2 else row[1:]
+            memory[row[0]] = dict(zip(names, row[1:], strict=True))
 
-    def get_many(self, keys: Iterable[str]) -> dict[str, Cleaned]:
-        found: dict[str, Cleaned] = {}
-        for key, blob in self._select("items", "item", list(keys)).items():
+    # Cleaned items (sources.py)
+
+    def put_items(self, rows: Iterable[tuple[str, bytes, bytes]]) -> None:
+        """Store (key, pickled Cleaned, pickled Facts) rows, pickled by the worker that cleaned them."""
+        self._insert("items", rows)
+
+    def facts(self, keys: Sequence[str]) -> dict[str, Facts]:
+        found = {}
+        for key, (blob,) in self._select("items", "facts", keys).items():
             try:
-                item = pickle.loads(blob)
+                found[key] = pickle.loads(blob)
             except (pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
                 continue  # written by another feedtool: cleaned again, and stored anew
-            if isinstance(item, Cleaned):
-                found[key] = item
         return found
 
-    def put_items(self, items: Mapping[str, bytes]) -> None:
-        """Store items already pickled (by the worker that cleaned them)."""
-        self._insert("items", items.items())
+    def cleaned(self, keys: Sequence[str]) -> set[str]:
+        """The keys whose cleaned items are here."""
+        have: set[str] = set()
+        for start in range(0, len(keys), _CHUNK):
+            have.update(self.facts(keys[start : start + _CHUNK]))
+        return have
 
-    put_pickled = put_items
+    def items(self, keys: Sequence[str]) -> dict[str, bytes]:
+        return {key: row[0] for key, row in self._select("items", "item", keys).items()}
 
-    def scans(self, paths: Sequence[str]) -> dict[str, tuple[str, bytes]]:
-        if self._db is None:
-            memory = self._memory["scans"]
-            return {p: memory[p] for p in paths if p in memory}
-        found = {}
-        try:
-            for start in range(0, len(paths), _CHUNK):
-                chunk = list(paths[start : start + _CHUNK])
-                marks = ",".join("?" * len(chunk))
-                for path, stat, scan in self._db.execute(
-                    f"select path, stat, scan from scans where path in ({marks})", chunk
-                ):
-                    found[path] = (stat, scan)
-        except sqlite3.Error as e:
-            self._give_up(e)
-            return {}
-        return found
-
-    def put_scans(self, rows: Iterable[tuple[str, str, bytes]]) -> None:
-        self._insert("scans", rows)
+    # Rendered entries and feed checks (write.py)
 
     def rendered(self, keys: Sequence[str]) -> dict[str, bytes]:
-        return self._select("rendered", "row", keys)
+        return {key: row[0] for key, row in self._select("rendered", "row", keys).items()}
 
     def known(self, keys: Sequence[str]) -> set[str]:
-        return set(self._select("rendered", "1", keys))
+        return set(self._select("rendered", _PRESENT, keys))
 
     def put_rendered(self, rows: dict[str, bytes]) -> None:
         self._insert("rendered", rows.items())
 
-    def check(self, key: str) -> str | None:
-        found: str | None = self._select("checks", "findings", [key]).get(key)
-        return found
+    def pieces(self, hashes: Sequence[str]) -> dict[str, tuple[bytes, int]]:
+        return {
+            key: (row[0], int(row[1])) for key, row in self._select("pieces", "packed, lines", hashes).items()
+        }
 
-    def put_check(self, key: str, findings: str) -> None:
-        self._insert("checks", [(key, findings)])
+    def put_pieces(self, rows: dict[str, tuple[bytes, int]]) -> None:
+        self._insert("pieces", ((key, *row) for key, row in rows.items()))
+
+    def checks(self, keys: Sequence[str]) -> dict[str, str]:
+        return {key: str(row[0]) for key, row in self._select("checks", "findings", keys).items()}
+
+    def put_checks(self, rows: dict[str, str]) -> None:
+        self._insert("checks", rows.items())
+
+    # The last build of each output folder (build.py)
 
     def output_state(self, folder: Path) -> str | None:
         # The folder's name as bytes: a name that is not UTF-8 is no SQLite text.
         name = os.fsencode(folder.resolve())
-        found: str | None = self._select("outputs", "state", [name], key="folder").get(name)
-        return found
+        found = self._select("outputs", "state", [name]).get(name)
+        return None if found is None else str(found[0])
 
     def set_output_state(self, folder: Path, state: str) -> None:
-        if self._db is not None:
+        if self._db is not None and self._writable:
             self._insert("outputs", [(os.fsencode(folder.resolve()), state)])
 
     def close(self) -> None:

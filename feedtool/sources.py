@@ -15,17 +15,18 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from feedtool.cache import ItemCache
 from feedtool.config import Settings
 from feedtool.errors import ConfigError, FetchError, ItemError, SourceError, shown
-from feedtool.model import Channel, Item
+from feedtool.model import Channel
 from feedtool.paths import kind_of
 from feedtool.read.fetch import Copy, Fetched, SourceCopies, fetch
 from feedtool.rules import Cleaned, unmatched_warnings
+from feedtool.write import Entry, distinct_updated
 
 if TYPE_CHECKING:
     from feedtool.read import ItemFile
@@ -56,9 +57,10 @@ class Candidate:
 
 @dataclass
 class Gathered:
-    """A feed's items, newest first and cleaned, with what the sources said along the way."""
+    """A feed's items, newest first and cleaned (in the cache; here, how the feeds list them),
+    with what the sources said along the way."""
 
-    items: list[Item] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
     channel: Channel | None = None  # what the first source feed says about itself
     warnings: list[str] = field(default_factory=list)
     problems: list[ItemError] = field(default_factory=list)  # inputs left out (--keep-going)
@@ -153,9 +155,20 @@ def _init_worker(settings: Settings) -> None:
     _worker_settings = settings
 
 
-def _clean_one(raw: Raw, settings: Settings | None = None) -> bytes | ItemError:
-    """The cleaned item, pickled: that is how it crosses to the main process and how the
-    cache stores it, so the bytes are made once."""
+# What a build needs to know of a cleaned item without its text (pickled beside it in the
+# cache): the rules that matched, and for an item the rules kept, how the feeds list it.
+Facts = tuple[frozenset[str], "tuple[str, datetime, datetime, str] | None"]
+
+
+def _facts(cleaned: Cleaned) -> Facts:
+    item = cleaned.item
+    listed = None if item is None else (item.source or item.url, item.updated, item.published, item.title)
+    return cleaned.matched, listed
+
+
+def _clean_one(raw: Raw, settings: Settings | None = None) -> tuple[bytes, bytes] | ItemError:
+    """The cleaned item and its facts, pickled: that is how they cross to the main process
+    and how the cache stores them, so the bytes are made once."""
     from feedtool.clean import clean_item
     from feedtool.read import read_item
 
@@ -171,7 +184,10 @@ def _clean_one(raw: Raw, settings: Settings | None = None) -> bytes | ItemError:
         return e
     except OSError as e:
         return ItemError(str(raw), None, f"cannot read: {e.strerror or e}")
-    return pickle.dumps(cleaned, protocol=pickle.HIGHEST_PROTOCOL)
+    return (
+        pickle.dumps(cleaned, protocol=pickle.HIGHEST_PROTOCOL),
+        pickle.dumps(_facts(cleaned), protocol=pickle.HIGHEST_PROTOCOL),
+    )
 
 
 class Workers:
@@ -380,12 +396,12 @@ def gather(
     if gathered.problems and not keep_going:
         return gathered
     newest = [c for c in newest if not settings.rules.too_old(c.published)]
-    outcomes = _clean_newest(newest, settings.limit, fingerprint, cache, workers, gathered, progress)
-    items = [outcome.item for outcome in outcomes if outcome.item is not None]
-    matched = frozenset[str]().union(*(outcome.matched for outcome in outcomes))
-    gathered.warnings += unmatched_warnings(settings.rules, matched, len(outcomes), settings.name)
-    gathered.dropped = len(outcomes) - len(items)
-    gathered.items = distinct_updated([with_text(item) for item in items])
+    entries, matched, outcomes = _clean_newest(
+        newest, settings.limit, fingerprint, cache, workers, gathered, progress
+    )
+    gathered.warnings += unmatched_warnings(settings.rules, matched, outcomes, settings.name)
+    gathered.dropped = outcomes - len(entries)
+    gathered.entries = distinct_updated(entries)
     return gathered
 
 
@@ -397,12 +413,14 @@ def _clean_newest(
     workers: Workers,
     gathered: Gathered,
     progress: Progress | None,
-) -> list[Cleaned]:
-    """Cleaning outcomes of `candidates` (newest first), from the cache or cleaned now, up to
-    the `limit`-th item kept (0: all of them). Only as many items are cleaned as the feed holds,
-    and more only when the user's filters drop some."""
-    outcomes: list[Cleaned] = []
-    kept = done = 0
+) -> tuple[list[Entry], frozenset[str], int]:
+    """How the feeds list the newest `limit` items the rules keep (0: all of them), cleaned
+    now or earlier: the entries, the rules that matched, and how many items were looked at.
+    Only as many items are cleaned as the feed holds, and more only when the user's filters
+    drop some. Cleaned items go to the cache, never all held here at once."""
+    entries: list[Entry] = []
+    matched: set[str] = set()
+    outcomes = kept = done = 0
     while done < len(candidates) and (not limit or kept < limit):
         wanted = limit - kept if limit else len(candidates)
         if kept:  # as many more as the filters have let through so far suggests are needed
@@ -412,42 +430,36 @@ def _clean_newest(
         batch = candidates[done : done + wanted]
         done += len(batch)
         keys = [f"{c.digest}:{fingerprint}" for c in batch]
-        cached = cache.get_many(keys)
-        missing = [(c, key) for c, key in zip(batch, keys, strict=True) if key not in cached]
-        fresh: dict[str, bytes] = {}
+        have = cache.cleaned(keys)
+        missing = [(c, key) for c, key in zip(batch, keys, strict=True) if key not in have]
+        fresh: set[str] = set()
+        rows: list[tuple[str, bytes, bytes]] = []
         for (_, key), outcome in zip(
             missing, workers.map(_clean_one, [c.raw for c, _ in missing], progress), strict=True
         ):
             if isinstance(outcome, ItemError):
                 gathered.problems.append(outcome)
-            else:
-                fresh[key] = outcome
-                cached[key] = pickle.loads(outcome)
-        cache.put_pickled(fresh)
-        for key in keys:
-            if key in cached and (not limit or kept < limit):
-                outcomes.append(cached[key])
+                continue
+            fresh.add(key)
+            rows.append((key, *outcome))
+            if len(rows) >= _STORE_EVERY:
+                cache.put_items(rows)
+                rows = []
+        cache.put_items(rows)
+        for start in range(0, len(keys), _STORE_EVERY):
+            chunk = keys[start : start + _STORE_EVERY]
+            facts = cache.facts(chunk)
+            for key in chunk:
+                if key not in facts or (limit and kept >= limit):
+                    continue
+                rules, listed = facts[key]
+                outcomes += 1
                 gathered.parsed += key in fresh
-                kept += cached[key].item is not None
-    return outcomes
+                matched |= rules
+                if listed is not None:
+                    entries.append(Entry(key, *listed))
+                    kept += 1
+    return entries, frozenset(matched), outcomes
 
 
-def with_text(item: Item) -> Item:
-    """An item with no text at all once cleaned (a link, a podcast episode) is summed up by its
-    title: Atom asks every entry for some text."""
-    return item if item.content_html or item.summary else replace(item, summary=item.title)
-
-
-def distinct_updated(items: list[Item]) -> list[Item]:
-    """Items that share an updated time get it a microsecond apart, in feed order: Atom asks
-    for distinct times (a feed dated to the day gives many items the same one), and no reader
-    shows microseconds."""
-    seen: set[datetime] = set()
-    kept = []
-    for item in items:
-        updated = item.updated
-        while updated in seen:
-            updated += timedelta(microseconds=1)
-        seen.add(updated)
-        kept.append(item if updated == item.updated else replace(item, updated=updated))
-    return kept
+_STORE_EVERY = 256  # cleaned items stored, and facts fetched, at a time

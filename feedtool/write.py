@@ -1,13 +1,17 @@
-"""The back half of a build: a feed's items rendered, checked and written, each item once.
+"""The back half of a build: a feed's entries rendered, checked and written, each item once.
 
-Each item is rendered once into its Atom entry, RSS item, JSON Feed item and page entry
-(and their gzip pieces), and each entry is checked once by feedtool's validator inside the
-feed's own head; the rendered entry and what the validator found are cached together under
-the item's key. A build then writes the feeds by joining cached pieces, holding one entry at
-a time, and checks the feed-level rules (the head, ids and dates across entries) on the feed
-with every entry's article text left out: the articles are what the entry checks covered,
-and the rest is small. That check is cached by the bytes it checked. An error in either
-check stops the build: a published feed has no error, however much came from the cache.
+The front half (sources.py) leaves every cleaned item in the cache and hands over light
+entries (a key, the item file, its times and title). Here each item is rendered once into its
+Atom entry, RSS item, JSON Feed item and page entry (and their gzip pieces), and each entry is
+checked once by feedtool's validator inside the feed's own head; the rendered entry and what
+the validator found are cached together under the item's key and the feed's context. The
+outputs are then written by joining pieces in order, one entry at a time, so a build holds a
+window of entries whatever the feed's length.
+
+The feed-level rules (the head, ids and dates across entries) are checked on the feed with
+every entry's article text left out: the articles are what the entry checks covered, and the
+rest is small. That check is cached by what it checked. An error in either check stops the
+build: a published feed has no error, however much came from the cache.
 
 Gzip twins (`atom.xml.gz`…) are written beside each file for web servers that serve them
 as they are (nginx's gzip_static): each piece is compressed on its own and ends on a byte
@@ -17,20 +21,23 @@ header carries no time, so the bytes depend on the content alone.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import hashlib
 import json
 import pickle
-import typing
+import shutil
 import zlib
+from array import array
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
-from feedtool.errors import BuildError, ItemError
+from feedtool.errors import BuildError
 from feedtool.model import FeedMeta, Item
 
 ATOM_FILE, RSS_FILE, JSON_FILE, PAGE_FILE = "atom.xml", "rss.xml", "feed.json", "index.html"
@@ -45,26 +52,22 @@ _CHECK_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 _LEFT_OUT = b"x"
 _ARTICLE_ELEMENTS = {ATOM_FILE: (b"content", b"summary"), RSS_FILE: (b"description", b"content:encoded")}
 _ARTICLE_KEYS = ("content_html", "content_text", "summary")
+# Where the feed-level check's documents are written, inside the feed's staging folder; removed
+# before anything is published.
+_CHECKING = ".checking"
 Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """An item as the back half knows it before it is needed: a key that changes whenever the
-    item may have (the cache's key), where it came from (for messages), and its updated time."""
+    """An item as a feed lists it, without its text: the cache key of the cleaned item, where it
+    came from (for messages), its times as the feeds give them, and its title (for -v)."""
 
     key: str
     source: str
     updated: datetime
     published: datetime
-    title: str  # for listing the feed's items (build -v)
-
-
-# What the front half hands over for an entry whose rendering is not cached: the item, or a
-# picklable function that makes it in a worker process (reading and cleaning a file), which
-# may return an ItemError instead.
-Recipe = Item | Callable[[], "Item | ItemError"]
-Maker = Callable[[Sequence["Entry"]], Iterator[tuple["Entry", Recipe]]]
+    title: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,22 +76,18 @@ class Finding:
     severity: str
     code: str
     message: str
-    line: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class Rendered:
-    """One item in every output: plain bytes, gzip pieces, the feed-level stand-ins, and what
-    the validator found in each entry."""
-
-    pieces: dict[str, bytes]
-    packed: dict[str, bytes]
-    stand_ins: dict[str, bytes]
-    findings: tuple[Finding, ...]
 
 
 class Store:
-    """Where rendered entries and feed-level findings are kept (the build's cache)."""
+    """Where cleaned items, rendered entries and what the validator found are kept (the cache).
+
+    Rendered entries are kept by item and feed; their gzip pieces and what the validator found
+    in them are kept by the hash of their exact bytes, so an entry whose bytes are not the
+    ones that were checked is checked again."""
+
+    def items(self, keys: Sequence[str]) -> dict[str, bytes]:
+        """Cleaned items (rules.Cleaned), pickled."""
+        raise NotImplementedError
 
     def rendered(self, keys: Sequence[str]) -> dict[str, bytes]:
         raise NotImplementedError
@@ -99,14 +98,68 @@ class Store:
     def put_rendered(self, rows: dict[str, bytes]) -> None:
         raise NotImplementedError
 
-    def put_items(self, items: dict[str, bytes]) -> None:
+    def pieces(self, hashes: Sequence[str]) -> dict[str, tuple[bytes, int]]:
+        """By a piece's hash: its gzip piece, and the lines of its feed-level stand-in."""
         raise NotImplementedError
 
-    def check(self, key: str) -> str | None:
+    def put_pieces(self, rows: dict[str, tuple[bytes, int]]) -> None:
         raise NotImplementedError
 
-    def put_check(self, key: str, findings: str) -> None:
+    def checks(self, keys: Sequence[str]) -> dict[str, str]:
+        """What the validator found (JSON), by what it checked."""
         raise NotImplementedError
+
+    def put_checks(self, rows: dict[str, str]) -> None:
+        raise NotImplementedError
+
+
+def with_text(item: Item) -> Item:
+    """An item with no text at all once cleaned (a link, a podcast episode) is summed up by its
+    title: Atom asks every entry for some text."""
+    return item if item.content_html or item.summary else dataclasses.replace(item, summary=item.title)
+
+
+def distinct_updated(entries: Iterable[Entry]) -> list[Entry]:
+    """Entries that share an updated time get it a microsecond apart, in feed order: Atom asks
+    for distinct times (a feed dated to the day gives many items the same one), and no reader
+    shows microseconds."""
+    seen: set[datetime] = set()
+    kept = []
+    for entry in entries:
+        updated = entry.updated
+        while updated in seen:
+            updated += timedelta(microseconds=1)
+        seen.add(updated)
+        kept.append(entry if updated == entry.updated else dataclasses.replace(entry, updated=updated))
+    return kept
+
+
+def _as_listed(blob: bytes, entry: Entry) -> Item:
+    """The cleaned item as the feeds carry it: with some text, at the entry's updated time."""
+    item = pickle.loads(blob).item
+    assert item is not None, entry.source  # entries are made only for items the rules kept
+    item = with_text(item)
+    return item if item.updated == entry.updated else dataclasses.replace(item, updated=entry.updated)
+
+
+def _blobs(store: Store, keys: Sequence[str]) -> dict[str, bytes]:
+    found = store.items(keys)
+    lost = [key for key in keys if key not in found]
+    if lost:
+        raise BuildError(f"the cache lost {len(lost)} cleaned items during the build; build again")
+    return found
+
+
+_CHUNK = 256  # entries fetched from the cache at a time
+
+
+def stream_items(store: Store, entries: Sequence[Entry]) -> Iterator[Item]:
+    """The entries' items, from the cache, a few at a time."""
+    for start in range(0, len(entries), _CHUNK):
+        chunk = entries[start : start + _CHUNK]
+        blobs = _blobs(store, [entry.key for entry in chunk])
+        for entry in chunk:
+            yield _as_listed(blobs[entry.key], entry)
 
 
 def deflated(data: bytes) -> bytes:
@@ -151,64 +204,106 @@ def write_twins(path: Path, data: bytes) -> None:
         twins.close()
 
 
+def _hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
 class _Renderer:
     """Renders and checks single items for one feed (in a worker process or here)."""
 
     def __init__(self, meta: FeedMeta) -> None:
+        from feedtool.build import code_fingerprint
         from feedtool.emit import feeds
         from feedtool.emit.page import index_item
 
         self.meta = dataclasses.replace(meta, updated=_CHECK_TIME)
         self.atom = feeds.FeedFormat(self.meta, feeds.ATOM)
         self.rss = feeds.FeedFormat(self.meta, feeds.RSS)
-        self.json_head, self.json_closing = feeds.json_parts(self.meta)
+        json_head, json_closing = feeds.json_parts(self.meta)
         self._json_item = feeds.json_item
         self._index_item = index_item
+        self.frames = {  # the document each entry is checked in: head, closing
+            ATOM_FILE: (self.atom.head, self.atom.closing),
+            RSS_FILE: (self.rss.head, self.rss.closing),
+            JSON_FILE: (json_head, json_closing),
+        }
+        code = code_fingerprint().encode()
+        self.contexts = {  # what, besides an entry's bytes, its check depends on
+            name: _hash(b"\0".join((code, name.encode(), self.meta.url_of(name).encode(), *frame)))
+            for name, frame in self.frames.items()
+        }
 
     def context(self) -> str:
-        """Changes whenever an item's rendering or its checks could: the heads, the address."""
-        digest = hashlib.blake2b(digest_size=16)
-        for part in (self.atom.head, self.rss.head, self.json_head, self.meta.base_url.encode(),
-                     self.meta.language.encode()):  # fmt: skip
-            digest.update(part + b"\0")
-        return digest.hexdigest()
+        """Changes whenever an item's rendering could: the heads, the address, the code."""
+        return _hash("\0".join((*self.contexts.values(), self.meta.language)).encode())
 
-    def render(self, item: Item) -> Rendered:
-        pieces = {
+    def render(self, item: Item) -> dict[str, bytes]:
+        return {
             ATOM_FILE: self.atom.entry(item),
             RSS_FILE: self.rss.entry(item),
             JSON_FILE: self._json_item(item),
             PAGE_FILE: self._index_item(item, self.meta.language).encode("utf-8"),
         }
-        heads = {
-            ATOM_FILE: (self.atom.head, self.atom.closing),
-            RSS_FILE: (self.rss.head, self.rss.closing),
-            JSON_FILE: (self.json_head, self.json_closing),
-        }
-        findings = []
-        for name, (head, closing) in heads.items():
-            findings += _check_entry(name, head, pieces[name], closing, self.meta.url_of(name))
-        return Rendered(
-            pieces,
-            {name: deflated(piece) for name, piece in pieces.items()},
-            {name: _stand_in(name, pieces[name]) for name in FEED_FILES},
-            tuple(findings),
-        )
+
+    def check(self, name: str, piece: bytes) -> list[Finding]:
+        """What the validator finds in one entry, checked inside the feed's head; problems of
+        the head itself are the feed-level check's."""
+        from feedtool.validate import validate_bytes
+
+        head, closing = self.frames[name]
+        report = validate_bytes(head + piece + closing, source=name, base=self.meta.url_of(name))
+        first = head.count(b"\n") + 1
+        last = first + piece.count(b"\n")
+        return [
+            Finding(name, p.severity, p.code, p.message)
+            for p in report.problems
+            if p.line is None or first <= p.line <= last
+        ]
+
+    def check_key(self, name: str, piece_hash: str) -> str:
+        return f"{self.contexts[name]}:{piece_hash}"
 
 
-def _check_entry(name: str, head: bytes, piece: bytes, closing: bytes, url: str) -> list[Finding]:
-    """What the validator finds in one entry, checked inside the feed's head; problems of the
-    head itself are the feed-level check's."""
-    from feedtool.validate import validate_bytes
+@dataclass(frozen=True, slots=True)
+class _Made:
+    """An entry ready to be written: its pieces and their hashes, gzip pieces, the lines of its
+    feed-level stand-ins, and what the validator found in it."""
 
-    report = validate_bytes(head + piece + closing, source=name, base=url)
-    first = head.count(b"\n") + 1
-    last = first + piece.count(b"\n")
-    return [
-        Finding(name, p.severity, p.code, p.message, None)
-        for p in report.problems
-        if p.line is None or first <= p.line <= last
-    ]
+    pieces: dict[str, bytes]
+    hashes: dict[str, str]
+    packed: dict[str, bytes]
+    lines: dict[str, int]
+    findings: tuple[Finding, ...]
+
+
+def _made(
+    renderer: _Renderer, rendered: list[dict[str, bytes]], store: Store | None
+) -> list[tuple[_Made, dict[str, Any]]]:
+    """Complete entries' pieces with what `store` knows of their bytes, making the rest:
+    [(entry, what was made: gzip pieces and checks, to store)]."""
+    hashes = [{name: _hash(piece) for name, piece in pieces.items()} for pieces in rendered]
+    check_keys = [{name: renderer.check_key(name, h[name]) for name in FEED_FILES} for h in hashes]
+    known = store.pieces([v for h in hashes for v in h.values()]) if store else {}
+    checked = store.checks([v for k in check_keys for v in k.values()]) if store else {}
+    results = []
+    for pieces, piece_hashes, keys in zip(rendered, hashes, check_keys, strict=True):
+        new: dict[str, Any] = {"pieces": {}, "checks": {}}
+        packed, lines = {}, {}
+        findings: list[Finding] = []
+        for name, piece in pieces.items():
+            found = known.get(piece_hashes[name])
+            if found is None:
+                lines_of = _stand_in(name, piece).count(b"\n") if name in FEED_FILES else 0
+                found = new["pieces"][piece_hashes[name]] = (deflated(piece), lines_of)
+            packed[name], lines[name] = found
+            if name in FEED_FILES:
+                text = checked.get(keys[name])
+                if text is None:
+                    rows = [dataclasses.astuple(f) for f in renderer.check(name, piece)]
+                    text = new["checks"][keys[name]] = json.dumps(rows, ensure_ascii=False)
+                findings += [Finding(*row) for row in json.loads(text)]
+        results.append((_Made(pieces, piece_hashes, packed, lines, tuple(findings)), new))
+    return results
 
 
 def _stand_in(name: str, piece: bytes) -> bytes:
@@ -241,47 +336,33 @@ def _init_worker(meta: FeedMeta) -> None:
     _worker_renderer = _Renderer(meta)
 
 
-def _render_recipe(recipe: Recipe) -> tuple[bytes | None, bytes] | ItemError:
-    """(the item pickled if it was made here, the pickled Rendered), or the item's error."""
+def _render_blob(blob: bytes, entry: Entry) -> tuple[_Made, dict[str, Any]]:
+    """A cleaned item (pickled) rendered and checked as `entry` lists it."""
     assert _worker_renderer is not None
-    made = None
-    if not isinstance(recipe, Item):
-        outcome = recipe()
-        if isinstance(outcome, ItemError):
-            return outcome
-        recipe = outcome
-        made = pickle.dumps(recipe, protocol=pickle.HIGHEST_PROTOCOL)
-    rendered = _worker_renderer.render(recipe)
-    return made, pickle.dumps(rendered, protocol=pickle.HIGHEST_PROTOCOL)
+    return _made(_worker_renderer, [_worker_renderer.render(_as_listed(blob, entry))], None)[0]
 
+
+def _validate_file(path: Path, url: str) -> Found:
+    from feedtool.validate import validate_path
+
+    report = validate_path(path, base=url)
+    return [(p.severity, p.code, p.message, p.line) for p in report.problems]
+
+
+Found = list[tuple[str, str, str, int | None]]  # severity, code, message, line
 
 # Below this many entries to render, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 64
-_WINDOW = 256  # tasks in flight: bounds the memory the pool's queues hold
-
-
-def _bounded(
-    pool: ProcessPoolExecutor, tasks: Iterable[tuple[Entry, Recipe]]
-) -> Iterator[tuple[Entry, object]]:
-    pending: list[tuple[Entry, Future[object]]] = []
-    for entry, recipe in tasks:
-        pending.append((entry, pool.submit(_render_recipe, recipe)))
-        if len(pending) >= _WINDOW:
-            done, future = pending.pop(0)
-            yield done, future.result()
-    for done, future in pending:
-        yield done, future.result()
+_WINDOW = 256  # entries in flight: bounds the memory the pool's queues hold
 
 
 @dataclass
 class Written:
-    """What writing a feed found: warnings for the user, and the items it could not read."""
+    """What writing a feed found: warnings for the user, and the entries it wrote."""
 
     warnings: list[str]
-    problems: list[ItemError]
-    parsed: int
-    entries: list[Entry]  # those in the feeds, newest first
-    updated: datetime | None
+    entries: list[Entry]
+    rendered: int  # entries rendered now, not taken from the cache
 
 
 def write_feed(
@@ -289,197 +370,254 @@ def write_feed(
     entries: Sequence[Entry],
     folder: Path,
     *,
-    make: Maker,
     store: Store,
     jobs: int = 1,
     progress: Progress | None = None,
 ) -> Written:
     """Write one feed's outputs into `folder`: atom.xml, rss.xml, feed.json, index.html and
-    their .gz twins, entries in the order given.
+    their .gz twins, entries in the order given (their items are in `store`).
 
-    `make` is asked only for the entries whose rendering is not cached, and streams them.
-    Entries it answers with an ItemError are left out and returned; the feed's updated time
-    is the newest written entry's. A validator error raises BuildError: nothing is written
-    that could be published.
+    A validator error raises BuildError: nothing is written that could be published.
     """
     renderer = _Renderer(meta)
     context = renderer.context()
-    keys = {entry.key: f"{entry.key}:{context}" for entry in entries}
-    known = store.known(list(keys.values()))
-    missing = [entry for entry in entries if keys[entry.key] not in known]
-    problems: list[ItemError] = []
-    failed: set[str] = set()
-    parsed = 0
+    row_keys = [_row_key(entry, context) for entry in entries]
+    known = store.known(row_keys)
+    missing = sum(key not in known for key in row_keys)
     pool = None
-    if jobs > 1 and len(missing) >= PARALLEL_THRESHOLD:
+    if jobs > 1 and missing >= PARALLEL_THRESHOLD:
         pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(meta,))
-    else:
+    elif missing:
         _init_worker(meta)
     try:
-        tasks = make(missing) if missing else iter(())
-        results = _bounded(pool, tasks) if pool else ((e, _render_recipe(r)) for e, r in tasks)
-        rows: dict[str, bytes] = {}
-        made: dict[str, bytes] = {}
-        for done, (entry, outcome) in enumerate(results, 1):
-            if isinstance(outcome, ItemError):
-                problems.append(outcome)
-                failed.add(entry.key)
-            else:
-                item, row = typing.cast(tuple[bytes | None, bytes], outcome)
-                if item is not None:
-                    made[entry.key] = item
-                rows[keys[entry.key]] = row
-            if len(rows) >= 500:
-                store.put_rendered(rows)
-                store.put_items(made)
-                rows, made = {}, {}
-            if progress:
-                progress(done, len(missing))
-        store.put_rendered(rows)
-        store.put_items(made)
-        parsed = len(missing) - len(failed)
+        made = _in_order(renderer, entries, row_keys, known, store, pool, progress, missing)
+        warnings, errors = _assemble(meta, entries, made, folder, store, pool)
     finally:
         if pool is not None:
             pool.shutdown()
-    kept = [entry for entry in entries if entry.key not in failed]
-    if kept:
-        meta = dataclasses.replace(meta, updated=max(entry.updated for entry in kept))
-    warnings, errors = _assemble(meta, kept, [keys[e.key] for e in kept], folder, store)
     if errors:
         raise BuildError(
             "the built feeds do not validate, so the output folder was left as it was:\n" + "\n".join(errors)
         )
-    return Written(warnings, problems, parsed, kept, meta.updated)
+    return Written(warnings, list(entries), missing)
 
 
-def _rows(store: Store, keys: Sequence[str]) -> Iterator[Rendered]:
-    for start in range(0, len(keys), 256):
-        chunk = keys[start : start + 256]
-        found = store.rendered(chunk)
-        for key in chunk:
-            yield pickle.loads(found[key])
+def _row_key(entry: Entry, context: str) -> str:
+    return _hash(f"{entry.key}\0{entry.updated.isoformat()}\0{context}".encode())
+
+
+class _Stored:
+    """What a build made, stored in batches."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.rows: dict[str, bytes] = {}
+        self.pieces: dict[str, tuple[bytes, int]] = {}
+        self.checks: dict[str, str] = {}
+
+    def add(self, key: str | None, made: _Made, new: dict[str, Any]) -> None:
+        if key is not None:
+            self.rows[key] = pickle.dumps(made.pieces, protocol=pickle.HIGHEST_PROTOCOL)
+        self.pieces.update(new["pieces"])
+        self.checks.update(new["checks"])
+        if len(self.rows) + len(self.pieces) >= 4 * _CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        self.store.put_rendered(self.rows)
+        self.store.put_pieces(self.pieces)
+        self.store.put_checks(self.checks)
+        self.rows, self.pieces, self.checks = {}, {}, {}
+
+
+def _in_order(
+    renderer: _Renderer,
+    entries: Sequence[Entry],
+    row_keys: Sequence[str],
+    known: set[str],
+    store: Store,
+    pool: ProcessPoolExecutor | None,
+    progress: Progress | None,
+    missing: int,
+) -> Iterator[_Made]:
+    """Every entry made, in order: from the cache, or rendered now (in `pool`), a window of
+    entries at a time; what is made is stored."""
+    pending: deque[tuple[str | None, Future[tuple[_Made, dict[str, Any]]]]] = deque()
+    stored = _Stored(store)
+    done = 0
+
+    def resolve(key: str | None, future: Future[tuple[_Made, dict[str, Any]]]) -> _Made:
+        nonlocal done
+        made, new = future.result()
+        stored.add(key, made, new)
+        if key is not None:
+            done += 1
+            if progress:
+                progress(done, missing)
+        return made
+
+    for start in range(0, len(entries), _CHUNK):
+        chunk = range(start, min(start + _CHUNK, len(entries)))
+        cached = store.rendered([row_keys[n] for n in chunk if row_keys[n] in known])
+        to_render = [n for n in chunk if row_keys[n] not in cached]
+        blobs = _blobs(store, [entries[n].key for n in to_render]) if to_render else {}
+        # A cached entry's gzip pieces and checks are looked up by its bytes.
+        from_cache = iter(
+            _made(
+                renderer, [pickle.loads(cached[row_keys[n]]) for n in chunk if row_keys[n] in cached], store
+            )
+        )
+        for n in chunk:
+            key = row_keys[n]
+            future: Future[tuple[_Made, dict[str, Any]]] = Future()
+            if key in cached:
+                future.set_result(next(from_cache))
+                pending.append((None, future))
+                continue
+            if pool is not None:
+                future = pool.submit(_render_blob, blobs[entries[n].key], entries[n])
+            else:  # rendered here, now
+                future.set_result(_render_blob(blobs[entries[n].key], entries[n]))
+            pending.append((key, future))
+        del cached, blobs, from_cache
+        while len(pending) > _WINDOW:
+            yield resolve(*pending.popleft())
+    while pending:
+        yield resolve(*pending.popleft())
+    stored.flush()
 
 
 def _assemble(
-    meta: FeedMeta, entries: Sequence[Entry], keys: Sequence[str], folder: Path, store: Store
+    meta: FeedMeta,
+    entries: Sequence[Entry],
+    made: Iterator[_Made],
+    folder: Path,
+    store: Store,
+    pool: ProcessPoolExecutor | None,
 ) -> tuple[list[str], list[str]]:
-    """Write the outputs from cached pieces and run the feed-level check; (warnings, errors)."""
+    """Write the outputs from the entries' pieces, then run the feed-level check; (warnings,
+    errors)."""
+    from feedtool.build import code_fingerprint
     from feedtool.emit import feeds
     from feedtool.emit.page import index_parts
 
     atom, rss = feeds.FeedFormat(meta, feeds.ATOM), feeds.FeedFormat(meta, feeds.RSS)
     json_head, json_closing = feeds.json_parts(meta)
     page_head, page_closing, no_items = index_parts(meta, feeds.FEEDS)
-    heads = {
+    parts = {  # head, closing, separator between entries
         ATOM_FILE: (atom.head, atom.closing, b""),
         RSS_FILE: (rss.head, rss.closing, b""),
-        JSON_FILE: (json_head.removesuffix(b"" if entries else b"[\n"), json_closing, feeds.JSON_SEPARATOR),
-        PAGE_FILE: (page_head.encode(), page_closing.encode(), b"\n"),
+        JSON_FILE: (
+            json_head if entries else json_head.removesuffix(b"[\n"),
+            json_closing if entries else feeds.json_empty(b"", json_closing),
+            feeds.JSON_SEPARATOR,
+        ),
+        PAGE_FILE: (
+            page_head.encode(),
+            (page_closing if entries else no_items + page_closing).encode(),
+            b"\n",
+        ),
     }
-    empty = {  # the closing of a feed without entries
-        ATOM_FILE: atom.closing,
-        RSS_FILE: rss.closing,
-        JSON_FILE: feeds.json_empty(b"", json_closing),
-        PAGE_FILE: (no_items + page_closing).encode(),
-    }
+    # The feed-level check of each feed is cached by what it checks: the code, the address,
+    # the head and closing, and each entry's bytes (of which its stand-in is made).
+    digests = {}
+    for name in FEED_FILES:
+        digests[name] = hashlib.blake2b(digest_size=16)
+        for part in (code_fingerprint().encode(), meta.url_of(name).encode(), *parts[name]):
+            digests[name].update(part + b"\0")
+    offsets: dict[str, array[int]] = {name: array("q") for name in FEED_FILES}  # each entry's bytes
+    starts: dict[str, array[int]] = {name: array("q") for name in FEED_FILES}  # its stand-in's line
+    lines = {name: parts[name][0].count(b"\n") + 1 for name in FEED_FILES}
     files = {name: _Twins(folder / name) for name in OUTPUT_NAMES}
-    stand_ins: dict[str, list[bytes]] = {name: [] for name in FEED_FILES}
+    separators = {name: deflated(parts[name][2]) for name in OUTPUT_NAMES if parts[name][2]}
     entry_lines: list[tuple[str, str]] = []
-    separators = {name: deflated(separator) for name, (_, _, separator) in heads.items() if separator}
     try:
         for name, twins in files.items():
-            twins.write(heads[name][0])
-        for n, (entry, rendered) in enumerate(zip(entries, _rows(store, keys), strict=True)):
+            twins.write(parts[name][0])
+        for n, (entry, one) in enumerate(zip(entries, made, strict=True)):
             for name, twins in files.items():
-                separator = heads[name][2]
+                separator = parts[name][2]
                 if n and separator:
                     twins.write(separator, separators[name])
-                twins.write(rendered.pieces[name], rendered.packed[name])
-            for name in FEED_FILES:
-                stand_ins[name].append(rendered.stand_ins[name])
-            entry_lines += [_line(entry.source, finding) for finding in rendered.findings]
+                    if name in lines:
+                        lines[name] += separator.count(b"\n")
+                if name in offsets:
+                    offsets[name].append(twins.size)
+                    starts[name].append(lines[name])
+                    lines[name] += one.lines[name]
+                    digests[name].update(one.hashes[name].encode())
+                twins.write(one.pieces[name], one.packed[name])
+            entry_lines += [_line(entry.source, finding) for finding in one.findings]
         for name, twins in files.items():
-            twins.write(heads[name][1] if entries else empty[name])
+            twins.write(parts[name][1])
     finally:
         for twins in files.values():
             twins.close()
+    check_keys = {name: f"feed:{digest.hexdigest()}" for name, digest in digests.items()}
+    found = {name: json.loads(text) for name, text in store.checks(list(check_keys.values())).items()}
+    unchecked = [name for name in FEED_FILES if check_keys[name] not in found]
+    if unchecked:
+        checked = _check_feeds(unchecked, parts, offsets, folder, meta, pool)
+        for name, problems in checked.items():
+            found[check_keys[name]] = problems
+        store.put_checks(
+            {check_keys[name]: json.dumps(checked[name], ensure_ascii=False) for name in unchecked}
+        )
     feed_lines: list[tuple[str, str]] = []
     for name in FEED_FILES:
-        head, closing, separator = heads[name]
-        closing = closing if entries else empty[name]
-        feed_lines += _check_feed(meta, name, head, stand_ins[name], separator, closing, entries, store)
-    lines = list(dict.fromkeys(entry_lines + feed_lines))
-    errors = [text for severity, text in lines if severity == "error"]
-    warnings = [text for severity, text in lines if severity == "warning"]
+        feed_lines += _attributed(found[check_keys[name]], starts[name], entries, name, meta.url_of(name))
+    lines_found = list(dict.fromkeys(entry_lines + feed_lines))
+    errors = [text for severity, text in lines_found if severity == "error"]
+    warnings = [text for severity, text in lines_found if severity == "warning"]
     return warnings, errors
+
+
+def _check_feeds(
+    names: list[str],
+    parts: dict[str, tuple[bytes, bytes, bytes]],
+    offsets: dict[str, array[int]],
+    folder: Path,
+    meta: FeedMeta,
+    pool: ProcessPoolExecutor | None,
+) -> dict[str, Found]:
+    """The feed-level check of the feeds written in `folder`: each made again with its
+    entries' article text left out (from the written file), and validated (in the pool's
+    processes when there is one)."""
+    checking = folder / _CHECKING
+    checking.mkdir(exist_ok=True)
+    try:
+        paths = {}
+        for name in names:
+            head, closing, separator = parts[name]
+            paths[name] = checking / name
+            last = (folder / name).stat().st_size - len(closing)
+            ends = [*offsets[name][1:], last] if offsets[name] else []
+            with (folder / name).open("rb") as written, paths[name].open("wb") as out:
+                out.write(head)
+                for n, (start, end) in enumerate(zip(offsets[name], ends, strict=True)):
+                    written.seek(start)
+                    piece = written.read(end - start - (len(separator) if n + 1 < len(ends) else 0))
+                    out.write((separator if n else b"") + _stand_in(name, piece))
+                out.write(closing)
+        if pool is None:
+            return {name: _validate_file(path, meta.url_of(name)) for name, path in paths.items()}
+        futures = {name: pool.submit(_validate_file, path, meta.url_of(name)) for name, path in paths.items()}
+        return {name: future.result() for name, future in futures.items()}
+    finally:
+        shutil.rmtree(checking, ignore_errors=True)
 
 
 def _line(source: str, finding: Finding) -> tuple[str, str]:
     return finding.severity, f"{source}: in {finding.file}: {finding.message} [{finding.code}]"
 
 
-def _check_feed(
-    meta: FeedMeta,
-    name: str,
-    head: bytes,
-    stand_ins: list[bytes],
-    separator: bytes,
-    closing: bytes,
-    entries: Sequence[Entry],
-    store: Store,
+def _attributed(
+    found: Iterable[Sequence[Any]], starts: array[int], entries: Sequence[Entry], name: str, url: str
 ) -> list[tuple[str, str]]:
-    """The feed-level rules, on the feed with every entry's article text left out; what they
-    find is cached by the bytes they checked."""
-    from feedtool.build import code_fingerprint
-
-    body = separator.join(stand_ins)
-    url = meta.url_of(name)
-    digest = hashlib.blake2b(digest_size=16)
-    for part in (code_fingerprint().encode(), url.encode(), head, body, closing):
-        digest.update(part + b"\0")
-    key = f"feed:{digest.hexdigest()}"
-    cached = store.check(key)
-    found: list[tuple[str, str, str, int | None]]
-    if cached is None:
-        from feedtool.validate import validate_bytes
-
-        report = validate_bytes(head + body + closing, source=name, base=url)
-        found = [(p.severity, p.code, p.message, p.line) for p in report.problems]
-        store.put_check(key, json.dumps(found, ensure_ascii=False))
-    else:
-        found = [tuple(row) for row in json.loads(cached)]
-    starts = []  # the first line of each entry in the checked document
-    line = head.count(b"\n") + 1
-    for stand_in in stand_ins:
-        starts.append(line)
-        line += stand_in.count(b"\n") + separator.count(b"\n")
-    lines: list[tuple[str, str]] = []
+    """Feed-level findings as lines for the user, an entry's named by its item file."""
+    lines = []
     for severity, code, message, at in found:
-        index = _entry_at(starts, at)
+        index = None if at is None or not starts or at < starts[0] else bisect.bisect_right(starts, at) - 1
         where = f"{entries[index].source}: in {name}" if index is not None else f"{url}:{at or 0}"
         lines.append((severity, f"{where}: {message} [{code}]"))
     return lines
-
-
-def _entry_at(starts: list[int], line: int | None) -> int | None:
-    import bisect
-
-    if line is None or not starts or line < starts[0]:
-        return None
-    return bisect.bisect_right(starts, line) - 1
-
-
-def keyed(items: Iterable[Item]) -> tuple[list[Entry], Maker]:
-    """Entries and their maker for items already in memory (keyed by their pickled bytes)."""
-    by_key: dict[str, Item] = {}
-    entries = []
-    for item in items:
-        pickled = pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
-        key = hashlib.blake2b(pickled, digest_size=16).hexdigest()
-        by_key[key] = item
-        entries.append(Entry(key, item.source or item.url, item.updated, item.published, item.title))
-
-    def make(missing: Sequence[Entry]) -> Iterator[tuple[Entry, Recipe]]:
-        return ((entry, by_key[entry.key]) for entry in missing)
-
-    return entries, make

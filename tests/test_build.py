@@ -227,6 +227,35 @@ def test_an_invalid_item_planted_in_the_cache_is_never_published(project, capsys
     assert snapshot(project / "dist") == before
 
 
+def test_an_invalid_entry_planted_in_the_rendered_cache_is_checked_and_never_published(project, capsys):
+    """What the validator found in an entry is kept by the entry's exact bytes: an entry in the
+    cache whose bytes are not the ones that were checked is checked again. The planted error is
+    inside the article text, which the feed-level check leaves out, so only the entry check
+    can catch it: the guarantee is the one validating the whole file gives."""
+    before = built(project, capsys)
+    database = sqlite3.connect(project / ".feedtool-cache" / "items.sqlite")
+    with database:
+        rows = database.execute("select key, row from rendered").fetchall()
+        assert len(rows) == 2
+        for key, row in rows:
+            pieces = pickle.loads(row)
+            atom = pieces["atom.xml"]
+            assert atom.count(b'<content type="html">') == 1
+            planted = atom.replace(b'<content type="html">', b'<content type="html"><b>planted</b>')
+            pieces["atom.xml"] = planted
+            database.execute("update rendered set row = ? where key = ?", (pickle.dumps(pieces), key))
+    database.close()
+    # An item file touched and nothing changed: the build reads every entry from the cache.
+    seed = sorted((project / "seeds").glob("*.txt"))[0]
+    os.utime(seed, ns=(seed.stat().st_atime_ns, seed.stat().st_mtime_ns + 10**9))
+    capsys.readouterr()
+    assert main(["build"]) == 1
+    err = capsys.readouterr().err
+    assert "do not validate" in err and "dist was left as it was" in err
+    assert "in atom.xml: " in err and "[UndefinedElement]" in err
+    assert snapshot(project / "dist") == before
+
+
 @pytest.mark.parametrize(
     ("config", "message"),
     [
