@@ -134,6 +134,53 @@ def attack_figures(shared: Path) -> None:
           f"{sum(r[4] == 'error' for r in rows)} reported as errors")  # fmt: skip
 
 
+_LAUGHS = (
+    '<!DOCTYPE rss [<!ENTITY l0 "lol">'
+    + "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
+    + ']>\n<rss version="2.0" a="&l9;"><channel><title>&l9;</title></channel></rss>\n'
+)
+_CHANNEL = '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>t</title><link>https://e.com/</link>'
+
+
+def hostile_inputs(folder: Path) -> list[tuple[str, Path]]:
+    """The hostile documents feedtool's own limits stop (issue 9), written into `folder`."""
+    end = "</channel></rss>"
+    text = "<description>" + "x" * 9_000_000 + "</description>"
+    attributes = "".join(f' a{i}="x"' for i in range(1_000_000))
+    declarations = "".join(f'<n{i}:x xmlns:n{i}="urn:x:{i}"/>' for i in range(200_000))
+    documents = {
+        "1,000,000 attributes on one element": _CHANNEL.replace("<channel>", f"<channel{attributes}>") + end,
+        "entities after 64 KiB of whitespace": '<?xml version="1.0"?>\n' + " " * 70_000 + _LAUGHS,
+        "entities after 64 KiB of comments": '<?xml version="1.0"?>\n' + "<!-- x -->\n" * 7_000 + _LAUGHS,
+        "entities in UTF-16BE without a BOM": '<?xml version="1.0" encoding="UTF-16"?>\n' + _LAUGHS,
+        "1,000,000 elements in the channel": _CHANNEL + "<x/>" * 1_000_000 + end,
+        "1,000,000 elements in one item": _CHANNEL + "<item>" + "<x/>" * 1_000_000 + "</item>" + end,
+        "1,500,000 comments": _CHANNEL + "<!---->" * 1_500_000 + end,
+        "12 texts of 9 MB in the channel": _CHANNEL + text * 12 + end,
+        "200,000 namespace declarations": _CHANNEL + declarations + end,
+    }
+    written = []
+    for number, (name, text) in enumerate(documents.items()):
+        path = folder / f"hostile-{number}.xml"
+        path.write_bytes(text.encode("utf-16-be" if "UTF-16" in name else "utf-8"))
+        written.append((name, path))
+    return written
+
+
+def hostile_figures(folder: Path) -> None:
+    """Time and peak memory (a fresh process each) for every hostile input, and what it says."""
+    print("Hostile inputs (peak memory of a fresh process; the limit is 100 MB):")
+    for name, path in hostile_inputs(folder):
+        started = time.perf_counter()
+        report = validate_path(path)
+        elapsed = time.perf_counter() - started
+        peak, _ = peak_memory_mb(path, None)
+        codes = ",".join(sorted({p.code for p in report.problems if p.severity == "error"}))
+        size = path.stat().st_size / 1e6
+        print(f"  {name:<40} {size:6.1f} MB  {elapsed:5.2f} s  peak {peak:4.0f} MB  {codes}")
+        path.unlink()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -166,6 +213,7 @@ def main() -> int:
             peak, above = peak_memory_mb(huge, "https://example.com/huge.xml")
             print(f"100 MB RSS feed: {elapsed:.1f} s, verdict {huge_report.verdict}, peak "
                   f"memory {peak:.0f} MB ({above:.0f} MB above import)")  # fmt: skip
+        hostile_figures(Path(tmp))
     attack_figures(args.shared)
     print(f"({os.cpu_count()} CPUs)")
     return 0

@@ -20,7 +20,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from feedtool.validate import codes, profiles
+from feedtool.validate import codes, limits, profiles
 from feedtool.validate.codes import define
 from feedtool.validate.namespaces import XML_BASE, split
 from feedtool.validate.profiles import Profile
@@ -34,6 +34,13 @@ JsonRuleFn = Callable[[str, "Context"], None]
 T = TypeVar("T")
 
 CHUNK_SIZE = 1 << 16
+MAX_LISTED = 1000  # problems of one code listed per document; more are only counted
+# What the parsed tree may hold at once, in bytes of memory (estimated): items and entries
+# are emptied once checked, and everything else must fit. No feed comes near it.
+MEMORY_BUDGET = 32 * 1024 * 1024
+_ELEMENT_COST = 350  # a libxml2 element node and a text node
+_ATTRIBUTE_COST = 300  # an attribute node with its text node
+_NAMESPACE_COST = 400  # a namespace declaration, its prefix and URI, and what rules note of it
 
 _RULES: dict[str, list[RuleFn]] = {}
 _ROOTS: dict[str, FeedFormat] = {}
@@ -98,11 +105,14 @@ def _lookup(tag: str) -> tuple[RuleFn, ...]:
         namespace, _ = split(tag)
         wildcard = f"{{{namespace}}}*" if namespace else ""
         found = (*_RULES.get(tag, ()), *_RULES.get(wildcard, ()), *_RULES.get("*", ()))
+        if len(_LOOKUP_CACHE) >= _LOOKUP_CACHE_SIZE:  # a document of a million names
+            _LOOKUP_CACHE.clear()
         _LOOKUP_CACHE[tag] = found
     return found
 
 
 _LOOKUP_CACHE: dict[str, tuple[RuleFn, ...]] = {}
+_LOOKUP_CACHE_SIZE = 4096  # feeds use a few dozen element names
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +151,7 @@ class Context:
         # is in a namespace its format does not have (<rss xmlns="...">), read as that format.
         self.unnamespaced: str | None = None
         self._problems: list[Problem] = []
+        self._counts: dict[str, int] = {}  # problems reported per code, listed or not
 
     def facts(self, owner: str, make: Callable[[], T]) -> T:
         """The facts rule module `owner` gathers across elements, made on first use."""
@@ -186,6 +197,9 @@ class Context:
         }
         if not profiles.reports(self.profile, code, detail, parent):
             return
+        count = self._counts[code] = self._counts.get(code, 0) + 1
+        if count > MAX_LISTED:  # a flood of one problem is counted, not kept (memory)
+            return
         message_fields: dict[str, str] = {k: v for k, v in named.items() if v is not None}
         message_fields.update(fields)
         self._problems.append(codes.problem(code, message_fields, line, column))
@@ -213,8 +227,16 @@ class Context:
         return len(self._problems)
 
     def problems(self) -> tuple[Problem, ...]:
+        """The problems in line order, then one line for each code reported more than
+        MAX_LISTED times, saying how many more there were."""
         order = sorted(range(len(self._problems)), key=lambda i: self._problems[i].line or 0)
-        return tuple(self._problems[i] for i in order)
+        unlisted = tuple(
+            Problem(codes.CODES[code].severity, code,
+                    f"{count - MAX_LISTED:,} more like the above (feedtool lists the first {MAX_LISTED:,})")
+            for code, count in self._counts.items()
+            if count > MAX_LISTED
+        )  # fmt: skip
+        return tuple(self._problems[i] for i in order) + unlisted
 
 
 def name_of(element: Element) -> str:
@@ -382,36 +404,29 @@ def _charset(content_type: str | None) -> str | None:
     return match.group(1) if match else None
 
 
-_INTERNAL_SUBSET = re.compile(r"<!DOCTYPE[^[>]*\[(.*?)\]\s*>", re.DOTALL)
-_ENTITY_DECLARATION = re.compile(r"<!ENTITY\s+(?:%\s+)?([^\s\"']+)\s+(SYSTEM|PUBLIC)?")
-
-
-def _declared_entities(head: bytes, encoding: str | None) -> list[tuple[str, bool]]:
-    """(name, external?) of the entities the document's internal subset declares, if visible
-    in `head`; found here, they never reach the parser."""
-    text = head.decode(encoding or "utf-8", errors="replace")
-    subset = _INTERNAL_SUBSET.search(text)
-    if subset is None:
-        return []
-    return [(m[1], bool(m[2])) for m in _ENTITY_DECLARATION.finditer(subset.group(1))]
-
-
-def _report_entities(ctx: Context, entities: list[tuple[str, bool]]) -> None:
+def _report_stop(ctx: Context, stop: limits.Stop) -> None:
     # Entity declarations are how billion laughs, quadratic blowup and XXE work; a feed never
     # needs them, so the document is reported and not parsed any further.
-    for name, external in entities:
+    for name, external in stop.entities:
         if external:
             ctx.report("ContainsSystemEntity", 1, name=name, url="external")
-    ctx.report("EntityDeclaration", 1, names=", ".join(name for name, _ in entities[:5]))
+    if stop.entities:
+        ctx.report("EntityDeclaration", 1, names=", ".join(name for name, _ in stop.entities[:5]))
+    if stop.attributes_line is not None:
+        ctx.report("ValidatorLimit", stop.attributes_line,
+                   detail=f"a start tag with more than {limits.MAX_ATTRIBUTES:,} attributes")  # fmt: skip
 
 
 def _parse_xml(chunks: Iterable[bytes], head: bytes, ctx: Context) -> None:
     bom, declared = _sniff(head)
     ctx.declared_encoding = declared
-    entities = _declared_entities(head, bom or _codec(declared or "utf-8"))
-    if entities:
-        _report_entities(ctx, entities)
+    # Checked before the parser sees a byte, wherever the DOCTYPE is and whatever the encoding.
+    guard = limits.InputGuard(head, _charset(ctx.content_type))
+    stop = guard.check(head)
+    if stop is not None:
+        _report_stop(ctx, stop)
         return
+    nodes_in_head = guard.other_nodes
     set_aside = _check_declaration(head, bom, ctx)
     if set_aside is not None:
         # The declaration cannot stay (libxml2 refuses it where it is, or its version): it
@@ -456,18 +471,29 @@ def _parse_xml(chunks: Iterable[bytes], head: bytes, ctx: Context) -> None:
         ctx.report("UnknownEncoding", 1, encoding=override or "")
         return
     walker = _Walker(ctx)
+    walker.held += _ELEMENT_COST * nodes_in_head
     codec = _codec(override or bom or declared or "utf-8")
     needs_ascii = bom is None and charset is None and not head.startswith(b"<?xml")
     scan = _ByteScan(ctx, needs_ascii=needs_ascii, codec=codec)
     etree.clear_error_log()
+    guarded = False  # the first chunk is the head, which the guard has seen
     try:
         for chunk in chunks:
             for offset in range(0, len(chunk), CHUNK_SIZE):
                 piece = chunk[offset : offset + CHUNK_SIZE]
+                if guarded:
+                    if (stop := guard.check(piece)) is not None:
+                        _report_stop(ctx, stop)
+                        return
+                    walker.held += _ELEMENT_COST * guard.other_nodes
                 scan.scan(piece)
                 parser.feed(piece)
+                walker.fed += len(piece)
+                if not walker.within_budget():
+                    return
                 if not walker.walk(parser.read_events()):
                     return
+            guarded = True
         parser.close()
         walker.walk(parser.read_events())
     except etree.XMLSyntaxError as e:
@@ -659,6 +685,25 @@ class _Walker:
         self.root: Element | None = None
         self.declarations: list[Declaration] = []
         self.unnamespaced: str | None = None  # "{namespace}" of ctx.unnamespaced
+        # The memory the tree holds (see MEMORY_BUDGET): `held` for what stays, and the input
+        # read since an open item or entry started, or else since the last element ended
+        # (text being read).
+        self.held = 0
+        self.fed = 0
+        self.streamed_depth = 0
+        self.held_at_start = 0
+        self.fed_at_start = 0
+        self.fed_at_end = 0
+
+    def within_budget(self) -> bool:
+        """False, after reporting it, when the document needs more memory than allowed."""
+        pending = self.fed - (self.fed_at_start if self.streamed_depth else self.fed_at_end)
+        if self.held + pending <= MEMORY_BUDGET:
+            return True
+        self.ctx.report("ValidatorLimit", None,
+                        detail=f"the document holds more than {MEMORY_BUDGET >> 20} MB of elements, "
+                        "attributes and text outside its items")  # fmt: skip
+        return False
 
     def walk(self, events: Iterable[tuple[str, Any]]) -> bool:
         ctx = self.ctx
@@ -670,6 +715,10 @@ class _Walker:
                     self.root = element
                     if not self._start_document(element):
                         return False
+                if element.tag in _STREAMED:
+                    if not self.streamed_depth:
+                        self.held_at_start, self.fed_at_start = self.held, self.fed
+                    self.streamed_depth += 1
                 if self.declarations:
                     for declared in _DECLARATION_RULES:
                         try:
@@ -681,8 +730,10 @@ class _Walker:
             if event == "start-ns":  # comes before the start tag of the element declaring it
                 prefix, uri = element
                 self.declarations.append((prefix or "", uri))
+                self.held += _NAMESPACE_COST
                 continue
             tag = element.tag
+            self.fed_at_end = self.fed
             for fn in _lookup(tag):
                 try:
                     fn(element, ctx)
@@ -690,7 +741,35 @@ class _Walker:
                     self._failed(fn, element, e)
             if tag in _STREAMED:
                 element.clear(keep_tail=True)
+                self.streamed_depth -= 1
+                if not self.streamed_depth:
+                    self.held = self.held_at_start + self._placeholder(element, ctx)
+            else:
+                self.held += _ELEMENT_COST + _ATTRIBUTE_COST * len(element.attrib)
+                if not self.streamed_depth:  # it stays: its text counts
+                    self.held += len(element.text or "") + len(element.tail or "")
+                if self.held > MEMORY_BUDGET and not self.within_budget():
+                    return False
         return True
+
+    @staticmethod
+    def _placeholder(element: Element, ctx: Context) -> int:
+        """What an emptied item costs once checked: nothing when it follows another emptied
+        item where items belong (in a feed's channel, or its root), which it replaces: rules
+        see an item there, and how many there were matters to none of them. Else one element."""
+        previous = element.getprevious()
+        parent = element.getparent()
+        if (
+            previous is not None
+            and parent is not None
+            and previous.tag == element.tag
+            and not (previous.tail or "").strip()
+            and ctx.format is not None
+            and len(list(parent.iterancestors())) <= 1
+        ):
+            parent.remove(previous)
+            return 0
+        return _ELEMENT_COST
 
     def _failed(self, fn: Callable[..., None], element: Element, error: Exception) -> None:
         self.ctx.report(
@@ -709,7 +788,9 @@ class _Walker:
         dtd = info.internalDTD
         entities = list(dtd.iterentities()) if dtd is not None else []
         if entities:
-            _report_entities(ctx, [(e.name or "", bool(e.system_url)) for e in entities])
+            _report_stop(
+                ctx, limits.Stop(entities=tuple((e.name or "", bool(e.system_url)) for e in entities))
+            )
             return False
         ctx.format = _ROOTS.get(str(root_element.tag))
         if ctx.format is None and root_element.tag not in _RULES:
@@ -908,4 +989,18 @@ define(
     why="A document in any other encoding is then read as UTF-8 and its non-ASCII text garbled "
     "or refused; saying the encoding removes the guess.",
     fix='Start the feed with <?xml version="1.0" encoding="utf-8"?> (naming the encoding it is saved in).',
+)
+define(
+    "ValidatorLimit",
+    "error",
+    "feedtool stops here, at one of its limits against hostile input: {detail}",
+    parents=["Error"],
+    why="Some documents are built to exhaust a parser's memory or time (millions of "
+    "attributes on one element, a feed of several hundred megabytes); feedtool refuses them "
+    "rather than let them take the machine down. No real feed comes near these limits.",
+    fix="Check where the document came from; split a very large feed into pages, or "
+    "download it and validate the file.",
+    bad='<rss a1="1" a2="2" … a1000000="1000000"> (an element with a million attributes), or '
+    "a 300 MB feed at https://example.com/feed.xml",
+    good='<rss version="2.0">, and a feed of the newest 100 entries',
 )

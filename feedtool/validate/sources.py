@@ -305,14 +305,3 @@ define(
     bad="a certificate for www.example.com served at https://example.com/feed.xml",
     good="a certificate whose names include example.com, with its intermediate certificates",
 )
-define(
-    "ValidatorLimit",
-    "error",
-    "the feed is too large to check: {detail}",
-    parents=["Error"],
-    why="feedtool fetches at most 100 MB, so that a hostile server cannot exhaust memory; "
-    "readers give up far earlier.",
-    fix="Publish fewer or shorter entries, or download the feed and validate the file.",
-    bad="a 300 MB feed at https://example.com/feed.xml",
-    good="the same feed with its newest 100 entries",
-)
