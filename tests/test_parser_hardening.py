@@ -19,7 +19,7 @@ import pytest
 
 from feedtool.errors import FeedtoolError
 from feedtool.read.feeds import read_feed
-from feedtool.validate import engine, validate_bytes
+from feedtool.validate import engine, limits, validate_bytes
 
 SECRET = "SECRET-7f3a"
 
@@ -112,8 +112,8 @@ CASES = list(documents("http://h", Path("/p")))
 def without_prechecks(monkeypatch: pytest.MonkeyPatch) -> None:
     # The validator spots entity declarations before and while parsing and stops there; with
     # both checks gone, the parser itself is all that stands between a feed and a load.
-    monkeypatch.setattr(engine, "_declared_entities", lambda head, encoding: [])
-    monkeypatch.setattr(engine, "_report_entities", lambda ctx, entities: None)
+    monkeypatch.setattr(limits.InputGuard, "check", lambda self, piece: None)
+    monkeypatch.setattr(engine, "_report_stop", lambda ctx, stop: None)
 
 
 @pytest.mark.parametrize("case", CASES)
