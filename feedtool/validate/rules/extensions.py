@@ -597,7 +597,7 @@ def is_known_namespace(namespace: str) -> bool:
 
 def w3c_profile(ctx: Context) -> bool:
     """Whether the user asked for the W3C validator's judgement exactly (`--profile w3c`)."""
-    return getattr(ctx, "profile", "default") == "w3c"
+    return ctx.profile == "w3c"
 
 
 def check_extension_children(host: Element, ctx: Context) -> None:
@@ -727,16 +727,15 @@ def _check_rdf_payload(element: Element, ctx: Context, property_element: bool = 
     return all(_check_rdf_payload(child, ctx, not property_element) for child in children)
 
 
+# RSS 2.0 elements that hold other elements but define no extensions ("other" hosts).
+RSS2_CONTAINERS = frozenset(tag("", name) for name in ("cloud", "enclosure", "skipHours", "skipDays"))
 HOSTS = (
     tag("", "rss"),
     tag("", "channel"),
     tag("", "item"),
     tag("", "image"),
     tag("", "textInput"),
-    tag("", "cloud"),
-    tag("", "enclosure"),
-    tag("", "skipHours"),
-    tag("", "skipDays"),
+    *RSS2_CONTAINERS,
     tag(RSS1, "channel"),
     tag(RSS1, "item"),
     tag(RSS1, "image"),
@@ -746,7 +745,6 @@ HOSTS = (
     tag(ATOM, "feed"),
     tag(ATOM, "entry"),
 )
-_RSS2_ONLY = frozenset(HOSTS[5:9])
 
 
 @rule(*HOSTS)
@@ -754,7 +752,7 @@ def check_host(host: Element, ctx: Context) -> None:
     parent = host.getparent()
     if parent is None and host.tag not in (tag(ATOM, "feed"), tag("", "rss")):
         return
-    if host.tag in _RSS2_ONLY and ctx.format != "rss":
+    if host.tag in RSS2_CONTAINERS and ctx.format != "rss":
         return
     check_extension_children(host, ctx)
     _, local = split(host.tag)
