@@ -15,6 +15,7 @@ from feedtool.carry import feed_url, fit_item, xml_text
 from feedtool.config import FooterRule, Settings
 from feedtool.errors import ItemError
 from feedtool.model import Item
+from feedtool.read.items import reshaped
 from feedtool.rules import Cleaned, apply_rules
 
 # Article structure survives; everything that runs, styles, embeds or submits does not.
@@ -276,7 +277,7 @@ def clean_item(item: Item, settings: Settings) -> Cleaned:
     drop it: rules.py), the HTML sanitized; with the rules that matched, for the build's report.
     Raises ItemError for an item no feed can carry."""
     body, _ = strip_footer(item.content_html, footer_rules(settings))
-    ruled = apply_rules(replace(item, content_html=body), settings.rules)
+    ruled = apply_rules(replace(item, content_html=body), settings.rules, reshaped)
     if ruled.item is None:
         return ruled
     item = ruled.item

@@ -81,6 +81,9 @@ class Item:
     enclosures: tuple[Enclosure, ...] = ()
     comments_url: str | None = None
     episode: Episode | None = None
+    # The fields read from the article's own HTML ("image", "summary"), not stated by the
+    # source: rules that remove parts of the HTML (strip) change them too.
+    derived: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("published", "updated", "captured"):

@@ -540,15 +540,19 @@ class _Edit:
         return replace(item, **changes)
 
 
-def apply_rules(item: Item, rules: Rules) -> Cleaned:
+def apply_rules(item: Item, rules: Rules, reshape: Callable[[Item, str], Item] | None = None) -> Cleaned:
     """The item with the rules applied to its content as the site wrote it (the aggregator's
-    footer already gone, not yet sanitized), or None as the item if a rule drops it."""
+    footer already gone, not yet sanitized), or None as the item if a rule drops it.
+    `reshape(item, html)` takes again, from the HTML `strip` left, what the item took from its
+    HTML (summary, lead image), before the filters, replacements and conversion."""
     if rules.too_old(item.published):
         return Cleaned(None)
     if not (rules.strip or rules.filter or rules.filterout or rules.replace or rules.convert):
         return Cleaned(item)
     content = _Content(item.content_html)
     matched = {rule.key for rule in rules.strip if content.strip(rule.selector)}
+    if matched and reshape is not None:
+        item = reshape(item, content.written())
     if rules.filter or rules.filterout:
         values = _filter_values(item, content, (*rules.filter, *rules.filterout))
         matched.update(rule.key for rule in rules.filter if _matches(rule, values))

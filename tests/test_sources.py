@@ -184,3 +184,21 @@ def test_the_readme_example_gives_what_the_readme_says(tmp_path, monkeypatch, ca
     assert entry.media_content[0]["url"].startswith("https://static01.nyt.com/images/")
     content = entry.content[0].value
     assert "<footer" not in content and "feedx" not in content and "获取更多" not in content
+
+
+def test_what_strip_removes_is_gone_from_the_summary_and_lead_image_too(tmp_path, monkeypatch, capsys):
+    body = (
+        '<figure class="promo"><img src="https://site.example/ad.jpg"><figcaption>Buy</figcaption></figure>'
+        '<p class="promo">Subscribe now!</p><p>The article begins here.</p>'
+    )
+    (tmp_path / "feed.xml").write_text(
+        rss(item("https://site.example/1", "One", "Mon, 01 Jan 2024 10:00:00 GMT", text=body))
+    )
+    (tmp_path / "feedtool.toml").write_text(
+        '[feed]\nsources = ["feed.xml"]\n[rules]\nstrip = [".promo"]\n', encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["build"]) == 0, capsys.readouterr().err
+    (entry,) = feedparser.parse((tmp_path / "dist" / "atom.xml").read_bytes()).entries
+    assert entry.summary == "The article begins here."
+    assert "media_content" not in entry and "ad.jpg" not in entry.content[0].value

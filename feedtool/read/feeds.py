@@ -577,6 +577,9 @@ class FeedReader:
             )
         published, updated = _plain_offset(published), updated and _plain_offset(updated)
         summary = _collapse(_plain(found.summary_html)) if found.summary_html else ""
+        people = _unique_people(found.authors)
+        stated = (("image", found.image), ("summary", summary))
+        derived = tuple(name for name, own in stated if not own) if shape else ()
         summary = summary or (shape.summary if shape else "")
         uid = _collapse(found.guid)
         if uid.lower().startswith(("http:", "https:")):
@@ -594,7 +597,7 @@ class FeedReader:
             title=title,
             published=published,
             updated=max(updated or published, published),
-            authors=_unique_people(found.authors) or (shape.authors if shape else ()),
+            authors=people or (shape.authors if shape else ()),
             summary=summary,
             content_html=content,
             categories=tuple(dict.fromkeys(c for c in map(_plain_text, found.categories) if c)),
@@ -604,6 +607,7 @@ class FeedReader:
             enclosures=found.enclosures,
             comments_url=found.comments or None,
             episode=found.episode,
+            derived=derived,
         )
 
     def _item_date(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -311,6 +311,28 @@ def article_shape(html: str, zone: tzinfo, link: str = "") -> ArticleShape:
     return ArticleShape(_authors(root), published, _image(root, link), _summary(root))
 
 
+# The fields an item takes from its article's HTML that rules removing parts of it change too.
+# Not the authors: their names stay in <address> when a byline footer goes, only their spelling.
+SHAPED = ("image", "summary")
+
+
+def reshaped(item: Item, html: str) -> Item:
+    """`item` with the fields it took from its article's HTML taken again from `html` (its
+    HTML after rules removed parts of it: a stripped promo paragraph or lead figure goes from
+    the summary and lead image too)."""
+    if not item.derived:
+        return item
+    try:
+        shape = article_shape(html, UTC, item.url)
+    except ValueError:
+        return item
+    return replace(
+        item,
+        image=shape.image if "image" in item.derived else item.image,
+        summary=shape.summary if "summary" in item.derived else item.summary,
+    )
+
+
 def read_item(path: Path, data: bytes, zone_for: Callable[[str], tzinfo], language: str | None) -> Item:
     """Parse a whole item file; the body's HTML is kept as it is (cleaning comes next)."""
     parts = _split(path, data)
@@ -334,4 +356,5 @@ def read_item(path: Path, data: bytes, zone_for: Callable[[str], tzinfo], langua
         language=language,
         captured=parts.captured,
         source=str(path),
+        derived=SHAPED,
     )
