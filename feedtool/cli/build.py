@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -19,6 +20,8 @@ examples:
   feedtool build --keep-going            build what can be built, list the files left out
   feedtool build --source feed.xml --out clean/   an existing feed in, a clean one out
   feedtool build -q                      say nothing unless something is wrong
+  feedtool build --base-url https://example.com/feeds/ --nginx-conf /etc/nginx/conf.d/feeds.conf
+                                         and nginx serves them (README: "Publishing behind nginx")
 
 exit status: 0 built (with --check: the output is current), 1 the input has errors (bad item
 files, also with --keep-going after building the rest; with --check: the output is out of
@@ -66,6 +69,12 @@ def register(commands: Any) -> None:
         "--offline", action="store_true", help="fetch nothing: build URL sources from their last good copy"
     )
     parser.add_argument("--keep-going", action="store_true", help="leave bad files out instead of stopping")
+    parser.add_argument(
+        "--nginx-conf",
+        type=Path,
+        metavar="FILE",
+        help="also write an nginx configuration that serves the output folder at the base URL",
+    )
     parser.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 if the output is not current"
     )
@@ -161,9 +170,38 @@ def run(args: argparse.Namespace) -> int:
         f"feedtool build: {result.count} items -> {out}/: {what} "
         f"({result.parsed} parsed, {result.count + result.dropped - result.parsed} from cache{dropped})"
     )
+    if args.nginx_conf is not None:
+        try:
+            _write_nginx_conf(args.nginx_conf, settings.out_dir, settings.base_url, result.outputs)
+        except ConfigError as e:
+            print(f"feedtool build: {e}", file=sys.stderr)
+            return status.USAGE
+        say(f"feedtool build: nginx configuration -> {shown(args.nginx_conf)}")
     if args.verbose:
         if result.up_to_date:
             say("  (nothing was read: the item files and the output are as the last build left them)")
         for entry in result.entries:
             say(f"  {entry.published.isoformat()}  {shown(entry.source)}  {entry.title}")
     return status.INPUT if result.skipped else status.OK
+
+
+def _write_nginx_conf(path: Path, out_dir: Path, base_url: str, outputs: Sequence[Path]) -> None:
+    """Write the configuration whole or not at all (temp file + rename)."""
+    import os
+    import tempfile
+
+    from feedtool.nginx import nginx_conf
+
+    text = nginx_conf(out_dir, base_url, [p.relative_to(out_dir).as_posix() for p in outputs])
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(text)
+            os.chmod(temp, 0o644)
+            os.replace(temp, path)
+        except BaseException:
+            os.unlink(temp)
+            raise
+    except OSError as e:
+        raise ConfigError(f"{shown(path)}: cannot write the nginx configuration: {e.strerror or e}") from e
