@@ -1,6 +1,8 @@
-"""Load `feedtool serve` and `python3 -m http.server` with wrk on loopback, on the same built folder.
+"""Load `feedtool serve`, nginx and `python3 -m http.server` with wrk on loopback, on the same built folder.
 
-Prints requests/s for a full GET and a conditional GET of atom.xml, the ratio to http.server,
+Prints requests/s for a full GET, a gzip GET and a conditional GET of atom.xml, the ratio to
+http.server, and feedtool serve against nginx running the configuration `feedtool build
+--nginx-conf` writes (the README's way to publish behind a real web server),
 wrk's socket errors and non-2xx/3xx counts, and each server's peak memory (VmHWM). A third
 server, a ThreadingHTTPServer that also answers from memory with keep-alive and ETags, shows
 what the asyncio design buys over threads on its own.
@@ -11,7 +13,7 @@ what the asyncio design buys over threads on its own.
 Then one client pipelines 20,000 GETs in one write while another GETs on its own connection:
 the other client's latency (median, p95, max) shows whether one client can hold up the rest.
 
-Only 127.0.0.1 is ever contacted. Needs wrk (Debian package wrk).
+Only 127.0.0.1 is ever contacted. Needs wrk (Debian package wrk) and nginx (nginx-light).
 """
 
 from __future__ import annotations
@@ -61,9 +63,16 @@ class Server:
     base_url: str
 
     def peak_memory_mb(self) -> float:
-        status = Path(f"/proc/{self.process.pid}/status").read_text()
-        found = re.search(r"VmHWM:\s+(\d+) kB", status)
-        return int(found.group(1)) / 1024 if found else float("nan")
+        """The server's peak resident memory; for nginx, its master's and workers' together."""
+        pids = [self.process.pid]
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        if self.name.startswith("nginx") and children.exists():
+            pids += [int(pid) for pid in children.read_text().split()]
+        total = 0.0
+        for pid in pids:
+            found = re.search(r"VmHWM:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
+            total += int(found.group(1)) / 1024 if found else float("nan")
+        return total
 
     def stop(self) -> None:
         self.process.terminate()
@@ -103,6 +112,35 @@ def start(name: str, command: list[str], cwd: Path, log: Path, pattern: str) -> 
             return Server(name, process, f"http://127.0.0.1:{found.group(1)}/")
     process.kill()
     raise SystemExit(f"{name} did not start; see {log}")
+
+
+def start_nginx(dist: Path, work: Path) -> Server:
+    """nginx with feedtool's configuration for `dist`, in the foreground, on a free port."""
+    from feedtool.nginx import nginx_conf
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    outputs = ["atom.xml", "rss.xml", "feed.json", "index.html"]
+    (work / "feeds.conf").write_text(nginx_conf(dist, f"http://127.0.0.1:{port}/", outputs))
+    temp = "".join(f"  {kind}_temp_path {work / kind};\n" for kind in ("client_body", "proxy", "fastcgi",
+                                                                      "uwsgi", "scgi"))  # fmt: skip
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    (work / "nginx.conf").write_text(
+        f"{user}worker_processes auto;\npid {work / 'nginx.pid'};\nerror_log {work / 'nginx.error'};\n"
+        f"events {{ worker_connections 1024; }}\nhttp {{\n  access_log off;\n{temp}"
+        f"  include {work / 'feeds.conf'};\n}}\n"
+    )
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    process = subprocess.Popen([nginx, "-p", str(work), "-c", str(work / "nginx.conf"), "-g", "daemon off;"])
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return Server("nginx (feedtool's config)", process, f"http://127.0.0.1:{port}/")
+        time.sleep(0.05)
+    process.kill()
+    raise SystemExit(f"nginx did not start; see {work / 'nginx.error'}")
 
 
 def validators(url: str) -> tuple[str | None, str | None]:
@@ -265,6 +303,7 @@ def main() -> int:
                 [python, "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", str(dist)],
                 work, work / "http.server.log", port,
             ))  # fmt: skip
+            servers.append(start_nginx(dist, work))
             servers.append(start(
                 "ThreadingHTTPServer, in memory",
                 [python, __file__, "--threading-server", str(dist)],
@@ -285,6 +324,7 @@ def main() -> int:
                     conditional.append(f"If-Modified-Since: {modified}")
                 results[server.name] = {
                     "full GET": wrk(url, args, script, []),
+                    "gzip GET": wrk(url, args, script, ["Accept-Encoding: gzip"]),
                     "conditional GET": wrk(url, args, script, conditional),
                 }
             memory = {server.name: server.peak_memory_mb() for server in servers}
@@ -304,8 +344,16 @@ def main() -> int:
     for name, megabytes in memory.items():
         print(f"peak memory (VmHWM) {name:<32} {megabytes:6.1f} MB")
     mine = results["feedtool serve"]
+    nginx = results["nginx (feedtool's config)"]
+    print()
+    for label, run in mine.items():
+        print(f"feedtool serve / nginx, {label}: {run.requests_per_second:.0f} / "
+              f"{nginx[label].requests_per_second:.0f} req/s = "
+              f"{run.requests_per_second / max(nginx[label].requests_per_second, 1e-9):.2f}")  # fmt: skip
     verdicts = []
     for label, run in mine.items():
+        if label == "gzip GET":  # http.server does not compress: no target against it
+            continue
         ratio = run.requests_per_second / max(baseline[label].requests_per_second, 1e-9)
         clean = run.socket_errors == "none" and run.bad_responses == 0
         verdicts.append(ratio >= 2 and clean)
