@@ -650,7 +650,9 @@ def _check_duplicate_semantics(
     for core, extension in pairs:
         twin = children.get(extension)
         if twin is not None and core in children:
-            ctx.report(code, twin, core=name_of(children[core]), element=name_of(twin), parent=name_of(element))
+            ctx.report(
+                code, twin, core=name_of(children[core]), element=name_of(twin), parent=name_of(element)
+            )
 
 
 @rule(CHANNEL)
