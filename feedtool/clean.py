@@ -6,6 +6,7 @@ import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from html.entities import html5 as html5_references
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import bleach
@@ -265,7 +266,16 @@ def sanitize(html: str, base_url: str, *, unwrap_images: bool = True) -> str:
         clean, unsettled = run(clean, base_url)
         if clean == html:
             break
-    return clean
+    return _NAMED_REFERENCE.sub(_known_reference, clean)
+
+
+# bleach keeps "&b;" as if it were a character reference because "b" begins some names; HTML
+# has no such reference, so it is the text "&b;" (an article quoting an entity declaration).
+_NAMED_REFERENCE = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
+
+
+def _known_reference(match: re.Match[str]) -> str:
+    return match.group(0) if f"{match.group(1)};" in html5_references else f"&amp;{match.group(1)};"
 
 
 def footer_rules(settings: Settings) -> tuple[FooterRule, ...]:

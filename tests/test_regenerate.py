@@ -132,16 +132,7 @@ def same_enclosures(out, entry, *, all_of_them: bool) -> None:
         assert kind and kind == (wanted[url] or kind)  # a type the source left out is guessed
 
 
-# Known, not yet fixed: the sanitizer keeps the text "&b;" (an article quoting an XML entity
-# declaration) as it is, where HTML needs "&amp;b;" (clean.py).
-KNOWN = {"feedjira_feedjira__RubyonRailsSecurityProject.xml": "clean.sanitize leaves '&b;' text unescaped"}
-CASES = [
-    pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=KNOWN[p.name])) if p.name in KNOWN else p
-    for p in FEEDS
-]
-
-
-@pytest.mark.parametrize("source", CASES, ids=[p.name for p in FEEDS])
+@pytest.mark.parametrize("source", FEEDS, ids=[p.name for p in FEEDS])
 def test_a_real_feed_regenerates_valid_and_reads_back_the_same(source, tmp_path, cache):
     result = regenerate(source, tmp_path / "out", cache)
     problems = [w for w in result.warnings if w.endswith("]")]  # the validator's, each with its code
