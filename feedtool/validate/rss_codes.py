@@ -1063,6 +1063,7 @@ RSS_ONLY = frozenset(
         "InvalidFormComponentName",
         "UseOfExtensionAttr",
         "NotInANamespace",
+        "UnsupportedItunesFormat",
     ]
 )
 RSS1_ONLY = frozenset(("InvalidRDF",))

@@ -129,5 +129,6 @@ define(
     parents=["Warning"],
     why="Clients ignore it; it usually means the element was meant for another place.",
     fix="Move the element where it means something, or remove it.",
-    formats=("atom",),
+    # Also Dublin Core, geo or atom:* elements in an RSS element that does not define them.
+    formats=("atom", "rss", "rss1"),
 )
