@@ -24,6 +24,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import hashlib
+import html
 import json
 import pickle
 import shutil
@@ -115,8 +116,13 @@ class Store:
 
 def with_text(item: Item) -> Item:
     """An item with no text at all once cleaned (a link, a podcast episode) is summed up by its
-    title: Atom asks every entry for some text."""
-    return item if item.content_html or item.summary else dataclasses.replace(item, summary=item.title)
+    title: Atom asks every entry for some text. One with no link either (only an id) carries
+    that text as its content, since an Atom entry needs a link or a content."""
+    if not (item.content_html or item.summary):
+        item = dataclasses.replace(item, summary=item.title)
+    if not (item.content_html or item.url):
+        item = dataclasses.replace(item, content_html=html.escape(item.summary, quote=False))
+    return item
 
 
 def distinct_updated(entries: Iterable[Entry]) -> list[Entry]:

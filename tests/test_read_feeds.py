@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import http.server
 import threading
 from datetime import UTC, datetime, timedelta, timezone
@@ -333,3 +334,10 @@ def test_an_entity_bomb_is_not_expanded_and_says_so():
     items, reader = read(feed)
     assert items == []  # the parser refuses to go on rather than expand it
     assert reader.warnings[0].startswith("feed.xml:1: not well-formed XML (Maximum entity amplification")
+
+
+def test_a_gzip_compressed_feed_file_is_read_through_gzip(tmp_path):
+    path = tmp_path / "feed.xml"
+    path.write_bytes(gzip.compress(rss("<item><title>zipped</title><link>https://x.example/</link></item>").encode()))
+    reader = read_feed("feed.xml", path, utc)
+    assert [i.title for i in reader.items()] == ["zipped"]

@@ -18,6 +18,7 @@ from dateutil import parser as dateparser
 
 from feedtool.build import build
 from feedtool.config import load_settings
+from feedtool.errors import SourceError
 
 REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "feeds" / "real"
 FEEDS = sorted(p for p in REAL.iterdir() if p.suffix != ".tsv") if REAL.is_dir() else []
@@ -185,3 +186,27 @@ def compare_json(source: Path, atom) -> None:
             attachments = {normal_link(a["url"]): a.get("mime_type", "") for a in item.get("attachments", [])}
             assert enclosures(out) == attachments
     assert set(by_link(atom.entries)) >= links
+
+
+FEEDS_DIR = REAL.parent
+HARD = [
+    p
+    for folder in ("illformed", "encodings")
+    if (FEEDS_DIR / folder).is_dir()
+    for p in sorted((FEEDS_DIR / folder).iterdir())
+    if p.is_file()
+]
+
+
+@pytest.mark.parametrize("source", HARD, ids=[f"{p.parent.name}/{p.name}" for p in HARD])
+def test_an_ill_formed_or_oddly_encoded_feed_builds_clean_or_is_refused_by_name(source, tmp_path, cache):
+    """Read as far as it goes into feeds the validator passes without a warning, or refused as
+    "path:line: not a feed: …" (a BuildError or SourceError, never a traceback)."""
+    try:
+        result = regenerate(source, tmp_path / "out", cache)
+    except SourceError as e:
+        assert str(e).startswith(f"{source}:") and ": not a feed: " in str(e)
+        assert not (tmp_path / "out").exists()
+        return
+    problems = [w for w in result.warnings if w.endswith("]")]
+    assert problems == [], "\n".join(problems)

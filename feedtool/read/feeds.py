@@ -13,6 +13,7 @@ authors, time, lead image and summary that a feed item does not state itself.
 from __future__ import annotations
 
 import codecs
+import gzip
 import html
 import io
 import json
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any, Protocol, cast
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import ftfy
@@ -67,6 +68,7 @@ _PREFIXES = {"content": "content", "dc": "dc", "dcterms": "dcterms", "media": "m
 # The date of an item with no date anywhere, from a source with no time of its own (stdin).
 UNDATED = datetime(2000, 1, 1, tzinfo=UTC)
 SNIFF_SIZE = 4096
+_GZIP = b"\x1f\x8b"
 CHUNK = 1 << 16
 
 _BOMS = (
@@ -164,10 +166,17 @@ class FeedReader:
     format: str = ""
 
     def _open(self) -> IO[bytes]:
-        if isinstance(self.data, bytes):
-            return io.BytesIO(self.data)
+        """The feed's bytes; a gzip-compressed file (a feed saved as it was served) is read
+        through gzip, as a stream."""
         try:
-            return self.data.open("rb")
+            if isinstance(self.data, bytes):
+                raw = io.BytesIO(self.data)
+                if self.data[:2] == _GZIP:
+                    return cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="rb"))
+                return raw
+            with self.data.open("rb") as head:
+                gzipped = head.read(2) == _GZIP
+            return cast(IO[bytes], gzip.open(self.data, "rb")) if gzipped else self.data.open("rb")
         except OSError as e:
             raise SourceError(self.source, None, f"cannot read: {e.strerror or e}") from e
 
