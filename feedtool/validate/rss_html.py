@@ -14,20 +14,26 @@ from feedtool.validate.engine import Context, Element
 from feedtool.validate.html import check_html
 
 # The address of a link (<a href=...>, href first) or of an image (<img ... src=...>), quoted
-# or a bare word, up to the space or the end of its tag. RSS readers show items away from the
-# feed's site, so these must be absolute.
-_LINK = re.compile(r"""<a\s+href=("[^"]*"|'[^']*'|[\w-]+)(?=[\s>])""", re.IGNORECASE)
-_IMAGE = re.compile(r"""<img\s[^>]*?src=("[^"]*"|'[^']*'|[\w-]+)(?=[\s>])""", re.IGNORECASE)
+# or a bare word, up to a closing quote that a space or the tag's end follows. RSS readers show
+# items away from the feed's site, so these addresses must be absolute.
+_VALUE = r"""("(?:.*?)"|'(?:.*?)'|[\w-]+)(?=[\s>])"""
+_LINK = re.compile(r"<a\s+href=" + _VALUE, re.IGNORECASE)
+_IMAGE = re.compile(r"<img\s[^>]*src=" + _VALUE, re.IGNORECASE)
 _SCHEME = re.compile(r"\w+:")
 
 
-def relative_references(markup: str) -> list[str]:
+def relative_references(markup: str, *, as_w3c: bool = False) -> list[str]:
     """The addresses of the links and images in `markup` that have no scheme (entities
-    decoded)."""
+    decoded). In a self-closing tag (src="a.png"/>) the value runs on to the next quote that a
+    space or a tag's end follows; `as_w3c` keeps that run-on value, as the W3C validator reads
+    it, otherwise the address ends at its own closing quote."""
     found = []
     for pattern in (_IMAGE, _LINK):
         for match in pattern.finditer(markup):
-            value = match[1].strip("\"'")
+            value = match[1]
+            if not as_w3c and value[0] in "\"'":
+                value = value[: value.index(value[0], 1) + 1]
+            value = value.strip("\"'")
             if _SCHEME.match(value):
                 continue  # the usual case, decided without decoding
             value = unescape(value).strip() if "&" in value else value.strip()
@@ -43,7 +49,7 @@ def check_escaped_html(element: Element, ctx: Context, html: str) -> None:
     for finding in check_html(html):
         ctx.report(finding.code, element, detail=finding.detail, value=finding.detail)
     reported = set()
-    for reference in relative_references(html):
+    for reference in relative_references(html, as_w3c=ctx.profile == "w3c"):
         code = "InvalidUriChar" if values.check_uri(reference) == "InvalidUriChar" else "ContainsRelRef"
         if code not in reported:
             reported.add(code)
