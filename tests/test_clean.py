@@ -14,6 +14,7 @@ from items import FEEDX_FOOTER, REPO, body, write_config
 from feedtool.clean import (
     BUILTIN_FOOTER_RULES,
     clean_item,
+    image_media_type,
     sanitize,
     strip_footer,
     unwrap_image_proxy,
@@ -279,3 +280,22 @@ def test_text_that_only_looks_like_a_character_reference_is_escaped():
     assert sanitize("<p>&lt;!ENTITY a &quot;&amp;b;&amp;b;&quot;&gt; &copy;</p>", "https://x.example/") == (
         '<p>&lt;!ENTITY a "&amp;b;&amp;b;"&gt; ©</p>'
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "media_type"),
+    [
+        ("https://e.com/v1.2/lead.jpg", "image/jpeg"),  # a dot in a folder name is not the type
+        ("https://e.com/A.PNG?w=300", "image/png"),
+        ("https://e.com/photo", None),
+        ("https://e.com/file.tar.gz", None),
+    ],
+)
+def test_image_media_type_comes_from_the_last_suffix_of_the_path(url, media_type):
+    assert image_media_type(url) == media_type
+
+
+def test_a_body_that_is_only_a_footer_becomes_empty_and_leading_space_stays():
+    footer = '<hr/>获取更多RSS：<a href="https://feedx.net">https://feedx.net</a>'
+    assert strip_footer(footer, FEEDX) == ("", "feedx")
+    assert strip_footer("  <p>a</p>  \n" + footer, FEEDX) == ("  <p>a</p>", "feedx")
