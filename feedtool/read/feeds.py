@@ -336,11 +336,7 @@ class FeedReader:
         self.channel = self._read_channel(root)
 
     def _channel_element(self, root: Any) -> Any:
-        if self.format == "rss":
-            for child in root:
-                if _name(child) == ("rss", "channel"):
-                    return child
-        if self.format == "rdf":
+        if self.format in ("rss", "rdf"):  # RSS: <rss><channel>; RSS 1.0: <rdf:RDF><channel>
             for child in root:
                 if _name(child) == ("rss", "channel"):
                     return child
