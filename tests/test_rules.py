@@ -279,6 +279,12 @@ def test_convert_leaves_scripts_and_comments_to_the_sanitizer(tmp_path):
             "rules.filter[1].examples[1].output: must be 'keep' or 'drop'",
         ),
     ],
+    ids=[
+        "filter-bad-regex", "filterout-no-pattern", "filterout-unknown-key", "strip-bad-selector",
+        "strip-pseudo-element", "convert-unknown", "convert-path", "since-quoted", "unknown-rule",
+        "strip-not-a-list", "replace-bad-with", "replace-without-with", "replace-bad-in",
+        "example-bad-output",
+    ],
 )
 def test_a_bad_rule_is_a_usage_error_naming_file_rule_and_problem(
     tmp_path, monkeypatch, capsys, rules, message
@@ -366,6 +372,7 @@ def test_passing_examples_let_the_build_and_check_run(tmp_path, monkeypatch, cap
             "feedtool.toml:rules.strip[1] (div.ad): expected '<p>a</p><div>x</div>', got '<p>a</p>'",
         ),
     ],
+    ids=["replace", "convert", "filterout", "strip"],
 )
 def test_a_failing_example_fails_build_and_check_naming_the_rule(
     tmp_path, monkeypatch, capsys, wrong, right, message
