@@ -13,29 +13,36 @@ from feedtool.validate import values
 from feedtool.validate.engine import Context, Element
 from feedtool.validate.html import check_html
 
-# The address of a link (<a href=...>, href first) or of an image (<img ... src=...>), quoted
-# or a bare word, up to a closing quote that a space or the tag's end follows. RSS readers show
-# items away from the feed's site, so these addresses must be absolute.
-_VALUE = r"""("(?:.*?)"|'(?:.*?)'|[\w-]+)(?=[\s>])"""
-_LINK = re.compile(r"<a\s+href=" + _VALUE, re.IGNORECASE)
-_IMAGE = re.compile(r"<img\s[^>]*src=" + _VALUE, re.IGNORECASE)
+# The relative address of a link (<a href=...>, href first) or of an image (<img ... src=...>),
+# quoted or a bare word. Addresses with a scheme do not match, so the usual case costs no
+# Python code. RSS readers show items away from the feed's site: addresses must be absolute.
+# The W3C validator reads a value up to a closing quote that a space or the tag's end follows,
+# so in a self-closing tag (src="a.png"/>) it runs on past its own quote.
+_NO_SCHEME = r"(?!\s*\w+:)"
+
+
+def _reference_patterns(value: str, after: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    double = rf'"{_NO_SCHEME}({value.format(chr(34))})"'
+    single = rf"'{_NO_SCHEME}({value.format(chr(39))})'"
+    relative = rf"(?:{double}|{single}|([\w-]+))(?={after})"
+    return (
+        re.compile(r"<img\s(?:[^>]*?\s)?src=" + relative, re.IGNORECASE),
+        re.compile(r"<a\s+href=" + relative, re.IGNORECASE),
+    )
+
+
+READERS = _reference_patterns("[^{}]*", r"[\s/>]")
+W3C = _reference_patterns(".*?", r"[\s>]")
 _SCHEME = re.compile(r"\w+:")
 
 
 def relative_references(markup: str, *, as_w3c: bool = False) -> list[str]:
     """The addresses of the links and images in `markup` that have no scheme (entities
-    decoded). In a self-closing tag (src="a.png"/>) the value runs on to the next quote that a
-    space or a tag's end follows; `as_w3c` keeps that run-on value, as the W3C validator reads
-    it, otherwise the address ends at its own closing quote."""
+    decoded); `as_w3c` reads them as the W3C validator does (see above)."""
     found = []
-    for pattern in (_IMAGE, _LINK):
+    for pattern in W3C if as_w3c else READERS:
         for match in pattern.finditer(markup):
-            value = match[1]
-            if not as_w3c and value[0] in "\"'":
-                value = value[: value.index(value[0], 1) + 1]
-            value = value.strip("\"'")
-            if _SCHEME.match(value):
-                continue  # the usual case, decided without decoding
+            value = match[1] if match[1] is not None else match[2] if match[2] is not None else match[3]
             value = unescape(value).strip() if "&" in value else value.strip()
             if not _SCHEME.match(value):
                 found.append(value)
