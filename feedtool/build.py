@@ -20,7 +20,16 @@ from feedtool.model import Channel, FeedMeta, Item
 from feedtool.publish import Staging
 from feedtool.rules import check_examples
 from feedtool.sources import Gathered, Progress, Workers, gather, local_inputs
-from feedtool.write import GZIP_SUFFIX, OUTPUT_NAMES, PAGE_FILE, Entry, stream_items, write_feed, write_twins
+from feedtool.write import (
+    GZIP_SUFFIX,
+    OUTPUT_NAMES,
+    PAGE_FILE,
+    Entry,
+    remember,
+    stream_items,
+    write_feed,
+    write_twins,
+)
 
 # The stages' modules (bleach, feedgen, lxml, the validator) are imported where they are
 # used: a build with nothing to do then starts in a fraction of the time.
@@ -258,10 +267,15 @@ def _publish(
         warnings: list[str] = []
         entries: list[Entry] = []
         counts = []
+        made = []
         for feed in built:
             folder = staging.folder / feed.name
             folder.mkdir(exist_ok=True)
-            written = write_feed(feed.meta, feed.entries, folder, store=cache, jobs=jobs)
+            published = settings.out_dir / feed.name
+            written = write_feed(
+                feed.meta, feed.entries, folder, store=cache, jobs=jobs, published=published
+            )
+            made.append((published, written))
             warnings += written.warnings
             entries += written.entries
             counts.append(len(written.entries))
@@ -272,4 +286,9 @@ def _publish(
             listed = [(feed.meta, n) for feed, n in zip(built, counts, strict=True)]
             page = render_site_index(_site_meta(settings, built), listed, FEEDS)
             write_twins(staging.folder / INDEX, page.encode("utf-8"))
-        return (staging.changed() if check else staging.publish()), warnings, entries
+        if check:
+            return staging.changed(), warnings, entries
+        changed = staging.publish()
+        for published, written in made:
+            remember(cache, published, written)
+        return changed, warnings, entries

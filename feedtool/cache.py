@@ -2,6 +2,8 @@
 
 The cache is an SQLite file in the build's own cache folder, written only by feedtool, like
 Python's __pycache__; a damaged or foreign one is rebuilt. It keeps:
+- scans: what a quick look at an item file found (sources.ItemFile), by its path, with the
+  file's size, time and inode and the settings it was looked at with;
 - items: cleaning outcomes (an Item, or none when the user's rules dropped it, and the rules
   that matched), pickled, with their light facts (sources.Facts) beside them, by the hash of
   their source and the settings and code that shaped them;
@@ -28,9 +30,10 @@ from feedtool.write import Store
 if TYPE_CHECKING:
     from feedtool.sources import Facts
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 _TABLES = {
     "items": ("key", "key text primary key, item blob not null, facts blob not null"),
+    "scans": ("path", "path blob primary key, stamp text not null, scan blob not null"),
     "rendered": ("key", "key text primary key, row blob not null"),
     "pieces": ("key", "key text primary key, packed blob not null, lines integer not null"),
     "checks": ("key", "key text primary key, findings text not null"),
@@ -77,6 +80,8 @@ class ItemCache(Store):
         for attempt in (1, 2):
             db = sqlite3.connect(self.path)
             try:
+                # A cache is remade when lost: no waiting for the disk at each commit.
+                db.execute("pragma synchronous = off")
                 if db.execute("pragma user_version").fetchone()[0] != SCHEMA_VERSION:
                     for table, (_, columns) in _TABLES.items():
                         db.execute(f"drop table if exists {table}")
@@ -153,6 +158,14 @@ class ItemCache(Store):
 
     def items(self, keys: Sequence[str]) -> dict[str, bytes]:
         return {key: row[0] for key, row in self._select("items", "item", keys).items()}
+
+    def scans(self, paths: Sequence[bytes]) -> dict[bytes, tuple[str, bytes]]:
+        return {
+            key: (str(row[0]), row[1]) for key, row in self._select("scans", "stamp, scan", paths).items()
+        }
+
+    def put_scans(self, rows: Iterable[tuple[bytes, str, bytes]]) -> None:
+        self._insert("scans", rows)
 
     # Rendered entries and feed checks (write.py)
 

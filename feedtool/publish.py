@@ -219,7 +219,12 @@ def _differing(staged: Path, target: Path) -> list[str]:
     for name, info in sorted(_files(staged).items()):
         old = published.get(name)
         path, current = staged / name, target / name
-        if old is None or old.st_size != info.st_size or not _same_bytes(path, current):
+        if old is None or old.st_size != info.st_size:
+            changed.append(name)
+            continue
+        if (old.st_ino, old.st_dev) == (info.st_ino, info.st_dev):
+            continue  # the published file itself, linked by the build: the same bytes
+        if not _same_bytes(path, current):
             changed.append(name)
             continue
         if old.st_ino != info.st_ino:

@@ -8,7 +8,9 @@ not, and are done only for the items a feed keeps, in worker processes when ther
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import pickle
 import re
 import sys
@@ -80,10 +82,11 @@ def item_files(seeds: Path) -> list[Path]:
         what = "no such folder" if found is None else f"a {found}, not a folder"
         raise ConfigError(f"{shown(seeds)}: {what} of item files (set [build] seeds or --seeds)")
     try:
-        names = list(seeds.iterdir())
+        with os.scandir(seeds) as listing:  # names and kinds in one pass, no stat per file
+            names = [e.name for e in listing if e.name.endswith(ITEM_SUFFIX) and e.is_file()]
     except OSError as e:
         raise ConfigError(f"{shown(seeds)}: cannot list the item files: {e.strerror or e}") from e
-    return sorted(p for p in names if p.suffix == ITEM_SUFFIX and p.is_file() and not p.name.startswith("."))
+    return [seeds / name for name in sorted(names) if not name.startswith(".")]
 
 
 def local_inputs(settings: Settings) -> list[Path] | None:
@@ -223,10 +226,39 @@ class Workers:
             self.pool = None
 
 
-def _read_folder(folder: Path, number: int, workers: Workers, gathered: Gathered) -> Iterator[Candidate]:
+def _scans(
+    paths: list[Path], workers: Workers, cache: ItemCache, fingerprint: str
+) -> Iterator[ItemFile | ItemError]:
+    """Each item file looked at, in order: from the cache when its size, time and inode are
+    those it had then (and reading and cleaning are the same), else now."""
+    stamps: dict[bytes, str] = {}
+    for path in paths:
+        with contextlib.suppress(OSError):  # gone: scanning it says so
+            info = path.stat()
+            stamps[os.fsencode(path)] = f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}:{fingerprint}"
+    known: dict[bytes, ItemFile] = {}
+    for key, (stamp, blob) in cache.scans(list(stamps)).items():
+        with contextlib.suppress(pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+            if stamp == stamps[key]:
+                known[key] = pickle.loads(blob)
+    fresh = [path for path in paths if os.fsencode(path) not in known]
+    scanned = dict(zip(fresh, workers.map(_scan_one, fresh), strict=True))
+    rows = [
+        (key, stamps[key], pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
+        for path, found in scanned.items()
+        if not isinstance(found, ItemError) and (key := os.fsencode(path)) in stamps
+    ]
+    cache.put_scans(rows)
+    for path in paths:
+        yield scanned[path] if path in scanned else known[os.fsencode(path)]
+
+
+def _read_folder(
+    folder: Path, number: int, workers: Workers, gathered: Gathered, cache: ItemCache, fingerprint: str
+) -> Iterator[Candidate]:
     scanned: list[ItemFile] = []
     paths = item_files(folder)
-    for found in workers.map(_scan_one, paths):
+    for found in _scans(paths, workers, cache, fingerprint):
         if isinstance(found, ItemError):
             gathered.problems.append(found)
         else:
@@ -270,7 +302,12 @@ def _read_feed(
 
 
 def _candidates(
-    settings: Settings, workers: Workers, gathered: Gathered, keep_going: bool
+    settings: Settings,
+    workers: Workers,
+    gathered: Gathered,
+    keep_going: bool,
+    cache: ItemCache,
+    fingerprint: str,
 ) -> list[Candidate]:
     found: list[Candidate] = []
     copies = SourceCopies(settings.cache_dir / "sources")
@@ -282,7 +319,7 @@ def _candidates(
             elif is_url(source):
                 found += _read_url(source, fetched[source], copies, number, settings, gathered)
             elif (kind := kind_of(Path(source))) == "folder":
-                found += _read_folder(Path(source), number, workers, gathered)
+                found += _read_folder(Path(source), number, workers, gathered, cache, fingerprint)
             elif kind is not None:
                 found += _read_feed(source, Path(source), number, settings, gathered)
             else:
@@ -392,7 +429,9 @@ def gather(
     rules keep, cleaned (through the cache). Inputs that could not be read are in `problems`,
     for the caller to stop on or (keep_going) to list."""
     gathered = Gathered()
-    newest = newest_first(merge(_candidates(settings, workers, gathered, keep_going)))
+    found = _candidates(settings, workers, gathered, keep_going, cache, fingerprint)
+    newest = newest_first(merge(found))
+    del found
     if gathered.problems and not keep_going:
         return gathered
     newest = [c for c in newest if not settings.rules.too_old(c.published)]

@@ -26,6 +26,7 @@ import dataclasses
 import hashlib
 import html
 import json
+import os
 import pickle
 import shutil
 import zlib
@@ -369,6 +370,7 @@ class Written:
     warnings: list[str]
     entries: list[Entry]
     rendered: int  # entries rendered now, not taken from the cache
+    assembly: str  # changes whenever the outputs' bytes may
 
 
 def write_feed(
@@ -379,15 +381,25 @@ def write_feed(
     store: Store,
     jobs: int = 1,
     progress: Progress | None = None,
+    published: Path | None = None,
 ) -> Written:
     """Write one feed's outputs into `folder`: atom.xml, rss.xml, feed.json, index.html and
-    their .gz twins, entries in the order given (their items are in `store`).
+    their .gz twins, entries in the order given (their items are in `store`). `published` is
+    where the feed's outputs are published (see `remember`).
 
     A validator error raises BuildError: nothing is written that could be published.
     """
     renderer = _Renderer(meta)
     context = renderer.context()
     row_keys = [_row_key(entry, context) for entry in entries]
+    parts = _parts(meta, entries)
+    assembly = _hash(
+        b"\0".join([context.encode(), *(b"".join(p) for p in parts.values()), *map(str.encode, row_keys)])
+    )
+    if published is not None:
+        reused = _reuse(store, published, assembly, folder)
+        if reused is not None:
+            return Written(reused, list(entries), 0, assembly)
     known = store.known(row_keys)
     missing = sum(key not in known for key in row_keys)
     pool = None
@@ -397,7 +409,7 @@ def write_feed(
         _init_worker(meta)
     try:
         made = _in_order(renderer, entries, row_keys, known, store, pool, progress, missing)
-        warnings, errors = _assemble(meta, entries, made, folder, store, pool)
+        warnings, errors = _assemble(meta, entries, made, parts, folder, store, pool)
     finally:
         if pool is not None:
             pool.shutdown()
@@ -405,7 +417,51 @@ def write_feed(
         raise BuildError(
             "the built feeds do not validate, so the output folder was left as it was:\n" + "\n".join(errors)
         )
-    return Written(warnings, list(entries), missing)
+    return Written(warnings, list(entries), missing, assembly)
+
+
+def _written_key(published: Path) -> str:
+    return "written:" + _hash(os.fsencode(published.resolve()))
+
+
+def _stamps(folder: Path) -> dict[str, list[int]] | None:
+    """Each output's size, time and inode: what tells that nobody changed it."""
+    found = {}
+    for name in (n + suffix for n in OUTPUT_NAMES for suffix in ("", GZIP_SUFFIX)):
+        try:
+            info = (folder / name).stat()
+        except OSError:
+            return None
+        found[name] = [info.st_size, info.st_mtime_ns, info.st_ino]
+    return found
+
+
+def remember(store: Store, published: Path, written: Written) -> None:
+    """After publishing: the outputs in `published` are what `written` made, so a build that
+    would make the same bytes can take them as they are."""
+    stamps = _stamps(published)
+    if stamps is not None:
+        state = {"assembly": written.assembly, "stamps": stamps, "warnings": written.warnings}
+        store.put_checks({_written_key(published): json.dumps(state, ensure_ascii=False)})
+
+
+def _reuse(store: Store, published: Path, assembly: str, folder: Path) -> list[str] | None:
+    """When the published outputs are exactly what this build would write (the same entries,
+    rendered the same way, around the same heads) and untouched since, link them into
+    `folder` and return the warnings they had; else None."""
+    text = store.checks([_written_key(published)]).get(_written_key(published))
+    try:
+        state = json.loads(text) if text else None
+        if not state or state["assembly"] != assembly or state["stamps"] != _stamps(published):
+            return None
+        for name in state["stamps"]:
+            os.link(published / name, folder / name)
+        return [str(line) for line in state["warnings"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        for name in OUTPUT_NAMES:
+            for suffix in ("", GZIP_SUFFIX):
+                (folder / (name + suffix)).unlink(missing_ok=True)
+        return None
 
 
 def _row_key(entry: Entry, context: str) -> str:
@@ -493,17 +549,11 @@ def _in_order(
     stored.flush()
 
 
-def _assemble(
-    meta: FeedMeta,
-    entries: Sequence[Entry],
-    made: Iterator[_Made],
-    folder: Path,
-    store: Store,
-    pool: ProcessPoolExecutor | None,
-) -> tuple[list[str], list[str]]:
-    """Write the outputs from the entries' pieces, then run the feed-level check; (warnings,
-    errors)."""
-    from feedtool.build import code_fingerprint
+Parts = dict[str, tuple[bytes, bytes, bytes]]  # each output's head, closing, separator
+
+
+def _parts(meta: FeedMeta, entries: Sequence[Entry]) -> Parts:
+    """What each output has around and between its entries."""
     from feedtool.emit import feeds
     from feedtool.emit.page import index_parts
 
@@ -524,6 +574,22 @@ def _assemble(
             b"\n",
         ),
     }
+    return parts
+
+
+def _assemble(
+    meta: FeedMeta,
+    entries: Sequence[Entry],
+    made: Iterator[_Made],
+    parts: Parts,
+    folder: Path,
+    store: Store,
+    pool: ProcessPoolExecutor | None,
+) -> tuple[list[str], list[str]]:
+    """Write the outputs from the entries' pieces, then run the feed-level check; (warnings,
+    errors)."""
+    from feedtool.build import code_fingerprint
+
     # The feed-level check of each feed is cached by what it checks: the code, the address,
     # the head and closing, and each entry's bytes (of which its stand-in is made).
     digests = {}

@@ -227,6 +227,21 @@ def test_an_invalid_item_planted_in_the_cache_is_never_published(project, capsys
     assert snapshot(project / "dist") == before
 
 
+def test_a_published_file_changed_by_hand_is_rewritten_even_when_no_item_changed(project, capsys):
+    before = built(project, capsys)
+    (project / "dist" / "atom.xml").write_bytes(b"<feed/>\n")  # edited in place
+    seed = sorted((project / "seeds").glob("*.txt"))[0]
+    os.utime(seed, ns=(seed.stat().st_atime_ns, seed.stat().st_mtime_ns + 10**9))
+    capsys.readouterr()
+    assert main(["build"]) == 0
+    assert "wrote atom.xml (" in capsys.readouterr().err
+    after = snapshot(project / "dist")
+    assert after["atom.xml"][0] == before["atom.xml"][0]
+    assert {name: files for name, files in after.items() if name != "atom.xml"} == {
+        name: files for name, files in before.items() if name != "atom.xml"
+    }  # the others are the published files themselves: bytes and times kept
+
+
 def test_an_invalid_entry_planted_in_the_rendered_cache_is_checked_and_never_published(project, capsys):
     """What the validator found in an entry is kept by the entry's exact bytes: an entry in the
     cache whose bytes are not the ones that were checked is checked again. The planted error is
@@ -245,9 +260,11 @@ def test_an_invalid_entry_planted_in_the_rendered_cache_is_checked_and_never_pub
             pieces["atom.xml"] = planted
             database.execute("update rendered set row = ? where key = ?", (pickle.dumps(pieces), key))
     database.close()
-    # An item file touched and nothing changed: the build reads every entry from the cache.
-    seed = sorted((project / "seeds").glob("*.txt"))[0]
-    os.utime(seed, ns=(seed.stat().st_atime_ns, seed.stat().st_mtime_ns + 10**9))
+    # An older article arrives: the feeds are written again, the two planted entries from the cache.
+    write_item(
+        project / "seeds", "older.txt", url="https://cn.nytimes.com/world/20230101/older/",
+        html=body(when="2023-01-01 08:00:00"),
+    )  # fmt: skip
     capsys.readouterr()
     assert main(["build"]) == 1
     err = capsys.readouterr().err
@@ -295,14 +312,14 @@ def test_missing_seeds_folder_is_a_usage_error(tmp_path, monkeypatch, capsys):
 
 def test_unreadable_seeds_folder_is_a_usage_error_naming_it(project, capsys, monkeypatch):
     # Root reads any folder, so the refusal is simulated where the folder is listed.
-    listing = Path.iterdir
+    listing = os.scandir
 
-    def refuse_seeds(folder: Path):
-        if folder.name == "seeds":
+    def refuse_seeds(folder):
+        if Path(folder).name == "seeds":
             raise PermissionError(13, "Permission denied", str(folder))
         return listing(folder)
 
-    monkeypatch.setattr(Path, "iterdir", refuse_seeds)
+    monkeypatch.setattr(os, "scandir", refuse_seeds)
     assert main(["build"]) == 2
     err = capsys.readouterr().err
     assert "seeds" in err and "Permission denied" in err
