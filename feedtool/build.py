@@ -25,6 +25,7 @@ from feedtool.write import (
     OUTPUT_NAMES,
     PAGE_FILE,
     Entry,
+    Renderers,
     remember,
     stream_items,
     write_feed,
@@ -181,8 +182,9 @@ def build(
             previous = _up_to_date(settings, cache, signature)
             if previous is not None and (keep_going or not previous.skipped):
                 return previous
-        built = [_gather_feed(feed, cache, jobs, keep_going, progress) for feed in feeds]
-        written, feed_warnings, entries = _publish(settings, built, cache, check, jobs)
+        with Renderers(jobs) as renderers:  # started before the build holds any entries
+            built = [_gather_feed(feed, cache, jobs, keep_going, progress) for feed in feeds]
+            written, feed_warnings, entries = _publish(settings, built, cache, check, renderers)
         result = BuildResult(
             _site_meta(settings, built) if settings.feeds else built[0].meta,
             tuple(written),
@@ -258,7 +260,7 @@ def output_names(settings: Settings) -> list[str]:
 
 
 def _publish(
-    settings: Settings, built: list[_Built], cache: ItemCache, check: bool, jobs: int
+    settings: Settings, built: list[_Built], cache: ItemCache, check: bool, renderers: Renderers
 ) -> tuple[list[Path], list[str], list[Entry]]:
     """Render and validate every feed into a staging folder (each [[feeds]] feed in its own
     subfolder, with a page listing them all), then publish it whole (or, for --check, only
@@ -273,7 +275,7 @@ def _publish(
             folder.mkdir(exist_ok=True)
             published = settings.out_dir / feed.name
             written = write_feed(
-                feed.meta, feed.entries, folder, store=cache, jobs=jobs, published=published
+                feed.meta, feed.entries, folder, store=cache, workers=renderers, published=published
             )
             made.append((published, written))
             warnings += written.warnings

@@ -26,6 +26,7 @@ import dataclasses
 import hashlib
 import html
 import json
+import multiprocessing
 import os
 import pickle
 import shutil
@@ -53,7 +54,6 @@ _CHECK_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 # What an entry's article text becomes in the feed-level check: short, and valid as HTML.
 _LEFT_OUT = b"x"
 _ARTICLE_ELEMENTS = {ATOM_FILE: (b"content", b"summary"), RSS_FILE: (b"description", b"content:encoded")}
-_ARTICLE_KEYS = ("content_html", "content_text", "summary")
 # Where the feed-level check's documents are written, inside the feed's staging folder; removed
 # before anything is published.
 _CHECKING = ".checking"
@@ -211,6 +211,31 @@ def write_twins(path: Path, data: bytes) -> None:
         twins.close()
 
 
+class Renderers:
+    """Worker processes that render and check entries, for every feed of a build. They are
+    started (forked) when the build begins, before it holds any feed's entries, so that they
+    do not carry a copy of them; each task says which feed it is for."""
+
+    def __init__(self, jobs: int) -> None:
+        self.pool: ProcessPoolExecutor | None = None
+        if jobs > 1:
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else None)
+            self.pool = ProcessPoolExecutor(jobs, context)
+            self.pool.submit(int)  # the processes start now, while the build is small
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+            self.pool = None
+
+    def __enter__(self) -> Renderers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def _hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
@@ -223,6 +248,7 @@ class _Renderer:
         from feedtool.emit import feeds
         from feedtool.emit.page import index_item
 
+        self.given = meta
         self.meta = dataclasses.replace(meta, updated=_CHECK_TIME)
         self.atom = feeds.FeedFormat(self.meta, feeds.ATOM)
         self.rss = feeds.FeedFormat(self.meta, feeds.RSS)
@@ -314,13 +340,14 @@ def _made(
 
 
 def _stand_in(name: str, piece: bytes) -> bytes:
-    """The entry as the feed-level check sees it: everything but its article text."""
+    """The entry as the feed-level check sees it: everything but its article text. A JSON
+    Feed item is checked member by member, and across items only their ids are compared
+    (JsonFeedDuplicateId): its stand-in is its id, and the text a valid item needs. The JSON
+    validator holds the whole document, so this keeps a long feed's check small."""
     if name == JSON_FILE:
         item = json.loads(piece)
-        for key in _ARTICLE_KEYS:
-            if item.get(key):
-                item[key] = _LEFT_OUT.decode()
-        return ("    " + json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n    ")).encode()
+        stand_in = {"id": item.get("id"), "content_text": _LEFT_OUT.decode()}
+        return ("    " + json.dumps(stand_in, ensure_ascii=False, indent=2).replace("\n", "\n    ")).encode()
     for tag in _ARTICLE_ELEMENTS[name]:
         start = piece.find(b"<" + tag)
         while start >= 0 and piece[start + 1 + len(tag) : start + 2 + len(tag)] not in (b">", b" "):
@@ -335,18 +362,20 @@ def _stand_in(name: str, piece: bytes) -> bytes:
     return piece
 
 
-_worker_renderer: _Renderer | None = None
+_renderer: _Renderer | None = None  # the last feed's, in this process
 
 
-def _init_worker(meta: FeedMeta) -> None:
-    global _worker_renderer
-    _worker_renderer = _Renderer(meta)
+def _renderer_for(meta: FeedMeta) -> _Renderer:
+    global _renderer
+    if _renderer is None or _renderer.given != meta:
+        _renderer = _Renderer(meta)
+    return _renderer
 
 
-def _render_blob(blob: bytes, entry: Entry) -> tuple[_Made, dict[str, Any]]:
-    """A cleaned item (pickled) rendered and checked as `entry` lists it."""
-    assert _worker_renderer is not None
-    return _made(_worker_renderer, [_worker_renderer.render(_as_listed(blob, entry))], None)[0]
+def _render_blob(meta: FeedMeta, blob: bytes, entry: Entry) -> tuple[_Made, dict[str, Any]]:
+    """A cleaned item (pickled) rendered and checked as `entry` lists it in the feed `meta`."""
+    renderer = _renderer_for(meta)
+    return _made(renderer, [renderer.render(_as_listed(blob, entry))], None)[0]
 
 
 def _validate_file(path: Path, url: str) -> Found:
@@ -379,7 +408,7 @@ def write_feed(
     folder: Path,
     *,
     store: Store,
-    jobs: int = 1,
+    workers: Renderers | None = None,
     progress: Progress | None = None,
     published: Path | None = None,
 ) -> Written:
@@ -389,7 +418,7 @@ def write_feed(
 
     A validator error raises BuildError: nothing is written that could be published.
     """
-    renderer = _Renderer(meta)
+    renderer = _renderer_for(meta)
     context = renderer.context()
     row_keys = [_row_key(entry, context) for entry in entries]
     parts = _parts(meta, entries)
@@ -402,17 +431,9 @@ def write_feed(
             return Written(reused, list(entries), 0, assembly)
     known = store.known(row_keys)
     missing = sum(key not in known for key in row_keys)
-    pool = None
-    if jobs > 1 and missing >= PARALLEL_THRESHOLD:
-        pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(meta,))
-    elif missing:
-        _init_worker(meta)
-    try:
-        made = _in_order(renderer, entries, row_keys, known, store, pool, progress, missing)
-        warnings, errors = _assemble(meta, entries, made, parts, folder, store, pool)
-    finally:
-        if pool is not None:
-            pool.shutdown()
+    pool = workers.pool if workers is not None and missing >= PARALLEL_THRESHOLD else None
+    made = _in_order(meta, renderer, entries, row_keys, known, store, pool, progress, missing)
+    warnings, errors = _assemble(meta, entries, made, parts, folder, store, pool)
     if errors:
         raise BuildError(
             "the built feeds do not validate, so the output folder was left as it was:\n" + "\n".join(errors)
@@ -493,6 +514,7 @@ class _Stored:
 
 
 def _in_order(
+    meta: FeedMeta,
     renderer: _Renderer,
     entries: Sequence[Entry],
     row_keys: Sequence[str],
@@ -537,9 +559,9 @@ def _in_order(
                 pending.append((None, future))
                 continue
             if pool is not None:
-                future = pool.submit(_render_blob, blobs[entries[n].key], entries[n])
+                future = pool.submit(_render_blob, meta, blobs[entries[n].key], entries[n])
             else:  # rendered here, now
-                future.set_result(_render_blob(blobs[entries[n].key], entries[n]))
+                future.set_result(_render_blob(meta, blobs[entries[n].key], entries[n]))
             pending.append((key, future))
         del cached, blobs, from_cache
         while len(pending) > _WINDOW:
