@@ -36,11 +36,12 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"skipped in CI, where everything the tests need is provided: {reason}"
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(autouse=True)
 def _fresh_caches_under_mutation():
-    # mutmut runs each mutant in a process forked after the suite ran once: results that
-    # feedtool caches (a sanitizer built once, rule tables) would still be the original
-    # code's. Clearing them lets every mutant's code run.
+    # mutmut runs each mutant in a process forked after the suite ran once, and learns which
+    # tests reach a function by running them: what feedtool caches (a sanitizer built once,
+    # rule tables) would hide the function from every test but the first, and keep the
+    # original code's results. Clearing before each test lets every mutant's code run.
     if "MUTANT_UNDER_TEST" in os.environ:
         import sys
 
