@@ -82,3 +82,31 @@ def test_every_subcommand_help_lists_its_exit_statuses(capsys, name, statuses):
     assert "exit status: " in text
     for status in statuses:
         assert status in text.split("exit status: ")[1]
+
+
+@pytest.mark.parametrize(
+    ("argv", "status"),
+    [
+        (["validate", "--list-codes"], 141),
+        (["validate", "--explain", "NotHtml"], 141),
+        (["validate", "seeds"], 141),
+        # argparse prints help and version itself, ignores the failed write and exits 0.
+        (["validate", "--help"], 0),
+        (["build", "--help"], 0),
+        (["--version"], 0),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, list) else str(value),
+)
+def test_a_reader_that_goes_away_ends_the_command_quietly(argv: list[str], status: int) -> None:
+    # `feedtool validate --list-codes | head -1`: the reader has left before feedtool writes
+    # (its read end is closed here before the child has even started Python).
+    root = Path(__file__).resolve().parent.parent
+    child = subprocess.Popen(
+        [sys.executable, "-m", "feedtool", *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=root
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()
+    with child.stderr:
+        errors = child.stderr.read().decode()
+    # 141 = 128 + SIGPIPE: what a shell reports for any tool stopped by a closed pipe.
+    assert (child.wait(), errors) == (status, "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -27,6 +28,20 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        try:
+            return _run(argv)
+        finally:
+            # Output still buffered would otherwise meet a closed pipe at exit, out of reach.
+            sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`feedtool validate --list-codes | head -1`): end quietly,
+        # as tools stopped by SIGPIPE do, and send what Python flushes at exit nowhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return status.READER_GONE
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     try:
