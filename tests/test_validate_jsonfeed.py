@@ -142,5 +142,21 @@ def test_member_lines_finds_every_top_level_member(document: dict[str, Any], ind
     text = json.dumps(document, indent=indent)
     lines = member_lines(text)
     for key in document:
-        line = lines[f"feed.{key}"]
+        # Messages name a member feed.name, or feed["…"] when the key is not a plain name.
+        plain = key.isascii() and (key[:1].isalpha() or key[:1] == "_") and key.replace("_", "a").isalnum()
+        line = lines[f"feed.{key}" if plain else f"feed[{json.dumps(key, ensure_ascii=False)}]"]
         assert json.dumps(key) in text.splitlines()[line - 1]
+
+
+def test_members_whose_names_hold_dots_or_nothing_are_each_named_and_placed() -> None:
+    # {"": {"": null}, ".": null}: once named "feed.", "feed.." and "feed..", two of them alike.
+    text = json.dumps({"": {"": None}, ".": None}, indent=1)
+    assert member_lines(text) == {"the feed": 1, "feed": 1, 'feed[""]': 2, 'feed[""][""]': 3, 'feed["."]': 5}
+    document = json.dumps({**feed(), "": {"": None}, ".": None}, indent=1)
+    report = validate_bytes(document.encode(), source="feed.json")
+    unknown = [(p.line, p.message) for p in report.problems if p.code == "JsonFeedUnknownMember"]
+    lines = document.splitlines()
+    assert [(lines[line - 1].strip(), message.split(" is ")[0]) for line, message in unknown] == [
+        ('"": {', 'feed[""]'),
+        ('".": null', 'feed["."]'),
+    ]

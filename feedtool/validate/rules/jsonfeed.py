@@ -206,7 +206,7 @@ class _Checker:
 
     def members(self, obj: dict[str, Json], known: dict[str, str], path: str) -> None:
         for key, value in obj.items():
-            where = f"{path}.{key}"
+            where = member_path(path, key)
             kind = known.get(key)
             if kind is None:
                 if not key.startswith("_"):
@@ -353,6 +353,16 @@ def check_json_feed(text: str, ctx: Context) -> None:
     checker.feed(decoded)
 
 
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def member_path(path: str, key: str) -> str:
+    """How messages name member `key` of the object at `path`: `feed.items`, or in brackets
+    when the key is not a plain name (`feed[""]`, `feed["a.b"]`), so that no two members of
+    a document share a name."""
+    return f"{path}.{key}" if _NAME.fullmatch(key) else f"{path}[{json.dumps(key, ensure_ascii=False)}]"
+
+
 _TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[{}\[\]]|[^\s,:{}\[\]"]+|\n')
 
 
@@ -370,7 +380,7 @@ def member_lines(text: str) -> dict[str, int]:
         frame = stack[-1]
         if frame[1]:
             key, frame[3] = frame[3], None
-            return f"{frame[0]}.{key}" if key is not None else None
+            return member_path(frame[0], key) if key is not None else None
         frame[2] += 1
         return f"{frame[0]}[{frame[2] - 1}]"
 
