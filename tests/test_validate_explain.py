@@ -48,11 +48,29 @@ def test_list_codes_gives_severity_formats_and_meaning(capsys: pytest.CaptureFix
     assert len(rows) > 150
 
 
+def test_list_codes_says_what_each_code_means_not_its_message_template(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    rows = listed_codes(capsys)
+    artwork = "podcast artwork is not a JPEG or PNG file, as Apple Podcasts requires"
+    assert rows["ApplePodcastsArtworkFormat"][2] == artwork
+    assert rows["InvalidPodcastUrl"][2] == "a Podcasting 2.0 URL is not a valid URL"
+    assert rows["JsonFeedSyntax"][2] == "the document is not valid JSON"
+    # A message template shows its fields as <element>, <value>…: none is left in a meaning.
+    templated = {name: row[2] for name, row in rows.items() if re.search(r"<[a-z]+>|[{}]", row[2])}
+    assert templated == {}
+    meanings = [row[2] for row in rows.values()]
+    assert len(set(meanings)) == len(meanings), "two codes with the same meaning"
+    _, out = run(capsys, "--explain", "NotHtml")
+    assert "Meaning: text declared as HTML does not parse cleanly as HTML\n" in out
+    assert "Message: <element> is declared as HTML but does not parse cleanly as HTML: <detail>\n" in out
+
+
 def test_explain_json_has_the_documented_members(capsys: pytest.CaptureFixture[str]) -> None:
     status, out = run(capsys, "--explain", "nothtml", "--format", "json")
     assert status == 0
     found = json.loads(out)
-    assert {"code", "severity", "meaning", "why", "fix", "bad", "good"} <= found.keys()
+    assert {"code", "severity", "meaning", "message", "why", "fix", "bad", "good"} <= found.keys()
     assert found["code"] == "NotHtml"
     assert found["severity"] == "warning"
     assert found["bad"].startswith("<?xml") and found["bad"].rstrip().endswith("</feed>")

@@ -14,6 +14,7 @@ from typing import Literal
 
 from feedtool.validate import profiles
 from feedtool.validate.examples import EXAMPLES, Example
+from feedtool.validate.meanings import MEANINGS
 from feedtool.validate.report import FeedFormat, Problem, Report, Severity
 
 Kind = Literal["error", "warning", "info", "family"]
@@ -137,6 +138,12 @@ def examples(name: str) -> tuple[Example, Example] | None:
 
 
 def meaning(name: str) -> str:
+    """What the code means, in one line (a family's: what it gathers)."""
+    code = CODES[name]
+    return code.message if code.kind == "family" else MEANINGS[name]
+
+
+def template(name: str) -> str:
     """The code's message with its fields shown as `<field>`."""
     return CODES[name].message.format_map(_Placeholders())
 
@@ -146,6 +153,8 @@ def explain(name: str) -> str:
     code = CODES[name]
     lines = [f"{code.name} ({code.kind})", ""]
     lines.append("Meaning: " + meaning(name))
+    if code.kind != "family":
+        lines.append("Message: " + template(name))
     families = [p for p in code.parents if p in CODES]
     if families:
         lines.append("Family: " + ", ".join(families))
@@ -192,6 +201,7 @@ def explain_json(name: str) -> dict[str, object]:
         "code": code.name,
         "severity": code.kind,
         "meaning": meaning(name),
+        "message": template(name),
         "why": code.why,
         "fix": code.fix,
         "formats": list(code.formats),
