@@ -16,7 +16,8 @@ TOKENS = (
     "<h1>", "</h1>", "<h2>", "</h2>", "text", " ", "&amp;", "&", "&nbsp;", "&bogus;", "<", ">",
     "<span class=x>", "</span>", "<table>", "<td>", "<pre>", "</pre>", "<hr/>", "<div/>",
     "<a href=x&y>", '<img src="q?a=1&b=2">', '"', "'", "<!-- note -->", '<p id=a id=b>',
-    '<span title="a>b">', "<blockquote>", "</blockquote>", "\x01",
+    '<span title="a>b">', "<blockquote>", "</blockquote>", "\x01", "<input disabled>", "&#128;", "&#13;",
+    "&#x1F600;", "</p x>", "</p/>", '<a\u00a0href="x">', "<command>", "</command>", '<b title="t" TITLE="u">',
 )  # fmt: skip
 
 
@@ -31,6 +32,24 @@ def html5lib_errors(markup: str) -> list[str]:
 def test_not_html_exactly_when_a_browser_parser_needs_error_recovery(tokens: list[str]) -> None:
     markup = "".join(tokens)
     assert (html_parse_problem(markup) is None) == (not html5lib_errors(markup)), markup
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<input disabled disabled>",  # a duplicate attribute without a value
+        "<p>caf&#233; &#128; menu</p>",  # a reference to a C1 control
+        "<p>line&#13;</p>",  # to a carriage return
+        "<p>&#xFFFE;</p>",  # to a noncharacter
+        "<p>a</p class=x>",  # an end tag with attributes
+        "<p>a</p/>",  # a self-closing end tag
+        '<a\u00a0href="https://example.com/">link</a>',  # U+00A0 is text to HTML, not a space
+        "<p><command></command></p>",  # command is void: its end tag is a stray one
+    ],
+)
+def test_fragments_a_browser_parser_must_recover_from_are_not_html(markup: str) -> None:
+    assert html5lib_errors(markup), markup  # the oracle agrees there is something to recover from
+    assert [f.code for f in check_html(markup)] == ["NotHtml"]
 
 
 @pytest.mark.parametrize(

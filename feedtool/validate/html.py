@@ -207,18 +207,29 @@ _COMPLEX = _words(
     "math frameset frame head body html ruby rb rt rp rtc form button nobr"
 )
 _VOID = _words(
-    "area base br col embed hr img input link meta param source track wbr basefont bgsound frame keygen"
+    "area base br col embed hr img input link meta param source track wbr basefont bgsound frame keygen "
+    "command"
 )
+# HTML's whitespace (Python's \s also matches U+00A0, U+3000 …, which HTML reads as text).
+_WS = "[ \\t\\n\\r\\f]"
 # Possessive (++, *+): the alternatives start with different characters, so giving back
 # what they matched can never lead to a match; saying so spares re the attempts.
-_TAG_PARTS = re.compile(r"<(/?)([a-zA-Z][^\s/>]*)((?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+)>")
-_ATTRIBUTE_NAME = re.compile(r"""(?:^|\s)([^\s"'<>/=]+)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+)""")
+_TAG_PARTS = re.compile(r"<(/?)([a-zA-Z][^ \t\n\r\f/>]*)((?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+)>")
+_ATTRIBUTE_NAME = re.compile(rf"""(?:^|{_WS})([^ \t\n\r\f"'<>/=]+)""")
 _STRAY_LT = re.compile(r"<(?![a-zA-Z/!])|</(?![a-zA-Z])")
-_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|([a-zA-Z][a-zA-Z0-9]*));")
-_SIMPLE_ATTRIBUTES = re.compile(
-    r"""(?:\s+[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*/?\Z"""
-)
+_REFERENCE = re.compile(r"&(?:#([0-9]+)|#[xX]([0-9a-fA-F]+)|([a-zA-Z][a-zA-Z0-9]*));")
 _BAD_CODEPOINT = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef]")
+
+# The tags of the fragments the fast scan vouches for: lowercase names, attributes written
+# name="value" (or '…') with no < or > in the value and no name twice, end tags bare. The
+# groups: the tag's name ("/p" for an end tag), the last attribute's name (to find it
+# again), and "/" for a self-closing start tag.
+_VOUCHED_ATTRIBUTE = (
+    rf"""{_WS}++([a-z][-a-z0-9_:.]*+)=(?:"[^"<>]*+"|'[^'<>]*+')(?!(?:[^ \t\n\r\f>]*+{_WS})*?\2=)"""
+)
+_VOUCHED_TAG = re.compile(
+    rf"<(/[a-z][a-z0-9]*+(?={_WS}*+>)|[a-z][a-z0-9]*+(?=(?:{_VOUCHED_ATTRIBUTE})*+{_WS}*+(/?)>))"
+)
 
 
 def html_parse_problem(markup: str) -> str | None:
@@ -237,11 +248,61 @@ def html_parse_problem(markup: str) -> str | None:
 
 def _plainly_well_formed(markup: str) -> bool:
     """True when a tag scan proves the fragment parses without error; False means unsure."""
-    # Whole-fragment checks first, each one regex pass: control characters, a "<" that
-    # starts no tag, comments (left to the parser), incomplete character references.
-    if _has_bad_codepoint(markup) or _STRAY_LT.search(markup) or "<!" in markup:
+    # Whole-fragment checks first, each one pass: control characters, comments (left to the
+    # parser), incomplete character references.
+    if _has_bad_codepoint(markup) or "<!" in markup:
         return False
     if "&" in markup and not _references_complete(markup):
+        return False
+    return _vouched(markup) or _scanned(markup)
+
+
+def _vouched(markup: str) -> bool:
+    """The fast scan, for the fragments most feeds carry (see _VOUCHED_TAG): one regex pass
+    for the tags, then the open elements followed as the parser would."""
+    tags = _VOUCHED_TAG.findall(markup)
+    if len(tags) != markup.count("<"):
+        return False  # a tag the fast scan does not read: the full scan decides
+    kinds = _KINDS
+    opened: list[str] = []
+    in_p = in_a = in_list_item = 0
+    for name, _, self_closing in tags:
+        if name[0] == "/":
+            if not opened or opened.pop() != name[1:]:
+                return False
+            if name in _COUNTED_END_TAGS:
+                in_p -= name == "/p"
+                in_a -= name == "/a"
+                in_list_item -= name != "/p" and name != "/a"
+            continue
+        kind = kinds.get(name, 0)
+        if self_closing and not kind & _VOID_KIND:
+            return False  # <p/>: a self-closing non-void element
+        if kind:
+            if kind & _COMPLEX_KIND:
+                return False
+            if kind & _VOID_KIND:
+                continue
+            if (
+                (in_p and kind & _CLOSES_P_KIND)
+                or (kind & _HEADING_KIND and opened and kinds.get(opened[-1], 0) & _HEADING_KIND)
+                or (in_a and kind & _ANCHOR_KIND)
+                or (in_list_item and kind & _LIST_ITEM_KIND)
+            ):
+                return False
+            in_p += name == "p"
+            in_a += kind == _ANCHOR_KIND
+            in_list_item += kind & _LIST_ITEM_KIND != 0
+        opened.append(name)
+    return not opened
+
+
+_COUNTED_END_TAGS = frozenset(("/p", "/a", "/li", "/dd", "/dt"))
+
+
+def _scanned(markup: str) -> bool:
+    """The full tag scan, for every fragment the fast one does not read."""
+    if _STRAY_LT.search(markup):
         return False
     tags = _TAG_PARTS.findall(markup)
     if len(tags) != markup.count("<"):
@@ -263,12 +324,15 @@ def _plainly_well_formed(markup: str) -> bool:
             return False
         # Most tags have no attributes (<p>, </p>): their checks are skipped as a whole.
         if attribute_list:
-            if attribute_list.count("=") > 1:
+            if closing:
+                if attribute_list.strip(" \t\n\r\f"):
+                    return False  # an end tag with attributes, or </p/>
+            else:
                 names = _ATTRIBUTE_NAME.findall(attribute_list)
-                if len(names) != len(set(map(str.lower, names))):
+                if len(names) > 1 and len(names) != len(set(map(str.lower, names))):
                     return False  # a duplicate attribute
-            if not closing and not kind & _VOID_KIND and attribute_list.rstrip().endswith("/"):
-                return False  # a self-closing non-void element
+                if not kind & _VOID_KIND and attribute_list.rstrip(" \t\n\r\f").endswith("/"):
+                    return False  # a self-closing non-void element
         if closing:
             if kind & _VOID_KIND or not open_elements or open_elements.pop() != name:
                 return False  # </img>, </br> and stray end tags need the parser's rules
@@ -277,10 +341,10 @@ def _plainly_well_formed(markup: str) -> bool:
             continue
         if kind & _VOID_KIND:
             continue
-        if (kind or name == "a") and (
+        if kind and (
             (p_open and kind & _CLOSES_P_KIND)
             or (kind & _HEADING_KIND and open_elements and kinds.get(open_elements[-1], 0) & _HEADING_KIND)
-            or (name == "a" and "a" in open_elements)
+            or (kind & _ANCHOR_KIND and "a" in open_elements)
             # A list item opened inside another closes it implicitly: the parser's call.
             or (kind & _LIST_ITEM_KIND and not _LIST_ITEMS.isdisjoint(open_elements))
         ):
@@ -304,9 +368,9 @@ _DELETE_BAD_CODEPOINTS = dict.fromkeys(
 )
 
 
-# What the tag scan needs to know of an element, by lowercase name, as bits.
-_COMPLEX_KIND, _VOID_KIND, _CLOSES_P_KIND, _HEADING_KIND, _LIST_ITEM_KIND = 1, 2, 4, 8, 16
-_KINDS: dict[str, int] = {}
+# What the tag scans need to know of an element, by lowercase name, as bits.
+_COMPLEX_KIND, _VOID_KIND, _CLOSES_P_KIND, _HEADING_KIND, _LIST_ITEM_KIND, _ANCHOR_KIND = 1, 2, 4, 8, 16, 32
+_KINDS: dict[str, int] = {"a": _ANCHOR_KIND}
 for _names, _bit in (
     (_COMPLEX, _COMPLEX_KIND),
     (_VOID, _VOID_KIND),
@@ -317,19 +381,37 @@ for _names, _bit in (
     for _name in _names:
         _KINDS[_name] = _KINDS.get(_name, 0) | _bit
 _SIMPLE_ATTRIBUTE_LISTS = re.compile(
-    r"""(?:(?:\s+[^\s"'<>/=\0]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`\0]+))?)*\s*/?\0)*"""
+    rf"""(?:(?:{_WS}+[^ \t\n\r\f"'<>/=\0]+(?:{_WS}*={_WS}*(?:"[^"]*"|'[^']*'|[^ \t\n\r\f"'=<>`\0]+))?)*"""
+    rf"""{_WS}*/?\0)*"""
 )
 
 
 def _references_complete(text: str, start: int = 0) -> bool:
-    """True when every & from `start` on begins a complete, known character reference."""
+    """True when every & from `start` on begins a complete character reference to a known
+    name or to a character HTML allows there."""
     position = text.find("&", start)
     while position != -1:
         reference = _REFERENCE.match(text, position)
-        if reference is None or (reference[1] and reference[1] not in name2codepoint):
+        if reference is None:
+            return False
+        decimal, hexadecimal, name = reference.groups()
+        if name is not None:
+            if name not in name2codepoint:
+                return False
+        elif not _allowed_reference(int(decimal) if decimal is not None else int(hexadecimal, 16)):
             return False
         position = text.find("&", reference.end())
     return True
+
+
+def _allowed_reference(code_point: int) -> bool:
+    """Whether HTML takes a numeric character reference to `code_point` without an error:
+    not NUL, CR, a control, a surrogate, a noncharacter or beyond Unicode."""
+    if code_point < 0x20:
+        return code_point in (0x09, 0x0A, 0x0C)
+    if 0x7F <= code_point <= 0x9F or 0xD800 <= code_point <= 0xDFFF or 0xFDD0 <= code_point <= 0xFDEF:
+        return False
+    return code_point <= 0x10FFFF and code_point & 0xFFFE != 0xFFFE
 
 
 def _html5lib_problem(markup: str) -> str | None:
