@@ -365,8 +365,15 @@ def check_id(element: Element, ctx: Context) -> None:
         ctx.report("NonCanonicalURI", element, value=value)
 
 
+# An http(s) URI in its normal form at a glance: lowercase scheme and host, no port, a path,
+# no escapes and no dot segments (for "/." see _canonical).
+_PLAINLY_CANONICAL = re.compile(r"https?://[a-z0-9][a-z0-9.-]*/[!-$&-~]*\Z")
+
+
 def _canonical(uri: str) -> bool:
     """False for an http(s) id that readers would compare unequal to its normal form."""
+    if _PLAINLY_CANONICAL.match(uri) and "/." not in uri:
+        return True
     try:
         parts = urlsplit(uri)
     except ValueError:
