@@ -105,8 +105,8 @@ _CSS_WELL_FORMED = re.compile(r"""\s*(?:[-\w]+\s*:\s*(?:[^:;"'\\()]|\([^()]*\)|"
 _TAG = re.compile(r"<(/?)([a-zA-Z][-\w:.]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
 _ATTRIBUTE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*)))?""")
 # An event handler attribute, `on…=` after whitespace. The pattern starts with the literal
-# "on", which re finds far faster than a leading \s; _has_event_handler checks the space.
-_EVENT_HANDLER = re.compile(r"on[a-zA-Z]+\s*=")
+# "on", which re finds far faster than a leading \s; the lookbehind then checks the space.
+_EVENT_HANDLER = re.compile(r"on(?<=\son)[a-zA-Z]+\s*=")
 _DANGEROUS_TAG = re.compile(r"<(" + "|".join(sorted(DANGEROUS_ELEMENTS)) + r")(?=[\s/>])", re.IGNORECASE)
 # The same on lowered text: a case-sensitive pattern is several times faster.
 _DANGEROUS_TAG_LOWERED = re.compile(r"<(" + "|".join(sorted(DANGEROUS_ELEMENTS)) + r")(?=[\s/>])")
@@ -186,10 +186,8 @@ def check_html(markup: str) -> tuple[HtmlFinding, ...]:
 
 
 def _has_event_handler(markup: str) -> bool:
-    """Whether an `on…=` attribute follows whitespace (re's \\s is str.isspace)."""
-    return any(
-        match.start() and markup[match.start() - 1].isspace() for match in _EVENT_HANDLER.finditer(markup)
-    )
+    """Whether an `on…=` attribute follows whitespace."""
+    return _EVENT_HANDLER.search(markup) is not None
 
 
 # Elements whose start tag closes an open <p> (HTML parsing rules), and raw-text or
@@ -221,14 +219,17 @@ _REFERENCE = re.compile(r"&(?:#([0-9]+)|#[xX]([0-9a-fA-F]+)|([a-zA-Z][a-zA-Z0-9]
 _BAD_CODEPOINT = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef]")
 
 # The tags of the fragments the fast scan vouches for: lowercase names, attributes written
-# name="value" (or '…') with no < or > in the value and no name twice, end tags bare. The
-# groups: the tag's name ("/p" for an end tag), the last attribute's name (to find it
-# again), and "/" for a self-closing start tag.
+# name="value" (or '…') with no < or > in the value and no name twice, end tags bare. Each
+# match is an end tag (group 1: its name), or a start tag (2: its name, 3: its last
+# attribute's name, to find it again, 4: "/" when self-closing) with, when only text comes
+# before its end tag, that text and end tag too (5: the end tag's name): one match for a
+# leaf such as <em>word</em>, which is most of them.
 _VOUCHED_ATTRIBUTE = (
-    rf"""{_WS}++([a-z][-a-z0-9_:.]*+)=(?:"[^"<>]*+"|'[^'<>]*+')(?!(?:[^ \t\n\r\f>]*+{_WS})*?\2=)"""
+    rf"""{_WS}++([a-z][-a-z0-9_:.]*+)=(?:"[^"<>]*+"|'[^'<>]*+')(?!(?:[^ \t\n\r\f>]*+{_WS})*?\3=)"""
 )
 _VOUCHED_TAG = re.compile(
-    rf"<(/[a-z][a-z0-9]*+(?={_WS}*+>)|[a-z][a-z0-9]*+(?=(?:{_VOUCHED_ATTRIBUTE})*+{_WS}*+(/?)>))"
+    rf"<(?:/([a-z][a-z0-9]*+){_WS}*+>"
+    rf"|([a-z][a-z0-9]*+)(?:{_VOUCHED_ATTRIBUTE})*+{_WS}*+(/?)>(?:[^<]*+</(\2){_WS}*+>)?)"
 )
 
 
@@ -259,27 +260,25 @@ def _plainly_well_formed(markup: str) -> bool:
 
 def _vouched(markup: str) -> bool:
     """The fast scan, for the fragments most feeds carry (see _VOUCHED_TAG): one regex pass
-    for the tags, then the open elements followed as the parser would."""
+    reads every tag, then the open elements are followed as the parser would."""
     tags = _VOUCHED_TAG.findall(markup)
-    if len(tags) != markup.count("<"):
-        return False  # a tag the fast scan does not read: the full scan decides
     kinds = _KINDS
     opened: list[str] = []
-    in_p = in_a = in_list_item = 0
-    for name, _, self_closing in tags:
-        if name[0] == "/":
-            if not opened or opened.pop() != name[1:]:
+    in_p = in_a = in_list_item = leaves = 0
+    for end, name, _, self_closing, leaf in tags:
+        if end:
+            if not opened or opened.pop() != end:
                 return False
-            if name in _COUNTED_END_TAGS:
-                in_p -= name == "/p"
-                in_a -= name == "/a"
-                in_list_item -= name != "/p" and name != "/a"
+            if end in _COUNTED:
+                in_p -= end == "p"
+                in_a -= end == "a"
+                in_list_item -= end != "p" and end != "a"
             continue
         kind = kinds.get(name, 0)
         if self_closing and not kind & _VOID_KIND:
             return False  # <p/>: a self-closing non-void element
         if kind:
-            if kind & _COMPLEX_KIND:
+            if kind & _COMPLEX_KIND or (leaf and kind & _VOID_KIND):
                 return False
             if kind & _VOID_KIND:
                 continue
@@ -290,14 +289,19 @@ def _vouched(markup: str) -> bool:
                 or (in_list_item and kind & _LIST_ITEM_KIND)
             ):
                 return False
-            in_p += name == "p"
-            in_a += kind == _ANCHOR_KIND
-            in_list_item += kind & _LIST_ITEM_KIND != 0
-        opened.append(name)
-    return not opened
+            if not leaf:
+                in_p += name == "p"
+                in_a += kind == _ANCHOR_KIND
+                in_list_item += kind & _LIST_ITEM_KIND != 0
+        if leaf:
+            leaves += 1  # opened and closed at once
+        else:
+            opened.append(name)
+    # Every "<" must start a tag the scan read (a leaf has two); else the full scan decides.
+    return not opened and len(tags) + leaves == markup.count("<")
 
 
-_COUNTED_END_TAGS = frozenset(("/p", "/a", "/li", "/dd", "/dt"))
+_COUNTED = frozenset(("p", "a", "li", "dd", "dt"))
 
 
 def _scanned(markup: str) -> bool:
@@ -357,15 +361,13 @@ def _scanned(markup: str) -> bool:
 
 def _has_bad_codepoint(markup: str) -> bool:
     """`_BAD_CODEPOINT.search(markup)`; on ASCII text, several times faster: deleting them
-    changes the length (on other text str.translate is the slower one)."""
+    from the bytes changes the length."""
     if markup.isascii():
-        return len(markup.translate(_DELETE_BAD_CODEPOINTS)) != len(markup)
+        return len(markup.encode("ascii").translate(None, _BAD_ASCII)) != len(markup)
     return _BAD_CODEPOINT.search(markup) is not None
 
 
-_DELETE_BAD_CODEPOINTS = dict.fromkeys(
-    c for c in [*range(0x09), 0x0B, *range(0x0E, 0x20), *range(0x7F, 0xA0), *range(0xFDD0, 0xFDF0)]
-)
+_BAD_ASCII = bytes([*range(0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
 
 
 # What the tag scans need to know of an element, by lowercase name, as bits.
