@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from html.entities import name2codepoint
+from typing import Literal
 
 import html5lib
 from lxml import etree
@@ -158,7 +159,8 @@ def check_html(markup: str) -> tuple[HtmlFinding, ...]:
     """Findings in escaped HTML (the text of an element that carries HTML)."""
     if "<" not in markup:
         return ()
-    problem = html_parse_problem(markup)
+    scan = _plainly_well_formed(markup)
+    problem = None if scan else _html5lib_problem(markup)
     if problem:
         # Markup that needs error recovery is judged as a whole, as the W3C does: what a
         # reader's parser makes of it (and so what it strips) is anybody's guess.
@@ -178,7 +180,7 @@ def check_html(markup: str) -> tuple[HtmlFinding, ...]:
                 for attr, *values in _ATTRIBUTE.findall(attributes):
                     value = next((v for v in values if v), "")
                     findings += _attribute_findings(attr, value, whitelist=False)
-    else:
+    elif scan != "vouched":  # the fast scan vouches only for fragments without such elements
         findings += [
             HtmlFinding("SecurityRisk", f"<{name}>") for name in _DANGEROUS_TAG_LOWERED.findall(lowered)
         ]
@@ -247,15 +249,19 @@ def html_parse_problem(markup: str) -> str | None:
     return _html5lib_problem(markup)
 
 
-def _plainly_well_formed(markup: str) -> bool:
-    """True when a tag scan proves the fragment parses without error; False means unsure."""
-    # Whole-fragment checks first, each one pass: control characters, comments (left to the
-    # parser), incomplete character references.
-    if _has_bad_codepoint(markup) or "<!" in markup:
-        return False
+def _plainly_well_formed(markup: str) -> Literal["vouched", "scanned", ""]:
+    """Which tag scan proves the fragment parses without error: "vouched" (the fast one,
+    which also saw no element of DANGEROUS_ELEMENTS), "scanned" (the full one), or ""
+    (unsure: the parser decides)."""
+    # Whole-fragment checks first, each one pass: control characters, incomplete character
+    # references, and (the fast scan reads none) comments, left to the parser.
+    if _has_bad_codepoint(markup):
+        return ""
     if "&" in markup and not _references_complete(markup):
-        return False
-    return _vouched(markup) or _scanned(markup)
+        return ""
+    if _vouched(markup):
+        return "vouched"
+    return "scanned" if "<!" not in markup and _scanned(markup) else ""
 
 
 def _vouched(markup: str) -> bool:
@@ -278,7 +284,7 @@ def _vouched(markup: str) -> bool:
         if self_closing and not kind & _VOID_KIND:
             return False  # <p/>: a self-closing non-void element
         if kind:
-            if kind & _COMPLEX_KIND or (leaf and kind & _VOID_KIND):
+            if kind & (_COMPLEX_KIND | _DANGEROUS_KIND) or (leaf and kind & _VOID_KIND):
                 return False
             if kind & _VOID_KIND:
                 continue
@@ -371,9 +377,11 @@ _BAD_ASCII = bytes([*range(0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
 
 
 # What the tag scans need to know of an element, by lowercase name, as bits.
-_COMPLEX_KIND, _VOID_KIND, _CLOSES_P_KIND, _HEADING_KIND, _LIST_ITEM_KIND, _ANCHOR_KIND = 1, 2, 4, 8, 16, 32
+_COMPLEX_KIND, _VOID_KIND, _CLOSES_P_KIND, _HEADING_KIND, _LIST_ITEM_KIND = 1, 2, 4, 8, 16
+_ANCHOR_KIND, _DANGEROUS_KIND = 32, 64
 _KINDS: dict[str, int] = {"a": _ANCHOR_KIND}
 for _names, _bit in (
+    (DANGEROUS_ELEMENTS, _DANGEROUS_KIND),
     (_COMPLEX, _COMPLEX_KIND),
     (_VOID, _VOID_KIND),
     (_CLOSES_P, _CLOSES_P_KIND),

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 MAX_ATTRIBUTES = 10_000
 
+# A regex finds these (by the "<" first) several times faster than bytes.count does.
+_COMMENT_OR_INSTRUCTION = re.compile(rb"<!--|<\?")
 _DOCTYPE_STOP = re.compile(r"[\[>\"']")
 _SUBSET_STOP = re.compile(r"<!--|<\?|<!ENTITY|[\"'\]]")
 _ENTITY_DECLARATION = re.compile(r"<!ENTITY\s+(?:%\s+)?([^\s\"'>]+)(?:\s+(SYSTEM|PUBLIC)\b)?")
@@ -110,7 +112,7 @@ class InputGuard:
                     return Stop(entities=tuple(entities))
                 if self._prolog.done:
                     self._prolog = None
-        self.other_nodes = piece.count(b"<!--") + piece.count(b"<?")
+        self.other_nodes = len(_COMMENT_OR_INSTRUCTION.findall(piece))
         line = self._tags.scan(piece)
         return Stop(attributes_line=line) if line is not None else None
 

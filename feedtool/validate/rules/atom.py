@@ -546,10 +546,13 @@ def check_text_construct(element: Element, ctx: Context) -> None:
     type_wrong = (declared is not None and not declared.strip()) or (
         text_type not in ("text", "html", "xhtml") and values.check_mime_type(text_type) is not None
     )
-    if not _text(element).strip() and not _element_children(element) and not (document or type_wrong):
+    # lxml makes a new string at each .text: a long content is read once.
+    text = _text(element)
+    children = _element_children(element)
+    if (not text or text.isspace()) and not children and not (document or type_wrong):
         ctx.report("NotBlank", element)
     if text_type in ("text", "html", "xhtml"):
-        _check_typed_text(element, ctx, text_type)
+        _check_typed_text(element, ctx, text_type, text, children)
         return
     code = values.check_mime_type(text_type)
     if code is not None:
@@ -560,14 +563,14 @@ def check_text_construct(element: Element, ctx: Context) -> None:
     _check_media_content(element, ctx, text_type.lower())
 
 
-def _check_typed_text(element: Element, ctx: Context, text_type: str) -> None:
-    children = _element_children(element)
+def _check_typed_text(
+    element: Element, ctx: Context, text_type: str, text: str, children: list[Element]
+) -> None:
     if text_type == "xhtml":
         _check_xhtml_div(element, ctx, children)
         return
     for child in children:
         ctx.report("UndefinedElement", child)
-    text = _text(element)
     if children and (text.strip() or any((c.tail or "").strip() for c in children)):
         ctx.report("UnexpectedText", element)
     if text_type == "html":
