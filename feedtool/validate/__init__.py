@@ -37,8 +37,8 @@ names (`declared="utf-8"`), each a string. `column=` gives the column when known
 `ctx.base(element)` the base URI in effect, and `ctx.state` scratch space for facts gathered
 across elements (key it by your module's name). Tags may be wildcards: `{namespace}*` for
 every element of a namespace, `*` for every element. JSON documents go to functions
-registered with `@json_rule`, which receive the text (the engine decodes it as UTF-8 and
-reports a document that is not) and the context; roots no module claims (a misspelled
+registered with `@json_rule`, which read the text as it streams (the engine decodes it as
+UTF-8 and reports a document that is not) with the context; roots no module claims (a misspelled
 namespace) go to `@unknown_root_rule` functions at the start tag; namespace declarations
 (`xmlns:p="uri"`, used or not) go to `@declaration_rule` functions at the start tag of the
 element that declares them.

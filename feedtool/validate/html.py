@@ -217,7 +217,8 @@ _WS = "[ \\t\\n\\r\\f]"
 _TAG_PARTS = re.compile(r"<(/?)([a-zA-Z][^ \t\n\r\f/>]*)((?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+)>")
 _ATTRIBUTE_NAME = re.compile(rf"""(?:^|{_WS})([^ \t\n\r\f"'<>/=]+)""")
 _STRAY_LT = re.compile(r"<(?![a-zA-Z/!])|</(?![a-zA-Z])")
-_REFERENCE = re.compile(r"&(?:#([0-9]+)|#[xX]([0-9a-fA-F]+)|([a-zA-Z][a-zA-Z0-9]*));")
+# Every &, with the reference it begins if it is a complete one (else the groups are empty).
+_AMPERSAND = re.compile(r"&(?:#([0-9]+);|#[xX]([0-9a-fA-F]+);|([a-zA-Z][a-zA-Z0-9]*);)?")
 _BAD_CODEPOINT = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef]")
 
 # The tags of the fragments the fast scan vouches for: lowercase names, attributes written
@@ -396,21 +397,18 @@ _SIMPLE_ATTRIBUTE_LISTS = re.compile(
 )
 
 
-def _references_complete(text: str, start: int = 0) -> bool:
-    """True when every & from `start` on begins a complete character reference to a known
-    name or to a character HTML allows there."""
-    position = text.find("&", start)
-    while position != -1:
-        reference = _REFERENCE.match(text, position)
-        if reference is None:
-            return False
-        decimal, hexadecimal, name = reference.groups()
-        if name is not None:
+def _references_complete(text: str) -> bool:
+    """True when every & begins a complete character reference to a known name or to a
+    character HTML allows there."""
+    for decimal, hexadecimal, name in _AMPERSAND.findall(text):
+        if name:
             if name not in name2codepoint:
                 return False
-        elif not _allowed_reference(int(decimal) if decimal is not None else int(hexadecimal, 16)):
-            return False
-        position = text.find("&", reference.end())
+        elif decimal or hexadecimal:
+            if not _allowed_reference(int(decimal) if decimal else int(hexadecimal, 16)):
+                return False
+        else:
+            return False  # an & that begins no complete reference
     return True
 
 

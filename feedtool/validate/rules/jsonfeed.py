@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from feedtool.validate import values
@@ -168,11 +168,25 @@ _TYPE_NAMES = {
 }  # fmt: skip
 
 
-class _Checker:
-    def __init__(self, ctx: Context, text: str) -> None:
-        self.ctx = ctx
-        self.text = text
+class _Place:
+    """The text a value was read from, so that messages give the line of each member."""
+
+    def __init__(self, text: str, start: int, end: int, path: str, line: int) -> None:
+        self.text, self.start, self.end, self.path, self.line = text, start, end, path, line
         self._lines: dict[str, int] | None = None
+
+    def line_of(self, path: str) -> int | None:
+        if self._lines is None:  # found only when there is something to report
+            first = self.line + self.text.count("\n", 0, self.start)
+            found = member_lines(self.text[self.start : self.end], self.path)
+            self._lines = {member: first + line - 1 for member, line in found.items()}
+        return self._lines.get(path)
+
+
+class _Checker:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.place: _Place | None = None  # where the value being checked is written
         self.ids: set[str] = set()
         self.version = CURRENT_VERSION
 
@@ -188,9 +202,7 @@ class _Checker:
         actual: str = "",
     ) -> None:
         """Report `code` at the member `path` (`items[2].url`), which messages name."""
-        if self._lines is None:  # found only when there is something to report
-            self._lines = member_lines(self.text)
-        line = self._lines.get(path)
+        line = 1 if path == "the feed" else self.place.line_of(path) if self.place else None
         self.ctx.report(code, line, element=path, path=path, value=value, detail=detail,
                         member=member, expected=expected, actual=actual)  # fmt: skip
 
@@ -206,13 +218,16 @@ class _Checker:
 
     def members(self, obj: dict[str, Json], known: dict[str, str], path: str) -> None:
         for key, value in obj.items():
-            where = member_path(path, key)
-            kind = known.get(key)
-            if kind is None:
-                if not key.startswith("_"):
-                    self.report("JsonFeedUnknownMember", where)
-            elif value is not None:  # readers treat null as an absent member
-                self.value(kind, value, where)
+            self.member(key, value, known, path)
+
+    def member(self, key: str, value: Json, known: dict[str, str], path: str) -> None:
+        where = member_path(path, key)
+        kind = known.get(key)
+        if kind is None:
+            if not key.startswith("_"):
+                self.report("JsonFeedUnknownMember", where)
+        elif value is not None:  # readers treat null as an absent member
+            self.value(kind, value, where)
 
     def value(self, kind: str, value: Json, path: str) -> None:
         check: Callable[[Json, str], None] = getattr(self, f"check_{kind}")
@@ -317,13 +332,15 @@ class _Checker:
         if not self.expect(value, list, "an array of item objects", path):
             return
         for index, item in enumerate(value):
-            where = f"{path}[{index}]"
-            if not self.expect(item, dict, "an object", where):
-                continue
-            self.required(item, ("id",), where)
-            if "content_html" not in item and "content_text" not in item:
-                self.report("JsonFeedMissingContent", where, member="content_html")
-            self.members(item, _ITEM, where)
+            self.item(item, f"{path}[{index}]")
+
+    def item(self, item: Json, path: str) -> None:
+        if not self.expect(item, dict, "an object", path):
+            return
+        self.required(item, ("id",), path)
+        if "content_html" not in item and "content_text" not in item:
+            self.report("JsonFeedMissingContent", path, member="content_html")
+        self.members(item, _ITEM, path)
 
     def required(self, obj: dict[str, Json], names: tuple[str, ...], path: str) -> None:
         for name in names:
@@ -340,17 +357,248 @@ class _Checker:
 
 
 @json_rule
-def check_json_feed(text: str, ctx: Context) -> None:
+def check_json_feed(pieces: Iterator[str], ctx: Context) -> None:
+    """The feed is read as it streams: one top-level member, and one item, at a time."""
+    text = _JsonText(pieces)
     try:
-        decoded = json.loads(text)
+        if text.next_char() == "{":
+            _check_streamed(text, ctx)
+        else:  # not an object, so not a feed: read whole, as it is small or not worth more
+            whole = text.rest()
+            checker = _Checker(ctx)
+            checker.place = _Place(whole, 0, len(whole), "feed", text.line)
+            checker.feed(json.loads(whole))
     except json.JSONDecodeError as e:
-        ctx.report("JsonFeedSyntax", e.lineno, column=e.colno, detail=e.msg)
-        return
+        text.drain()  # bytes that are not UTF-8 anywhere are the document's first problem
+        line, column = text.where(e)
+        ctx.report("JsonFeedSyntax", line, column=column, detail=e.msg)
     except RecursionError:
+        text.drain()
         ctx.report("JsonFeedSyntax", None, detail="nested too deeply")
+    except _TooLarge:
+        text.drain()
+        ctx.report("ValidatorLimit", None,
+                   detail=f"a JSON value of more than {JSON_VALUE_BUDGET >> 20} MB")  # fmt: skip
+
+
+def _check_streamed(text: _JsonText, ctx: Context) -> None:
+    """The checks of a whole document (see _Checker.feed), made member by member as the
+    document is read: each member's findings are kept apart until the end, where they are
+    reported in the order of the members, as a whole-document read reports them (a member
+    given twice counts once, with its last value, as JSON readers take it)."""
+    checker = _Checker(ctx)
+    found: dict[str, Context] = {}  # each member's findings
+    unversioned: list[str] = []  # members judged before the version was known
+    version: Json = None
+    text.pos += 1  # the {
+    char = text.next_char()
+    if char == "}":
+        text.pos += 1
+    while char != "}":
+        if char != '"':
+            raise text.error("key after comma" if found else "key", char)
+        key = text.key()
+        if text.next_char() != ":":
+            raise text.error("colon", text.next_char())
+        text.pos += 1
+        char = text.next_char()
+        checker.ctx = found[key] = Context(ctx.source, ctx.location, ctx.content_type, ctx.profile)
+        path = member_path("feed", key)
+        if key == "items" and char == "[":
+            _check_items(text, checker, path)
+        else:
+            value, start, end = text.value()
+            checker.place = _Place(text.text, start, end, path, text.line)
+            if key == "version":
+                version = value
+                checker.version = value if value in VERSIONS else CURRENT_VERSION
+            checker.member(key, value, _TOP, "feed")
+        if version is None and key != "version":
+            unversioned.append(key)
+        char = text.next_char()
+        if char == ",":
+            text.pos += 1
+            char = text.next_char()
+            if char == "}":
+                raise text.error("trailing comma in object", char)
+        elif char == "}":
+            text.pos += 1
+        else:
+            raise text.error("comma in object", char)
+    if text.next_char():
+        raise text.error("extra", text.next_char())
+    # The whole document has been read: it is UTF-8 and JSON. Its own checks come first.
+    checker.ctx = ctx
+    checker.required(dict.fromkeys(found), ("version", "title", "items"), "the feed")
+    if version in VERSIONS and not str(version).endswith("/1.1"):
+        for key in unversioned:  # judged as 1.1, the version when none is given
+            found[key].withdraw("JsonFeedDeprecatedAuthor")
+    for findings in found.values():
+        ctx.absorb(findings)
+
+
+def _check_items(text: _JsonText, checker: _Checker, path: str) -> None:
+    """The items array, read and checked one item at a time."""
+    checker.ids = set()  # ids of an items member given before a later one do not count
+    text.pos += 1  # the [
+    if text.next_char() == "]":
+        text.pos += 1
         return
-    checker = _Checker(ctx, text)
-    checker.feed(decoded)
+    index = 0
+    while True:
+        value, start, end = text.value()
+        where = f"{path}[{index}]"
+        checker.place = _Place(text.text, start, end, where, text.line)
+        checker.item(value, where)
+        index += 1
+        char = text.next_char()
+        if char == "]":
+            text.pos += 1
+            return
+        if char != ",":
+            raise text.error("comma in array", char)
+        text.pos += 1
+        if text.next_char() == "]":
+            raise text.error("trailing comma in array", "]")
+
+
+JSON_VALUE_BUDGET = 32 * 1024 * 1024  # characters of one member or item held at once
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+# (value, end) of the JSON value at an index, as json.loads reads it (in C)
+_SCAN: Callable[[str, int], tuple[Json, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+_SCANSTRING: Callable[[str, int, bool], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
+
+
+def _learned(document: str, char_at: int) -> tuple[str, bool]:
+    """The message Python's JSON reader gives for the error in `document`, and whether it
+    points at the character at `char_at` (True) or at the comma before it (False)."""
+    try:
+        json.loads(document)
+    except json.JSONDecodeError as e:
+        return e.msg, e.pos == char_at
+    raise AssertionError(f"{document!r} is valid JSON")
+
+
+# What the reader says where the streamed structure breaks, learned from the reader itself
+# so that messages are exactly those of reading the document whole.
+_ERRORS = {
+    "key": _learned('{x', 1),
+    "key after comma": _learned('{"a":1,x', 7),
+    "trailing comma in object": _learned('{"a":1,}', 7),
+    "colon": _learned('{"a"x', 4),
+    "comma in object": _learned('{"a":1x', 6),
+    "comma in array": _learned("[1x", 2),
+    "trailing comma in array": _learned("[1,]", 3),
+    "extra": _learned("{}x", 2),
+}
+
+
+class _TooLarge(Exception):
+    """One member or item of a JSON document is larger than JSON_VALUE_BUDGET."""
+
+
+class _JsonText:
+    """A JSON document's text as it streams in: a window of it, and where that window is."""
+
+    def __init__(self, pieces: Iterator[str]) -> None:
+        self._pieces = pieces
+        self.text = ""  # the window
+        self.pos = 0  # the reading position in it
+        self.line = 1  # the line of the window's first character
+        self.column = 0  # and its column (0 is the line's first)
+        self.comma = 0  # where the last comma read was
+        self.eof = False
+
+    def _read(self) -> bool:
+        """Add the next piece to the window, dropping what is before `pos`; False at the end."""
+        piece = next(self._pieces, None)
+        if piece is None:
+            self.eof = True
+            return False
+        if self.pos:
+            newlines = self.text.count("\n", 0, self.pos)
+            if newlines:
+                self.line += newlines
+                self.column = self.pos - self.text.rfind("\n", 0, self.pos) - 1
+            else:
+                self.column += self.pos
+            self.comma -= self.pos
+            self.text = self.text[self.pos :]
+            self.pos = 0
+        if len(self.text) > JSON_VALUE_BUDGET:
+            raise _TooLarge
+        self.text += piece
+        return True
+
+    def next_char(self) -> str:
+        """The next character after whitespace, moving to it ("" at the end)."""
+        while True:
+            self.pos = _WHITESPACE.match(self.text, self.pos).end()  # type: ignore[union-attr]
+            if self.pos < len(self.text):
+                char = self.text[self.pos]
+                if char == ",":
+                    self.comma = self.pos
+                return char
+            if not self._read():
+                return ""
+
+    def value(self) -> tuple[Json, int, int]:
+        """The JSON value at `pos`, with where it starts and ends; moves past it."""
+        while True:
+            start = self.pos
+            try:
+                value, end = _SCAN(self.text, start)
+            except StopIteration as stop:  # as json.loads says it
+                self._judge(json.JSONDecodeError("Expecting value", self.text, stop.value))
+            except json.JSONDecodeError as e:
+                self._judge(e)
+            else:
+                # Only a character after it shows that a number (or the window) was complete.
+                if end < len(self.text) or self.eof:
+                    self.pos = end
+                    return value, start, end
+                self._read()
+
+    def key(self) -> str:
+        """The member name at `pos` (a string); moves past it."""
+        while True:
+            try:
+                key, end = _SCANSTRING(self.text, self.pos + 1, True)
+            except json.JSONDecodeError as e:
+                self._judge(e)
+            else:
+                self.pos = end
+                return key
+
+    def _judge(self, error: json.JSONDecodeError) -> None:
+        """Raise `error` when it is one in the document, not the window's end cutting a value
+        short (which only ever shows in its last characters, or as an unterminated string);
+        else read on."""
+        certain = error.pos < len(self.text) - 16 and not error.msg.startswith("Unterminated string")
+        if self.eof or certain:
+            raise error
+        self._read()
+
+    def error(self, where: str, char: str) -> json.JSONDecodeError:
+        """The error Python's reader gives where the document breaks at `pos` (`char`)."""
+        message, at_char = _ERRORS[where]
+        return json.JSONDecodeError(message, self.text, self.pos if at_char or not char else self.comma)
+
+    def where(self, error: json.JSONDecodeError) -> tuple[int, int]:
+        """The line and column in the document of `error`, an error in the window."""
+        return self.line + error.lineno - 1, error.colno + (self.column if error.lineno == 1 else 0)
+
+    def rest(self) -> str:
+        """The window with everything after it: the rest of the document (which must then be
+        small enough to hold)."""
+        while self._read():
+            pass
+        return self.text
+
+    def drain(self) -> None:
+        """Read to the end without keeping anything (the pieces check that it is UTF-8)."""
+        for _ in self._pieces:
+            pass
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -366,17 +614,18 @@ def member_path(path: str, key: str) -> str:
 _TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[{}\[\]]|[^\s,:{}\[\]"]+|\n')
 
 
-def member_lines(text: str) -> dict[str, int]:
-    """The line where each member and array element starts, keyed by the paths messages use
-    (`feed.items[3].date_published`). The text is known to be valid JSON."""
-    lines: dict[str, int] = {"the feed": 1}
+def member_lines(text: str, root: str = "feed") -> dict[str, int]:
+    """The line where each member and array element of the JSON value `text` starts, keyed
+    by the paths messages use (`feed.items[3].date_published`, when `root` is the value's
+    path). The text is known to be valid JSON."""
+    lines: dict[str, int] = {}
     # One frame per open container: [path, is_object, next array index, pending key].
     stack: list[list[Any]] = []
     line = 1
 
     def value_path() -> str | None:
         if not stack:
-            return "feed"
+            return root
         frame = stack[-1]
         if frame[1]:
             key, frame[3] = frame[3], None
