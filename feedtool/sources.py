@@ -14,8 +14,9 @@ import os
 import pickle
 import re
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -214,7 +215,7 @@ class Workers:
                     max_workers=self.jobs, initializer=_init_worker, initargs=(self.settings,)
                 )
             chunk = max(1, min(64, len(inputs) // (self.jobs * 8)))
-            results = self.pool.map(fn, inputs, chunksize=chunk)
+            results = _bounded(self.pool, fn, inputs, chunk, in_flight=4 * self.jobs)
         for done, result in enumerate(results, 1):
             yield result
             if progress and (done % chunk == 0 or done == len(inputs)):
@@ -224,6 +225,25 @@ class Workers:
         if self.pool is not None:
             self.pool.shutdown()
             self.pool = None
+
+
+def _each(fn: Callable[[Raw], T], inputs: Sequence[Raw]) -> list[T]:
+    return [fn(one) for one in inputs]
+
+
+def _bounded(
+    pool: ProcessPoolExecutor, fn: Callable[[Raw], T], inputs: Sequence[Raw], chunk: int, in_flight: int
+) -> Iterator[T]:
+    """fn over inputs in the pool, in order, `chunk` inputs a task, with at most `in_flight`
+    tasks submitted and not yet taken: results wait for the caller a few chunks at a time,
+    never all at once however many inputs there are (Executor.map submits them all)."""
+    pending: deque[Future[list[T]]] = deque()
+    for start in range(0, len(inputs), chunk):
+        pending.append(pool.submit(_each, fn, inputs[start : start + chunk]))
+        if len(pending) >= in_flight:
+            yield from pending.popleft().result()
+    while pending:
+        yield from pending.popleft().result()
 
 
 def _scans(
