@@ -159,6 +159,9 @@ class ItemCache(Store):
     def items(self, keys: Sequence[str]) -> dict[str, bytes]:
         return {key: row[0] for key, row in self._select("items", "item", keys).items()}
 
+    def scan_stamps(self, paths: Sequence[bytes]) -> dict[bytes, str]:
+        return {key: str(row[0]) for key, row in self._select("scans", "stamp", paths).items()}
+
     def scans(self, paths: Sequence[bytes]) -> dict[bytes, tuple[str, bytes]]:
         return {
             key: (str(row[0]), row[1]) for key, row in self._select("scans", "stamp, scan", paths).items()

@@ -8,7 +8,7 @@ not, and are done only for the items a feed keeps, in worker processes when ther
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import hashlib
 import os
 import pickle
@@ -246,31 +246,55 @@ def _bounded(
         yield from pending.popleft().result()
 
 
+_SCAN_CHUNK = 1024  # item files whose stamps and scans are fetched from the cache at a time
+
+
 def _scans(
     paths: list[Path], workers: Workers, cache: ItemCache, fingerprint: str
 ) -> Iterator[ItemFile | ItemError]:
     """Each item file looked at, in order: from the cache when its size, time and inode are
-    those it had then (and reading and cleaning are the same), else now."""
-    stamps: dict[bytes, str] = {}
-    for path in paths:
-        with contextlib.suppress(OSError):  # gone: scanning it says so
+    those it had then (and reading and cleaning are the same), else now. The cache is read a
+    chunk of files at a time."""
+
+    def stamp(path: Path) -> str | None:
+        try:
             info = path.stat()
-            stamps[os.fsencode(path)] = f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}:{fingerprint}"
-    known: dict[bytes, ItemFile] = {}
-    for key, (stamp, blob) in cache.scans(list(stamps)).items():
-        with contextlib.suppress(pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
-            if stamp == stamps[key]:
-                known[key] = pickle.loads(blob)
-    fresh = [path for path in paths if os.fsencode(path) not in known]
-    scanned = dict(zip(fresh, workers.map(_scan_one, fresh), strict=True))
+        except OSError:  # gone: scanning it says so
+            return None
+        return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}:{fingerprint}"
+
+    fresh: dict[Path, str | None] = {}  # the files to look at now, with their stamps before
+    for start in range(0, len(paths), _SCAN_CHUNK):
+        chunk = {os.fsencode(path): (path, stamp(path)) for path in paths[start : start + _SCAN_CHUNK]}
+        stored = cache.scan_stamps(list(chunk))
+        for key, (path, now) in chunk.items():
+            if now is None or stored.get(key) != now:
+                fresh[path] = now
+    scanned = dict(zip(fresh, workers.map(_scan_one, list(fresh)), strict=True))
     rows = [
-        (key, stamps[key], pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
+        (os.fsencode(path), now, pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
         for path, found in scanned.items()
-        if not isinstance(found, ItemError) and (key := os.fsencode(path)) in stamps
+        if not isinstance(found, ItemError) and (now := fresh[path]) is not None
     ]
-    cache.put_scans(rows)
-    for path in paths:
-        yield scanned[path] if path in scanned else known[os.fsencode(path)]
+    for start in range(0, len(rows), _SCAN_CHUNK):
+        cache.put_scans(rows[start : start + _SCAN_CHUNK])
+    del rows, fresh
+    for start in range(0, len(paths), _SCAN_CHUNK):
+        some = paths[start : start + _SCAN_CHUNK]
+        kept = cache.scans([os.fsencode(path) for path in some if path not in scanned])
+        for path in some:
+            found = scanned.pop(path, None) or _scan_from(kept.get(os.fsencode(path)))
+            yield found if found is not None else _scan_one(path, workers.settings)
+
+
+def _scan_from(stored: tuple[str, bytes] | None) -> ItemFile | None:
+    if stored is None:
+        return None
+    try:
+        found: ItemFile = pickle.loads(stored[1])
+    except (pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+        return None  # written by another feedtool: looked at again
+    return found
 
 
 def _read_folder(
@@ -476,10 +500,15 @@ def _clean_newest(
     """How the feeds list the newest `limit` items the rules keep (0: all of them), cleaned
     now or earlier: the entries, the rules that matched, and how many items were looked at.
     Only as many items are cleaned as the feed holds, and more only when the user's filters
-    drop some. Cleaned items go to the cache, never all held here at once."""
+    drop some. Cleaned items go to the cache, and the candidates are taken a window at a time:
+    a build never holds every item, nor every item's key."""
     entries: list[Entry] = []
     matched: set[str] = set()
     outcomes = kept = done = 0
+
+    def keys_of(window: Sequence[Candidate]) -> list[str]:
+        return [f"{c.digest}:{fingerprint}" for c in window]
+
     while done < len(candidates) and (not limit or kept < limit):
         wanted = limit - kept if limit else len(candidates)
         if kept:  # as many more as the filters have let through so far suggests are needed
@@ -488,37 +517,54 @@ def _clean_newest(
             wanted = len(candidates)
         batch = candidates[done : done + wanted]
         done += len(batch)
-        keys = [f"{c.digest}:{fingerprint}" for c in batch]
-        have = cache.cleaned(keys)
-        missing = [(c, key) for c, key in zip(batch, keys, strict=True) if key not in have]
-        fresh: set[str] = set()
-        rows: list[tuple[str, bytes, bytes]] = []
-        for (_, key), outcome in zip(
-            missing, workers.map(_clean_one, [c.raw for c, _ in missing], progress), strict=True
-        ):
-            if isinstance(outcome, ItemError):
-                gathered.problems.append(outcome)
-                continue
-            fresh.add(key)
-            rows.append((key, *outcome))
-            if len(rows) >= _STORE_EVERY:
-                cache.put_items(rows)
-                rows = []
-        cache.put_items(rows)
-        for start in range(0, len(keys), _STORE_EVERY):
-            chunk = keys[start : start + _STORE_EVERY]
-            facts = cache.facts(chunk)
-            for key in chunk:
-                if key not in facts or (limit and kept >= limit):
+        windows = [batch[start : start + _WINDOW] for start in range(0, len(batch), _WINDOW)]
+        total = 0  # items to clean now, for the progress bar
+        if progress is not None:
+            total = sum(len(w) - len(cache.cleaned(keys_of(w))) for w in windows)
+        cleaned_before = 0
+        for window in windows:
+            keys = keys_of(window)
+            have = cache.cleaned(keys)
+            missing = [(c, key) for c, key in zip(window, keys, strict=True) if key not in have]
+            shown = None
+            if progress is not None:
+                shown = functools.partial(_progress_from, progress, cleaned_before, total)
+            cleaned_before += len(missing)
+            fresh: set[str] = set()
+            rows: list[tuple[str, bytes, bytes]] = []
+            for (_, key), outcome in zip(
+                missing, workers.map(_clean_one, [c.raw for c, _ in missing], shown), strict=True
+            ):
+                if isinstance(outcome, ItemError):
+                    gathered.problems.append(outcome)
                     continue
-                rules, listed = facts[key]
-                outcomes += 1
-                gathered.parsed += key in fresh
-                matched |= rules
-                if listed is not None:
-                    entries.append(Entry(key, *listed))
-                    kept += 1
+                fresh.add(key)
+                rows.append((key, *outcome))
+                if len(rows) >= _STORE_EVERY:
+                    cache.put_items(rows)
+                    rows = []
+            cache.put_items(rows)
+            for start in range(0, len(keys), _STORE_EVERY):
+                chunk = keys[start : start + _STORE_EVERY]
+                facts = cache.facts(chunk)
+                for key in chunk:
+                    if key not in facts or (limit and kept >= limit):
+                        continue
+                    rules, listed = facts[key]
+                    outcomes += 1
+                    gathered.parsed += key in fresh
+                    matched |= rules
+                    if listed is not None:
+                        entries.append(Entry(key, *listed))
+                        kept += 1
+            if limit and kept >= limit:
+                break
     return entries, frozenset(matched), outcomes
 
 
+def _progress_from(progress: Progress, before: int, total: int, done: int, _: int) -> None:
+    progress(before + done, total)
+
+
+_WINDOW = 8192  # candidates cleaned (in the worker processes) and listed at a time
 _STORE_EVERY = 256  # cleaned items stored, and facts fetched, at a time
