@@ -8,7 +8,7 @@ Python's __pycache__; a damaged or foreign one is rebuilt. It keeps:
   that matched), pickled, with their light facts (sources.Facts) beside them, by the hash of
   their source and the settings and code that shaped them;
 - rendered: each item rendered into every output, by item and feed (write.py);
-- pieces: a rendered piece's gzip twin and the lines of its feed-level stand-in, by its bytes;
+- pieces: a rendered piece's gzip twin and its feed-level stand-in's lines and hash, by its bytes;
 - checks: what the validator found in an entry or a feed, by the bytes it checked;
 - outputs: the last build of each output folder, to tell when nothing changed.
 A cache that cannot be written (a full disk, a read-only folder) keeps what this build makes
@@ -30,12 +30,15 @@ from feedtool.write import Store
 if TYPE_CHECKING:
     from feedtool.sources import Facts
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 _TABLES = {
     "items": ("key", "key text primary key, item blob not null, facts blob not null"),
     "scans": ("path", "path blob primary key, stamp text not null, scan blob not null"),
     "rendered": ("key", "key text primary key, row blob not null"),
-    "pieces": ("key", "key text primary key, packed blob not null, lines integer not null"),
+    "pieces": (
+        "key",
+        "key text primary key, packed blob not null, lines integer not null, shape text not null",
+    ),
     "checks": ("key", "key text primary key, findings text not null"),
     "outputs": ("folder", "folder text primary key, state text not null"),
 }
@@ -181,12 +184,11 @@ class ItemCache(Store):
     def put_rendered(self, rows: dict[str, bytes]) -> None:
         self._insert("rendered", rows.items())
 
-    def pieces(self, hashes: Sequence[str]) -> dict[str, tuple[bytes, int]]:
-        return {
-            key: (row[0], int(row[1])) for key, row in self._select("pieces", "packed, lines", hashes).items()
-        }
+    def pieces(self, hashes: Sequence[str]) -> dict[str, tuple[bytes, int, str]]:
+        found = self._select("pieces", "packed, lines, shape", hashes)
+        return {key: (row[0], int(row[1]), str(row[2])) for key, row in found.items()}
 
-    def put_pieces(self, rows: dict[str, tuple[bytes, int]]) -> None:
+    def put_pieces(self, rows: dict[str, tuple[bytes, int, str]]) -> None:
         self._insert("pieces", ((key, *row) for key, row in rows.items()))
 
     def checks(self, keys: Sequence[str]) -> dict[str, str]:

@@ -100,11 +100,11 @@ class Store:
     def put_rendered(self, rows: dict[str, bytes]) -> None:
         raise NotImplementedError
 
-    def pieces(self, hashes: Sequence[str]) -> dict[str, tuple[bytes, int]]:
-        """By a piece's hash: its gzip piece, and the lines of its feed-level stand-in."""
+    def pieces(self, hashes: Sequence[str]) -> dict[str, tuple[bytes, int, str]]:
+        """By a piece's hash: its gzip piece, and the lines and hash of its feed-level stand-in."""
         raise NotImplementedError
 
-    def put_pieces(self, rows: dict[str, tuple[bytes, int]]) -> None:
+    def put_pieces(self, rows: dict[str, tuple[bytes, int, str]]) -> None:
         raise NotImplementedError
 
     def checks(self, keys: Sequence[str]) -> dict[str, str]:
@@ -306,6 +306,7 @@ class _Made:
     hashes: dict[str, str]
     packed: dict[str, bytes]
     lines: dict[str, int]
+    shapes: dict[str, str]  # the hash of each feed-level stand-in
     findings: tuple[Finding, ...]
 
 
@@ -321,21 +322,22 @@ def _made(
     results = []
     for pieces, piece_hashes, keys in zip(rendered, hashes, check_keys, strict=True):
         new: dict[str, Any] = {"pieces": {}, "checks": {}}
-        packed, lines = {}, {}
+        packed, lines, shapes = {}, {}, {}
         findings: list[Finding] = []
         for name, piece in pieces.items():
             found = known.get(piece_hashes[name])
             if found is None:
-                lines_of = _stand_in(name, piece).count(b"\n") if name in FEED_FILES else 0
-                found = new["pieces"][piece_hashes[name]] = (deflated(piece), lines_of)
-            packed[name], lines[name] = found
+                stand_in = _stand_in(name, piece) if name in FEED_FILES else b""
+                found = (deflated(piece), stand_in.count(b"\n"), _hash(stand_in))
+                new["pieces"][piece_hashes[name]] = found
+            packed[name], lines[name], shapes[name] = found
             if name in FEED_FILES:
                 text = checked.get(keys[name])
                 if text is None:
                     rows = [dataclasses.astuple(f) for f in renderer.check(name, piece)]
                     text = new["checks"][keys[name]] = json.dumps(rows, ensure_ascii=False)
                 findings += [Finding(*row) for row in json.loads(text)]
-        results.append((_Made(pieces, piece_hashes, packed, lines, tuple(findings)), new))
+        results.append((_Made(pieces, piece_hashes, packed, lines, shapes, tuple(findings)), new))
     return results
 
 
@@ -495,7 +497,7 @@ class _Stored:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.rows: dict[str, bytes] = {}
-        self.pieces: dict[str, tuple[bytes, int]] = {}
+        self.pieces: dict[str, tuple[bytes, int, str]] = {}
         self.checks: dict[str, str] = {}
 
     def add(self, key: str | None, made: _Made, new: dict[str, Any]) -> None:
@@ -613,7 +615,8 @@ def _assemble(
     from feedtool.build import code_fingerprint
 
     # The feed-level check of each feed is cached by what it checks: the code, the address,
-    # the head and closing, and each entry's bytes (of which its stand-in is made).
+    # the head and closing, and each entry's stand-in (by its hash): an article's text can
+    # change without the feed being checked again.
     digests = {}
     for name in FEED_FILES:
         digests[name] = hashlib.blake2b(digest_size=16)
@@ -639,7 +642,7 @@ def _assemble(
                     offsets[name].append(twins.size)
                     starts[name].append(lines[name])
                     lines[name] += one.lines[name]
-                    digests[name].update(one.hashes[name].encode())
+                    digests[name].update(one.shapes[name].encode())
                 twins.write(one.pieces[name], one.packed[name])
             entry_lines += [_line(entry.source, finding) for finding in one.findings]
         for name, twins in files.items():
