@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import functools
 import hashlib
@@ -159,6 +160,21 @@ def _record(settings: Settings, cache: ItemCache, signature: str, result: BuildR
     cache.set_output_state(settings.out_dir, json.dumps(state))
 
 
+_MMAP_THRESHOLD = -3  # glibc's mallopt parameter M_MMAP_THRESHOLD
+
+
+def _return_freed_memory() -> None:
+    """Have large blocks (items crossing from worker processes, rows read from the cache) go
+    back to the system when freed. glibc's malloc otherwise raises its threshold for that as
+    such blocks are freed, and later ones come from a heap that only grows: a build of 20,000
+    items held 180 MB where it used 50. Elsewhere than glibc, nothing changes."""
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return
+    mallopt(_MMAP_THRESHOLD, 64 * 1024)
+
+
 def build(
     settings: Settings,
     *,
@@ -182,6 +198,7 @@ def build(
             previous = _up_to_date(settings, cache, signature)
             if previous is not None and (keep_going or not previous.skipped):
                 return previous
+        _return_freed_memory()
         with Renderers(jobs) as renderers:  # started before the build holds any entries
             built = [_gather_feed(feed, cache, jobs, keep_going, progress) for feed in feeds]
             written, feed_warnings, entries = _publish(settings, built, cache, check, renderers)
