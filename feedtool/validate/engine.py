@@ -530,7 +530,7 @@ def _parse_xml(chunks: Iterable[bytes], head: bytes, ctx: Context) -> None:
                         _report_stop(ctx, stop)
                         return
                     walker.held += _ELEMENT_COST * guard.other_nodes
-                scan.scan(piece)
+                scan.scan(piece, guard.newlines if guarded else None)
                 parser.feed(piece)
                 walker.fed += len(piece)
                 if not walker.within_budget():
@@ -692,7 +692,8 @@ class _ByteScan:
         self.bad_characters_line: int | None = None
         self.line = 1
 
-    def scan(self, piece: bytes) -> None:
+    def scan(self, piece: bytes, newlines: int | None = None) -> None:
+        """Scan the next piece (`newlines`: its line breaks, when already counted)."""
         if self.needs_ascii and not piece.isascii():
             self.needs_ascii = False
             offset = next(i for i, byte in enumerate(piece) if byte >= 0x80)
@@ -702,7 +703,7 @@ class _ByteScan:
             # Read as the single-byte encoding such a document is taken for, UTF-8 text
             # turns into C1 controls.
             self.c1 = _C1_BYTE
-        if self.c1 is not None:
+        if self.c1 is not None and not piece.isascii():  # C1 controls are never ASCII
             match = self.c1.search(piece)
             if match:
                 self.c1 = None
@@ -710,7 +711,7 @@ class _ByteScan:
         reference = _HEX_REFERENCE.search(piece)  # several times faster than bytes.find here
         if reference is not None:
             self._note_hex_references(piece, reference.start())
-        self.line += piece.count(b"\n")
+        self.line += piece.count(b"\n") if newlines is None else newlines
 
     def _note_hex_references(self, piece: bytes, reference: int) -> None:
         lines = self.ctx.hex_reference_lines

@@ -98,8 +98,9 @@ class InputGuard:
         self._prolog: _Prolog | None = _Prolog()
         self._tags = _Tags()
         # Comments and processing instructions in the last piece checked: nodes of the tree
-        # that no parse event announces.
+        # that no parse event announces. And its line breaks, for whoever counts lines too.
         self.other_nodes = 0
+        self.newlines = 0
 
     def check(self, piece: bytes) -> Stop | None:
         if self._prolog is not None or not self._transparent:
@@ -114,6 +115,7 @@ class InputGuard:
                     self._prolog = None
         self.other_nodes = len(_COMMENT_OR_INSTRUCTION.findall(piece))
         line = self._tags.scan(piece)
+        self.newlines = self._tags.newlines
         return Stop(attributes_line=line) if line is not None else None
 
 
@@ -244,10 +246,12 @@ class _Tags:
         self.open_tag: _StartTag | None = None  # once followed closely
         self.open_safe = True  # before the first `<`, and once the open tag has ended
         self.line = 1
+        self.newlines = 0  # in the last piece scanned
 
     def scan(self, piece: bytes) -> int | None:
         """The line of a start tag with too many attributes, if this piece has or ends one."""
-        line, self.line = self.line, self.line + piece.count(b"\n")
+        self.newlines = piece.count(b"\n")
+        line, self.line = self.line, self.line + self.newlines
         first = piece.find(b"<")
         if not self.open_safe and self._continue_open(piece if first < 0 else piece[:first]):
             return self.open_line
@@ -261,7 +265,7 @@ class _Tags:
                     return line + piece.count(b"\n", 0, position)
                 position += len(segment) + 1
         self.open, self.open_eq, self.open_tag, self.open_safe = [], 0, None, False
-        self.open_line = line + piece.count(b"\n", 0, last)
+        self.open_line = self.line - piece.count(b"\n", last)  # counting the short end only
         return self.open_line if self._continue_open(piece[last + 1 :]) else None
 
     def _continue_open(self, data: bytes) -> bool:

@@ -31,6 +31,7 @@ The codes are the W3C Feed Validation Service's names, so users can look them up
 from __future__ import annotations
 
 import re
+import time
 from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import getaddresses
 from html.entities import name2codepoint
@@ -111,8 +112,21 @@ def parse_rfc822_date(value: str) -> datetime | None:
 
 
 def _implausible(moment: datetime, now: datetime | None) -> bool:
-    now = now or datetime.now(UTC)
-    return moment.year < _EARLIEST_PLAUSIBLE_YEAR or moment > now + timedelta(days=1)
+    latest = now + timedelta(days=1) if now else _latest_plausible()
+    return moment.year < _EARLIEST_PLAUSIBLE_YEAR or moment > latest
+
+
+def _latest_plausible() -> datetime:
+    """A day after now (clocks and time zones differ), taken anew each second: a feed's
+    thousands of dates need not each ask the clock."""
+    global _latest
+    second = int(time.time())
+    if _latest[0] != second:
+        _latest = (second, datetime.now(UTC) + timedelta(days=1))
+    return _latest[1]
+
+
+_latest = (-1, datetime.min.replace(tzinfo=UTC))
 
 
 def check_rfc822_date(value: str, now: datetime | None = None) -> str | None:
