@@ -269,6 +269,7 @@ IANA_SCHEMES = frozenset(
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_PLAIN_HTTP = re.compile(rf"https?://[a-zA-Z0-9][{_URI_CHARS}]*\Z")
 
 
 def _iri_to_uri(value: str) -> str:
@@ -278,6 +279,8 @@ def _iri_to_uri(value: str) -> str:
 
 def check_uri(value: str, *, full: bool = False, iri: bool = False) -> str | None:
     """Check a URI reference (`full`: it must be absolute; `iri`: non-ASCII allowed)."""
+    if _PLAIN_HTTP.match(value):  # what most links are, judged at once as below
+        return None
     scheme = value.split(":", 1)[0].lower() if ":" in value else ""
     if scheme == "tag":
         return None if _TAG.match(value) else "InvalidTAG"

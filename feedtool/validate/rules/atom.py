@@ -7,6 +7,7 @@ import binascii
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import cast
 from urllib.parse import urljoin, urlsplit
 
 from feedtool.validate import values
@@ -122,9 +123,13 @@ def _report_value(ctx: Context, code: str | None, element: Element, value: str) 
 def _check_container(element: Element, ctx: Context, kind: str) -> None:
     allowed = CHILDREN[kind]
     counts: dict[str, int] = {}
+    stray_text = bool((element.text or "").strip())
     for child in element:
         if not isinstance(child.tag, str):
             continue
+        tail = child.tail
+        if tail and not stray_text and not tail.isspace():
+            stray_text = True
         namespace, local = split(child.tag)
         if namespace == ATOM and local in allowed:
             counts[local] = counts.get(local, 0) + 1
@@ -142,15 +147,13 @@ def _check_container(element: Element, ctx: Context, kind: str) -> None:
     for name in REQUIRED.get(kind, ()):
         if name not in counts:
             ctx.report("MissingElement", element, element=name, parent=name_of(element))
-    if (element.text or "").strip() or any(
-        (child.tail or "").strip() for child in element if isinstance(child.tag, str)
-    ):
+    if stray_text:
         ctx.report("UnexpectedText", element)
     _check_attributes(element, ctx, set())
 
 
 def _check_attributes(element: Element, ctx: Context, allowed: set[str]) -> None:
-    for name, value in element.attrib.items():
+    for name, value in element.items():
         namespace, local = split(name)
         if namespace == XML:
             if local == "lang" and value:
@@ -703,22 +706,36 @@ def check_atom_element(element: Element, ctx: Context) -> None:
     """Dispatch the simple elements; only where Atom places them (not inside extensions)."""
     if element.prefix and ctx.format == "atom":
         _prefix_once(element, ctx)
-    local = _local(element)
-    check = CHECKS.get(local)
-    if check is None:
-        return
     parent = element.getparent()
-    if parent is None or not isinstance(parent.tag, str):
+    if parent is None:
         return
-    parent_namespace, parent_local = split(parent.tag)
+    # (A parsed document's tags are always str: lxml's types allow others.)
+    key = cast(tuple[str, str], (element.tag, parent.tag))
+    check = _DISPATCH.get(key)
+    if check is None and key not in _DISPATCH:
+        if len(_DISPATCH) >= 4096:  # a document of a million names
+            _DISPATCH.clear()
+        check = _DISPATCH[key] = _dispatch(*key)
+    if check is not None:
+        check(element, ctx)
+
+
+def _dispatch(element_tag: str, parent_tag: str) -> Callable[[Element, Context], None] | None:
+    """The check for an element of `element_tag` inside one of `parent_tag`, if any."""
+    local = split(element_tag)[1]
+    check = CHECKS.get(local)
+    if check is None or not isinstance(parent_tag, str):
+        return None
+    parent_namespace, parent_local = split(parent_tag)
     if parent_namespace != ATOM:
         # Atom elements in an RSS channel are the RSS rules' business (where they may be,
         # how often), except what links say, which is the same everywhere.
-        if local == "link":
-            check_link(element, ctx)
-        return
-    if local in CHILDREN.get(parent_local, {}):
-        check(element, ctx)
+        return check_link if local == "link" else None
+    return check if local in CHILDREN.get(parent_local, {}) else None
+
+
+# The check for each (element tag, parent tag) met so far: a feed has a few dozen.
+_DISPATCH: dict[tuple[str, str], Callable[[Element, Context], None] | None] = {}
 
 
 define(
