@@ -265,14 +265,14 @@ def check_entry(entry: Element, ctx: Context) -> None:
     facts = _facts(ctx)
     children = first_children(entry)
     source = children.get(SOURCE)
-    authored = tag(ATOM, "author") in children or (source is not None and _has(source, "author"))
+    authored = _AUTHOR in children or (source is not None and _has(source, "author"))
     if not authored:
         if entry.getparent() is None:
             ctx.report("MissingElement", entry, element="author", parent="entry")
         else:
             facts.entries_without_author.append(entry.sourceline or 0)
-    content = children.get(tag(ATOM, "content"))
-    has_summary = tag(ATOM, "summary") in children
+    content = children.get(_CONTENT)
+    has_summary = _SUMMARY in children
     has_alternate = any(_rel(link) == "alternate" for link in _links(entry))
     if content is None and not has_alternate:
         ctx.report("MissingContentOrAlternate", entry)
@@ -297,8 +297,11 @@ def check_entry(entry: Element, ctx: Context) -> None:
     facts.updated_seen.add(updated)
 
 
+_AUTHOR, _CONTENT, _SUMMARY = tag(ATOM, "author"), tag(ATOM, "content"), tag(ATOM, "summary")
+
+
 def _first_text(children: dict[str, Element], local: str) -> str:
-    child = children.get(tag(ATOM, local))
+    child = children.get(f"{{{ATOM}}}{local}")
     return (child.text or "").strip() if child is not None else ""
 
 

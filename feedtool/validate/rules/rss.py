@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.entities import name2codepoint
@@ -524,7 +523,7 @@ def check_attributes(element: Element, expected: frozenset[str] | None, ctx: Con
 def _check_children(element: Element, ctx: Context, known: dict[str, Core]) -> None:
     """Check each un-namespaced child: known here, not repeated, its attributes, its value and
     what it holds. (Namespaced children are the extension rules' business.)"""
-    counts: Counter[str] = Counter()
+    counts: dict[str, int] = {}  # (a Counter costs more to make than this whole loop)
     for child in element:
         if not isinstance(child.tag, str):
             continue
@@ -535,7 +534,7 @@ def _check_children(element: Element, ctx: Context, known: dict[str, Core]) -> N
         if core is None:
             ctx.report("UndefinedElement", child)
             continue
-        counts[local] += 1
+        counts[local] = counts.get(local, 0) + 1
         if counts[local] == 2 and not core.repeatable:
             if local == "enclosure":
                 ctx.report("DuplicateEnclosure", child)
