@@ -753,6 +753,7 @@ class _Walker:
 
     def walk(self, events: Iterable[tuple[str, Any]]) -> bool:
         ctx = self.ctx
+        streamed, rules_of = _STREAMED, _LOOKUP_CACHE  # (locals: read for every element)
         for event, element in events:
             if event == "start":
                 if self.unnamespaced is not None and element.tag.startswith(self.unnamespaced):
@@ -761,7 +762,7 @@ class _Walker:
                     self.root = element
                     if not self._start_document(element):
                         return False
-                if element.tag in _STREAMED:
+                if element.tag in streamed:
                     if not self.streamed_depth:
                         self.held_at_start, self.fed_at_start = self.held, self.fed
                     self.streamed_depth += 1
@@ -780,12 +781,12 @@ class _Walker:
                 continue
             tag = element.tag
             self.fed_at_end = self.fed
-            for fn in _lookup(tag):
+            for fn in rules_of.get(tag) or _lookup(tag):
                 try:
                     fn(element, ctx)
                 except Exception as e:  # a rule's bug must not cost the user the other findings
                     self._failed(fn, element, e)
-            if tag in _STREAMED:
+            if tag in streamed:
                 element.clear(keep_tail=True)
                 self.streamed_depth -= 1
                 if not self.streamed_depth:
@@ -811,7 +812,7 @@ class _Walker:
             and previous.tag == element.tag
             and not (previous.tail or "").strip()
             and ctx.format is not None
-            and len(list(parent.iterancestors())) <= 1
+            and ((above := parent.getparent()) is None or above.getparent() is None)
         ):
             parent.remove(previous)
             return 0
