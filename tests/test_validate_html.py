@@ -34,6 +34,46 @@ def test_not_html_exactly_when_a_browser_parser_needs_error_recovery(tokens: lis
     assert (html_parse_problem(markup) is None) == (not html5lib_errors(markup)), markup
 
 
+# Markup as most feeds write it (lowercase names, quoted values): what the fast scan reads.
+FEED_TOKENS = (
+    "<p>", "</p>", '<a href="https://example.com/">', "</a>", "<em>", "</em>", "<h1>", "</h1>",
+    "<h2>", "</h2>", "<ul>", "</ul>", "<li>", "</li>", "<dd>", "<dt>", "</dd>", "<div>", "</div>",
+    "<blockquote>", "</blockquote>", "<br/>", "<br>", "</br>", '<img src="a.png" alt="a"/>',
+    '<span class="c"/>', '<b title="t" title="u">', '<b title="t" lang="en">', "</b>", "text",
+    "&amp;", "&#128;", '<object data="x">', "</object>", "<code>", "</code>", "<title>", " ",
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(FEED_TOKENS), min_size=1, max_size=14))
+def test_feed_html_is_not_html_exactly_when_a_browser_parser_needs_error_recovery(tokens: list[str]) -> None:
+    markup = "".join(tokens)
+    assert (html_parse_problem(markup) is None) == (not html5lib_errors(markup)), markup
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<p><a href="https://example.com/">one <a href="https://example.org/">two</a></a></p>',
+        '<p>text<span class="note"/></p>',  # a self-closing element that is not void
+        '<p><span class="note"/></span></p>',
+        "<p>line<br>break</br></p>",
+        '<p><a href="https://example.com/" href="https://example.org/">twice</a></p>',
+        "<h1><h2>inside</h2></h1>",
+        "<ul><li>one<li>two</li></li></ul>",
+        "<p>a<div>b</div></p>",
+    ],
+)
+def test_feed_html_a_browser_parser_must_recover_from_is_not_html(markup: str) -> None:
+    assert html5lib_errors(markup), markup
+    assert [f.code for f in check_html(markup)] == ["NotHtml"]
+
+
+def test_elements_readers_remove_are_found_in_well_formed_feed_html() -> None:
+    found = check_html('<p>see <object data="https://example.com/x.swf">this</object></p>')
+    assert [(f.code, f.detail) for f in found] == [("SecurityRisk", "<object>")]
+
+
 @pytest.mark.parametrize(
     "markup",
     [
