@@ -225,14 +225,14 @@ _BAD_CODEPOINT = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef]")
 # name="value" (or '…') with no < or > in the value and no name twice, end tags bare. Each
 # match is an end tag (group 1: its name), or a start tag (2: its name, 3: its last
 # attribute's name, to find it again, 4: "/" when self-closing) with, when only text comes
-# before its end tag, that text and end tag too (5: the end tag's name): one match for a
-# leaf such as <em>word</em>, which is most of them.
+# before its end tag, that text and end tag too (5: the end tag's ">", a string Python
+# need not make): one match for a leaf such as <em>word</em>, which is most of them.
 _VOUCHED_ATTRIBUTE = (
     rf"""{_WS}++([a-z][-a-z0-9_:.]*+)=(?:"[^"<>]*+"|'[^'<>]*+')(?!(?:[^ \t\n\r\f>]*+{_WS})*?\3=)"""
 )
 _VOUCHED_TAG = re.compile(
     rf"<(?:/([a-z][a-z0-9]*+){_WS}*+>"
-    rf"|([a-z][a-z0-9]*+)(?:{_VOUCHED_ATTRIBUTE})*+{_WS}*+(/?)>(?:[^<]*+</(\2){_WS}*+>)?)"
+    rf"|([a-z][a-z0-9]*+)(?:{_VOUCHED_ATTRIBUTE})*+{_WS}*+(/?)>(?:[^<]*+</\2{_WS}*+(>))?)"
 )
 
 

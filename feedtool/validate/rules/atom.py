@@ -544,18 +544,10 @@ def check_text_construct(element: Element, ctx: Context) -> None:
     if local == "content" and element.get("src") is not None:
         _check_src_content(element, ctx, text_type)
         return
-    # Blank text says nothing; a blank document of a text or XML media type is still one,
-    # xhtml without its div is MissingXhtmlDiv, and under a type that is itself wrong (blank,
-    # not a media type) there is nothing to judge the text by.
-    media = text_type.lower()
-    document = text_type == "xhtml" or _is_text(media) or _is_xml(media)
-    type_wrong = (declared is not None and not declared.strip()) or (
-        text_type not in ("text", "html", "xhtml") and values.check_mime_type(text_type) is not None
-    )
     # lxml makes a new string at each .text: a long content is read once.
     text = _text(element)
     children = _element_children(element)
-    if (not text or text.isspace()) and not children and not (document or type_wrong):
+    if (not text or text.isspace()) and not children and not _may_be_blank(declared, text_type):
         ctx.report("NotBlank", element)
     if text_type in ("text", "html", "xhtml"):
         _check_typed_text(element, ctx, text_type, text, children)
@@ -567,6 +559,18 @@ def check_text_construct(element: Element, ctx: Context) -> None:
     if local != "content":
         ctx.report("InvalidTextType", element, value=text_type)
     _check_media_content(element, ctx, text_type.lower())
+
+
+def _may_be_blank(declared: str | None, text_type: str) -> bool:
+    """Blank text says nothing; but a blank document of a text or XML media type is still
+    one, xhtml without its div is MissingXhtmlDiv, and under a type that is itself wrong
+    (blank, not a media type) there is nothing to judge the text by."""
+    media = text_type.lower()
+    document = text_type == "xhtml" or _is_text(media) or _is_xml(media)
+    type_wrong = (declared is not None and not declared.strip()) or (
+        text_type not in ("text", "html", "xhtml") and values.check_mime_type(text_type) is not None
+    )
+    return document or type_wrong
 
 
 def _check_typed_text(
