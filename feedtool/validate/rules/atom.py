@@ -185,9 +185,9 @@ def _rel(link: Element) -> str:
     return rel.removeprefix(IANA_REL_PREFIX)
 
 
-def _check_alternates(element: Element, ctx: Context) -> None:
+def _check_alternates(element: Element, ctx: Context, links: list[Element] | None = None) -> None:
     seen: set[tuple[str, str]] = set()
-    for link in _links(element):
+    for link in _links(element) if links is None else links:
         if _rel(link) != "alternate":
             continue
         key = ((link.get("type") or "").lower(), (link.get("hreflang") or "").lower())
@@ -261,7 +261,8 @@ def _normal(url: str) -> str:
 @rule(ENTRY)
 def check_entry(entry: Element, ctx: Context) -> None:
     _check_container(entry, ctx, "entry")
-    _check_alternates(entry, ctx)
+    links = _links(entry)
+    _check_alternates(entry, ctx, links)
     facts = _facts(ctx)
     children = first_children(entry)
     source = children.get(SOURCE)
@@ -273,7 +274,7 @@ def check_entry(entry: Element, ctx: Context) -> None:
             facts.entries_without_author.append(entry.sourceline or 0)
     content = children.get(_CONTENT)
     has_summary = _SUMMARY in children
-    has_alternate = any(_rel(link) == "alternate" for link in _links(entry))
+    has_alternate = any(_rel(link) == "alternate" for link in links)
     if content is None and not has_alternate:
         ctx.report("MissingContentOrAlternate", entry)
     if content is None and not has_summary:
