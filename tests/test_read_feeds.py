@@ -275,6 +275,100 @@ def test_encodings_the_declaration_the_http_charset_and_bytes_that_lie():
     assert "feed.xml:4: bytes that are not utf-8 (0xe9)" in reader.warnings
 
 
+def undeclared(title: str, language: str) -> str:
+    """A feed with no XML declaration (so no encoding stated), in `language` if given."""
+    stated = f"<language>{language}</language>" if language else ""
+    return (
+        f'<rss version="2.0"><channel><title>{title}</title><link>https://x.example/</link>'
+        f"<description>d</description>{stated}\n"
+        f"<item><title>{title}</title><link>https://x.example/1</link></item></channel></rss>\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "language", "encoding", "warning"),
+    [
+        (
+            "北京今天下雪了，气象台说明天会更冷",
+            "zh-cn",
+            "gb18030",
+            "feed.xml: no character encoding stated and not UTF-8: read as GB18030 "
+            "(the usual encoding for its language, zh-cn)",
+        ),
+        (
+            "東京で雪が降りました。明日はもっと寒くなるそうです",
+            "ja",
+            "shift_jis",
+            "feed.xml: no character encoding stated and not UTF-8: read as Shift_JIS "
+            "(the usual encoding for its language, ja)",
+        ),
+        (
+            "東京で雪が降りました。明日はもっと寒くなるそうです",
+            "ja-JP",
+            "euc_jp",
+            "feed.xml: no character encoding stated and not UTF-8: read as EUC-JP "
+            "(the usual encoding for its language, ja-JP)",
+        ),
+        (
+            "В Москве выпал снег, завтра будет ещё холоднее",
+            "ru",
+            "koi8_r",
+            "feed.xml: no character encoding stated and not UTF-8: read as KOI8-R "
+            "(the usual encoding for its language, ru)",
+        ),
+        (
+            "北京今天下雪了，气象台说明天会更冷",
+            "",
+            "gb18030",
+            "feed.xml: no character encoding stated and not UTF-8: read as GB18030 (guessed from its text)",
+        ),
+        (
+            "東京で雪が降りました。明日はもっと寒くなるそうです",
+            "",
+            "shift_jis",
+            "feed.xml: no character encoding stated and not UTF-8: read as Shift_JIS (guessed from its text)",
+        ),
+        (
+            "café “quoted” à l'été",
+            "fr",
+            "windows-1252",
+            "feed.xml: no character encoding stated and not UTF-8: read as windows-1252",
+        ),
+    ],
+    ids=[
+        "gb18030-zh",
+        "shift-jis-ja",
+        "euc-jp-ja",
+        "koi8-r-ru",
+        "gb18030-no-language",
+        "shift-jis-no-language",
+        "windows-1252-fr",
+    ],
+)
+def test_a_feed_that_states_no_encoding_and_is_not_utf8_is_read_in_the_encoding_guessed(
+    title, language, encoding, warning
+):
+    items, reader = read(undeclared(title, language).encode(encoding))
+    assert [i.title for i in items] == [title]
+    assert reader.channel.title == title
+    assert [w for w in reader.warnings if "encoding" in w] == [warning]
+
+
+def test_a_json_feed_that_is_not_utf8_is_read_in_the_encoding_guessed():
+    text = (
+        '{"version": "https://jsonfeed.org/version/1.1", "title": "新闻", "language": "zh-CN",\n'
+        '"items": [{"id": "1", "url": "https://x.example/1", "title": "北京今天下雪了，气象台说明天会更冷",'
+        ' "date_published": "2026-01-05T08:00:00+08:00", "content_text": "气象台说明天会更冷。"}]}'
+    )
+    items, reader = read(text.encode("gb18030"))
+    assert [i.title for i in items] == ["北京今天下雪了，气象台说明天会更冷"]
+    assert reader.channel.title == "新闻"
+    assert reader.warnings == [
+        "feed.xml: a JSON Feed that is not UTF-8: read as GB18030 "
+        "(the usual encoding for its language, zh-CN)",
+    ]
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [

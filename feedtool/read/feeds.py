@@ -35,6 +35,7 @@ from dateutil import parser as dateparser
 
 from feedtool.errors import SourceError
 from feedtool.model import Channel, Enclosure, Episode, Image, Item, Person, Podcast
+from feedtool.read import charsets
 from feedtool.read.items import article_shape
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -198,8 +199,9 @@ class FeedReader:
 
     # -- XML ------------------------------------------------------------------------------
 
-    def _encoding(self, head: bytes) -> tuple[int, str]:
-        """Where the document starts (after a byte order mark or junk) and its encoding."""
+    def _encoding(self, head: bytes) -> tuple[int, str, bool]:
+        """Where the document starts (after a byte order mark or junk), its encoding, and
+        whether the document stated it (a byte order mark, the HTTP charset, the declaration)."""
         skip, encoding = 0, ""
         for bom, name in _BOMS:
             if head.startswith(bom):
@@ -210,7 +212,7 @@ class FeedReader:
         if not encoding:
             encoding = next((name for start, name in _WIDE_STARTS if head.startswith(start)), "")
         if encoding.startswith(("utf-16", "utf-32")):
-            return skip, encoding
+            return skip, encoding, True
         start = head.find(b"<?xml", skip)
         first = head.find(b"<", skip)
         if start > skip or (start < 0 and first > skip and head[skip:first].strip()):
@@ -227,25 +229,37 @@ class FeedReader:
         if declared:
             candidates.append(declared.group(1).decode("ascii"))
         candidates.append("utf-8")
-        for name in candidates:
+        for index, name in enumerate(candidates):
             try:
                 codecs.lookup(name)
             except LookupError:
                 self._warn(1, f"unknown character encoding {name!r}: ignored")
                 continue
-            return skip, name
-        return skip, "utf-8"  # not reached: utf-8 is always known
+            return skip, name, index < len(candidates) - 1  # the last is the default, UTF-8
+        return skip, "utf-8", False  # not reached: utf-8 is always known
 
-    def _check_decodes(self, skip: int, encoding: str) -> str:
-        """The encoding the bytes really are in: `encoding` if they decode, else a fallback."""
-        for name in (encoding, "utf-8", "windows-1252", "latin-1"):
-            bad = self._first_undecodable(skip, name)
-            if bad is None:
-                if name != encoding:
-                    self._warn(None, f"the document is not {encoding} as it says: read as {name}")
+    def _check_decodes(self, skip: int, encoding: str, stated: bool) -> str:
+        """The encoding the bytes really are in: `encoding` if they decode, else UTF-8, else
+        the one guessed from the text (read/charsets.py), else windows-1252."""
+        bad = self._first_undecodable(skip, encoding)
+        if bad is None:
+            return encoding
+        if stated:
+            self._warn(bad[0], f"bytes that are not {encoding} (0x{bad[1]:02x})")
+        with self._open() as raw:
+            raw.seek(skip)
+            guessed = charsets.guess(raw.read(charsets.SAMPLE_SIZE))
+        fallbacks = [("utf-8", "UTF-8", "")] if stated else []
+        if guessed is not None:
+            fallbacks.append((guessed.encoding, guessed.label, f" ({guessed.reason})"))
+        fallbacks += [("windows-1252", "windows-1252", ""), ("latin-1", "latin-1", "")]
+        for name, label, reason in fallbacks:
+            if name != encoding and self._first_undecodable(skip, name) is None:
+                if stated:
+                    self._warn(None, f"the document is not {encoding} as it says: read as {label}{reason}")
+                else:
+                    self._warn(None, f"no character encoding stated and not UTF-8: read as {label}{reason}")
                 return name
-            if name == encoding:
-                self._warn(bad[0], f"bytes that are not {encoding} (0x{bad[1]:02x})")
         return "latin-1"  # not reached: every byte is a latin-1 character
 
     def _first_undecodable(self, skip: int, encoding: str) -> tuple[int, int] | None:
@@ -264,8 +278,8 @@ class FeedReader:
                     return None
 
     def _xml_items(self, head: bytes) -> Iterator[Item]:
-        skip, declared = self._encoding(head)
-        encoding = self._check_decodes(skip, declared)
+        skip, declared, stated = self._encoding(head)
+        encoding = self._check_decodes(skip, declared, stated)
         done = 0
         try:
             with self._open() as raw:
@@ -676,8 +690,7 @@ class FeedReader:
         try:
             text = raw.decode(self.charset or "utf-8").removeprefix("\ufeff")
         except (UnicodeDecodeError, LookupError):
-            self._warn(None, "a JSON Feed that is not UTF-8: read as windows-1252")
-            text = raw.decode("windows-1252", errors="replace")
+            text = self._json_guessed(raw)
         try:
             document = json.loads(text)
         except json.JSONDecodeError as e:
@@ -713,6 +726,21 @@ class FeedReader:
             item = self._json_item(entry, number, context)
             if item is not None:
                 yield item
+
+    def _json_guessed(self, raw: bytes) -> str:
+        """The text of a JSON Feed that is not UTF-8 (as JSON Feed must be) nor in its HTTP
+        charset: read in the encoding guessed from it, else windows-1252, with a warning."""
+        guessed = charsets.guess(raw[: charsets.SAMPLE_SIZE])
+        if guessed is not None:
+            try:
+                text = raw.decode(guessed.encoding)
+            except UnicodeDecodeError:
+                pass
+            else:
+                self._warn(None, f"a JSON Feed that is not UTF-8: read as {guessed.label} ({guessed.reason})")
+                return text
+        self._warn(None, "a JSON Feed that is not UTF-8: read as windows-1252")
+        return raw.decode("windows-1252", errors="replace")
 
     def _rss_in_json(self, document: dict[str, Any]) -> Iterator[Item]:
         """RSS 2.0 written as JSON ("RSS in JSON"): each element a key, each attribute a key of
