@@ -548,6 +548,8 @@ def html_in_text(value: str, literal_entities: frozenset[str] = frozenset()) -> 
     `literal_entities` are entity names the document itself spelled as `&amp;name;`
     (a literal ampersand followed by a word), which are text, not markup.
     """
+    if "</" not in value and "&" not in value:  # most text: neither can be found
+        return None
     for tag in _END_TAG.findall(value):
         if tag.lower() in HTML_TAGS:
             return f"</{tag}>"
