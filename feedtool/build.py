@@ -19,7 +19,7 @@ from feedtool.config import Settings
 from feedtool.errors import BuildError, shown
 from feedtool.model import Channel, FeedMeta, Item
 from feedtool.publish import Staging
-from feedtool.rules import check_examples
+from feedtool.rules import check_examples, convert_feed
 from feedtool.sources import Gathered, Progress, Workers, gather, local_inputs
 from feedtool.write import (
     GZIP_SUFFIX,
@@ -261,7 +261,8 @@ def _gather_feed(
     # Whether a podcast's tags can be written depends on every episode (a feed read whole).
     podcast = channel is not None and channel.podcast is not None
     items = list(stream_items(cache, entries)) if podcast else []
-    return _Built(feed.name, _meta(feed, updated, channel, items), entries, gathered)
+    meta = convert_feed(_meta(feed, updated, channel, items), feed.rules)  # the whole feed in one script
+    return _Built(feed.name, meta, entries, gathered)
 
 
 def _site_meta(settings: Settings, built: list[_Built]) -> FeedMeta:

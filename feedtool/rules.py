@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from feedtool.errors import ConfigError
-from feedtool.model import Item
+from feedtool.model import FeedMeta, Item
 
 if TYPE_CHECKING:
     import lxml.html
@@ -569,6 +569,26 @@ def apply_rules(item: Item, rules: Rules, reshape: Callable[[Item, str], Item] |
     if content.changed:
         item = replace(item, content_html=content.written())
     return Cleaned(item, frozenset(matched))
+
+
+def convert_feed(meta: FeedMeta, rules: Rules) -> FeedMeta:
+    """The feed's own texts converted by the `convert` rule as its items are, so that the
+    whole feed reads in one script: its title, subtitle and author (whether feedtool.toml
+    or the source feed gives them), and a podcast's author and owner."""
+    if rules.convert is None:
+        return meta
+    convert = _converter(rules.convert.config).convert
+    podcast = meta.podcast
+    if podcast is not None:
+        owner = podcast.owner and replace(podcast.owner, name=convert(podcast.owner.name))
+        podcast = replace(podcast, author=podcast.author and convert(podcast.author), owner=owner)
+    return replace(
+        meta,
+        title=convert(meta.title),
+        subtitle=convert(meta.subtitle),
+        author=convert(meta.author),
+        podcast=podcast,
+    )
 
 
 # --- Reporting --------------------------------------------------------------------------------

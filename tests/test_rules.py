@@ -660,3 +660,64 @@ def test_each_of_several_feeds_has_its_rules_and_reports_them_by_feed(tmp_path, 
     write_config(project, FEEDS.replace('output = "keep"', 'output = "drop"'))
     assert main(["build"]) == 1
     assert "feedtool.toml:feeds[2].rules.filterout[1]: expected 'drop', got 'keep'" in capsys.readouterr().err
+
+
+SIMPLIFIED_FEED = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">
+  <title>纽约时报中文网</title>
+  <subtitle>国际新闻与评论</subtitle>
+  <link href="https://cn.nytimes.com/"/>
+  <id>https://cn.nytimes.com/</id>
+  <updated>2023-09-14T02:49:21+08:00</updated>
+  <author><name>纽约时报中文网编辑部</name></author>
+  <entry>
+    <title>普京与金正恩会面</title>
+    <link href="https://cn.nytimes.com/world/20230914/example/"/>
+    <id>https://cn.nytimes.com/world/20230914/example/</id>
+    <updated>2023-09-14T02:49:21+08:00</updated>
+    <content type="html">&lt;p&gt;两国领导人会面。&lt;/p&gt;</content>
+  </entry>
+</feed>
+"""
+
+
+def feed_texts(folder: Path) -> dict[str, list[str | None]]:
+    """The feed's own title, subtitle/description and author in each output a reader gets."""
+    atom = etree.fromstring((folder / "atom.xml").read_bytes())
+    rss = etree.fromstring((folder / "rss.xml").read_bytes()).find("channel")
+    json_feed = json.loads((folder / "feed.json").read_text(encoding="utf-8"))
+    page = etree.fromstring((folder / "index.html").read_bytes(), etree.HTMLParser())
+    return {
+        "atom": [atom.findtext(f"{ATOM}title"), atom.findtext(f"{ATOM}subtitle"),
+                 atom.findtext(f"{ATOM}author/{ATOM}name")],
+        "rss": [rss.findtext("title"), rss.findtext("description")],
+        "json": [json_feed["title"], json_feed["description"], json_feed["authors"][0]["name"]],
+        "page": [page.findtext(".//title")],
+    }  # fmt: skip
+
+
+def test_convert_turns_the_feeds_own_title_subtitle_and_author_too(tmp_path, monkeypatch, capsys):
+    """Taken from the source feed (no title in feedtool.toml), all in the script of the items."""
+    (tmp_path / "feed.xml").write_text(SIMPLIFIED_FEED, encoding="utf-8")
+    (tmp_path / "feedtool.toml").write_text(
+        '[feed]\nbase_url = "http://127.0.0.1:8000/"\n[rules]\nconvert = "s2t"\n', encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "--source", "feed.xml", "--out", "out"]) == 0, capsys.readouterr().err
+    title, subtitle, author = "紐約時報中文網", "國際新聞與評論", "紐約時報中文網編輯部"
+    assert feed_texts(tmp_path / "out") == {
+        "atom": [title, subtitle, author],
+        "rss": [title, subtitle],
+        "json": [title, subtitle, author],
+        "page": [title],
+    }
+    assert [e.findtext(f"{ATOM}title") for e in atom_entries(tmp_path / "out")] == ["普京與金正恩會面"]
+
+
+def test_convert_turns_the_title_and_subtitle_written_in_feedtool_toml_too(tmp_path, monkeypatch, capsys):
+    project = build_project(tmp_path, monkeypatch, '[rules]\nconvert = "s2t"\n')  # 测试订阅, feedtool 的测试
+    assert main(["build"]) == 0, capsys.readouterr().err
+    texts = feed_texts(project / "dist")
+    assert texts["atom"][:2] == texts["json"][:2] == ["測試訂閱", "feedtool 的測試"]
+    assert texts["rss"] == ["測試訂閱", "feedtool 的測試"]
+    assert texts["page"] == ["測試訂閱"]
