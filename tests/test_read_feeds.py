@@ -233,6 +233,30 @@ def test_dates_without_a_zone_are_the_sites_and_missing_ones_fall_back_by_the_ru
     assert reader.warnings == ["feed.xml:4: an item with no date: dated 2000-01-01T00:00:00+00:00"]
 
 
+@pytest.mark.parametrize("filler", [0, 2000], ids=["small-feed", "large-feed"])
+def test_an_undated_item_does_not_take_the_feeds_date_stated_after_the_items(filler):
+    """README: the feed's own date counts when the feed states it before its items. A feed of
+    any size gives the same answer (lxml reads small documents whole before the first item)."""
+    dated = "".join(
+        f"<item><title>t{n}</title><link>https://x.example/{n}</link>"
+        f"<pubDate>Mon, 01 Jan 2024 00:00:00 GMT</pubDate></item>\n"
+        for n in range(filler)
+    )
+    feed = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>\n'
+        "<title>Site</title><link>https://example.com/</link><description>About</description>\n"
+        "<item><title>undated</title><link>https://x.example/u</link></item>\n"
+        f"{dated}<lastBuildDate>Fri, 05 Jan 2024 00:00:00 GMT</lastBuildDate></channel></rss>\n"
+    )
+    changed = datetime(2024, 2, 3, 4, 5, 6, tzinfo=UTC)
+    items, reader = read(feed, modified=changed)
+    assert items[0].published == changed
+    assert reader.warnings == [
+        "feed.xml:4: an item with no date: dated 2024-02-03T04:05:06+00:00, when the source last changed"
+    ]
+    assert reader.channel.updated == datetime(2024, 1, 5, tzinfo=UTC)  # still the output feed's
+
+
 def test_junk_or_a_byte_order_mark_before_the_document_is_a_warning():
     items, reader = read(
         b"\n\n  " + rss("<item><title>t</title><link>https://x.example/</link></item>").encode()

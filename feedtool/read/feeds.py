@@ -339,7 +339,7 @@ class FeedReader:
             parent = element.getparent()
             if parent is not None and _is_item(element, self.format):
                 if context is None:
-                    context = self._context(parent)
+                    context = self._context(element)
                 item = self._item(element, context)
                 element.clear()
                 parent.remove(element)
@@ -356,17 +356,20 @@ class FeedReader:
                     return child
         return root
 
-    def _context(self, parent: Any) -> _Context:
-        """What the feed has said before its first item, for its items to inherit."""
-        root = parent
+    def _context(self, first: Any) -> _Context:
+        """What the feed has said before its first item, for its items to inherit. Only what
+        comes before it: how far lxml has read past the item depends on how the bytes fall into
+        chunks, and the same feed must give the same items whatever its size."""
+        root = first
         while root.getparent() is not None:
             root = root.getparent()
-        channel = self._read_channel(root)
+        channel = self._read_channel(root, before=first)
         return _Context(channel.site_url, channel.language, channel.updated, channel.podcast is not None)
 
-    def _read_channel(self, root: Any) -> Channel:
+    def _read_channel(self, root: Any, *, before: Any = None) -> Channel:
+        """What the feed says about itself; with `before`, only in the elements before that one."""
         channel = self._channel_element(root)
-        fields = _fields(channel)
+        fields = _fields(channel, before)
         base = self._base(channel)
         if self.format in ("rss", "rdf"):
             title = _text(_first(fields, "rss", "title"))
@@ -753,7 +756,7 @@ class FeedReader:
         items = [child for child in channel if _name(child) == ("rss", "item")]
         context = None
         for element in items:
-            context = context or self._context(channel)
+            context = context or self._context(element)
             item = self._item(element, context)
             channel.remove(element)
             if item is not None:
@@ -929,9 +932,12 @@ def _name(element: Any) -> tuple[str, str]:
     return "rss", tag
 
 
-def _fields(element: Any) -> dict[tuple[str, str], list[Any]]:
+def _fields(element: Any, before: Any = None) -> dict[tuple[str, str], list[Any]]:
+    """The element's children by name; the children before `before` if it is one of them."""
     found: dict[tuple[str, str], list[Any]] = {}
     for child in element:
+        if child is before:
+            break
         if isinstance(child.tag, str):
             found.setdefault(_name(child), []).append(child)
     return found
