@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import posixpath
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -10,6 +11,7 @@ from html.entities import html5 as html5_references
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import bleach
+from bleach._vendor.html5lib.treebuilders import getTreeBuilder
 from bleach.html5lib_shim import BleachHTMLParser, Filter
 
 from feedtool.carry import feed_url, fit_item, xml_text
@@ -82,8 +84,7 @@ _IMAGE_TYPES = {
 
 
 def image_media_type(url: str) -> str | None:
-    path = urlsplit(url).path.lower()
-    return _IMAGE_TYPES.get(path[path.rfind(".") :]) if "." in path else None
+    return _IMAGE_TYPES.get(posixpath.splitext(urlsplit(url).path.lower())[1])
 
 
 def unwrap_image_proxy(url: str) -> str:
@@ -116,22 +117,23 @@ def strip_footer(html: str, rules: Iterable[FooterRule]) -> tuple[str, str | Non
 
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-# Start tags that make the HTML parser close an open <p> (the "in body" rules).
-_CLOSES_P = _HEADINGS | frozenset(
-    {"address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "figcaption", "figure",
-     "footer", "header", "hr", "li", "ol", "p", "pre", "section", "table", "ul"}
-)  # fmt: skip
+# What a table's rows and sections hold in a tree the parser builds; anything else found there
+# parses back to just before the table.
+_TABLE_PARENTS = frozenset({"table", "tbody", "thead", "tfoot", "tr"})
+_TABLE_PARTS = frozenset({"caption", "colgroup", "col", "tbody", "thead", "tfoot", "tr", "td", "th"})
 
 
 def _reparses_differently(name: str, open_elements: list[str]) -> bool:
     """Whether a tree with `name` opened inside `open_elements` would parse back as another
-    tree: a parse of broken markup can build such trees (inside an <a>, from foreign content),
-    and cleaning its output a second time would then change it."""
+    tree. The parser builds such trees from broken markup: what a table holds outside its
+    cells moves to before the table, into whatever element holds the table, and may land
+    inside an element it would close when read again (html5lib leaves some of it inside the
+    table). Cleaning the output a second time would then change it."""
+    if open_elements and open_elements[-1] in _TABLE_PARENTS and name not in _TABLE_PARTS:
+        return True
     if name in _HEADINGS and _HEADINGS.intersection(open_elements):
         return True
     if name == "a" and "a" in open_elements:
-        return True
-    if name in _CLOSES_P and "p" in open_elements:
         return True
     lists = [e for e in open_elements if e in ("ul", "ol", "dl", "li", "dd", "dt")]
     return name in ("li", "dd", "dt") and bool(lists) and lists[-1] in ("li", "dd", "dt")
@@ -180,34 +182,58 @@ class _Prepare(Filter):  # type: ignore[misc]
         for key in [k for k in attributes if k[1] not in _URL_ATTRIBUTES]:
             attributes[key] = xml_text(attributes[key])
         for key in [k for k in attributes if k[1] in _URL_ATTRIBUTES]:
-            url = ""
-            try:
-                url = urljoin(self.base_url, attributes[key].strip())
-                if self.unwrap and token["name"] == "img":
-                    url = unwrap_image_proxy(url)
-                scheme = urlsplit(url).scheme.lower()
-            except ValueError:  # not a URL at all, e.g. "http://[" (an unclosed IPv6 host)
-                scheme = ""
-            if scheme in ("http", "https"):
-                # Decoded entities can put characters in a URL that no URI (or XML) holds.
-                url = feed_url(url) or ""
-            # bleach reads "javascript:123" as a relative host:port; a browser does not.
-            if url and scheme in ALLOWED_PROTOCOLS:
-                attributes[key] = xml_text(url)
-            else:
+            url = self._url(attributes[key], image=token["name"] == "img")
+            if url is None:
                 del attributes[key]
+            else:
+                attributes[key] = xml_text(url)
         if token["name"] == "a" and (None, "target") in attributes:
             rel = attributes.get((None, "rel"), "").split()
             rel += [r for r in _NEW_WINDOW_REL if r not in rel]
             attributes[(None, "rel")] = " ".join(rel)
 
+    def _url(self, value: str, *, image: bool) -> str | None:
+        """The absolute address a link or image attribute points to; None if it must go."""
+        try:
+            url = urljoin(self.base_url, value.strip())
+            if self.unwrap and image:
+                url = unwrap_image_proxy(url)
+            scheme = urlsplit(url).scheme.lower()
+        except ValueError:  # not a URL at all, e.g. "http://[" (an unclosed IPv6 host)
+            return None
+        if scheme in ("http", "https"):
+            # Decoded entities can put characters in a URL that no URI (or XML) holds.
+            return feed_url(url)
+        # bleach reads "javascript:123" as a relative host:port; a browser does not.
+        return url if scheme in ALLOWED_PROTOCOLS else None
+
+
+_EtreeBuilder = getTreeBuilder("etree")
+
+
+class _Element(_EtreeBuilder.elementClass):  # type: ignore[misc,name-defined]
+    """html5lib's element, keeping its list of children in step when a node is put before
+    another. The parser does that when it moves what a table holds outside its cells to just
+    before the table, as browsers show it ("foster parenting"); html5lib's own element left
+    the node out of that list, so at the top of a body the moved text was lost."""
+
+    def insertBefore(self, node: object, refNode: object) -> None:
+        super().insertBefore(node, refNode)
+        self._childNodes.insert(self._childNodes.index(refNode), node)
+
+
+class _TreeBuilder(_EtreeBuilder):  # type: ignore[misc,valid-type]
+    elementClass = _Element
+
 
 class _Sanitizer:
     """One bleach Cleaner reused for every item; the item's URL reaches the filter per call."""
 
+    base_url = ""  # the item's, set by each call
+    prepared: _Prepare | None = None  # the filter of the call, which tells if it is unsettled
+
     def __init__(self, unwrap: bool) -> None:
         self.unwrap = unwrap
-        self.base_url = ""
         self.cleaner = bleach.Cleaner(
             tags=ALLOWED_TAGS,
             attributes=ALLOWED_ATTRIBUTES,
@@ -223,9 +249,9 @@ class _Sanitizer:
             # Decoded entities are re-escaped by the serializer: one spelling, stable on re-cleaning.
             consume_entities=True,
             namespaceHTMLElements=False,
+            tree=_TreeBuilder,
         )
         walk = self.cleaner.walker
-        self.prepared: _Prepare | None = None
 
         def prepare(dom: object) -> _Prepare:
             self.prepared = _Prepare(walk(dom), self.base_url, self.unwrap)
@@ -236,8 +262,9 @@ class _Sanitizer:
     def __call__(self, html: str, base_url: str) -> tuple[str, bool]:
         """The clean HTML, and whether its tree is one a parser would build differently."""
         self.base_url = base_url
+        self.prepared = None  # bleach builds no filter for an empty text
         clean = str(self.cleaner.clean(html)).strip()
-        return clean, bool(self.prepared and self.prepared.unsettled)
+        return clean, self.prepared is not None and self.prepared.unsettled
 
 
 @functools.cache
