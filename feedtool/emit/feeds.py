@@ -91,7 +91,7 @@ class _ItemExtras(BaseEntryExtension):  # type: ignore[misc]
 
 
 class _ChannelExtras(BaseExtension):  # type: ignore[misc]
-    """A podcast's itunes:explicit as true/false (see _ItemExtras)."""
+    """A podcast's artwork, and its itunes:explicit as true/false (see _ItemExtras)."""
 
     def __init__(self) -> None:
         self.podcast: Podcast | None = None
@@ -105,6 +105,10 @@ class _ChannelExtras(BaseExtension):  # type: ignore[misc]
         if image is not None and not _rss_image(image.findtext("url") or ""):
             channel.remove(image)
         podcast = self.podcast
+        if podcast is not None and podcast.image:
+            # Written here: feedgen silently leaves out artwork whose address does not end in
+            # ".jpg" or ".png" exactly (cover.jpeg, COVER.JPG, cover.jpg?v=2), which Apple takes.
+            etree.SubElement(channel, f"{{{ITUNES_NS}}}image", href=podcast.image)
         if podcast is not None and podcast.explicit is not None:
             etree.SubElement(channel, f"{{{ITUNES_NS}}}explicit").text = (
                 "true" if podcast.explicit else "false"
@@ -184,8 +188,6 @@ def _podcast(fg: FeedGenerator, podcast: Podcast | None) -> None:
         fg.podcast.itunes_author(podcast.author)
     if podcast.owner is not None and podcast.owner.email:
         fg.podcast.itunes_owner(name=podcast.owner.name, email=podcast.owner.email)
-    if podcast.image:
-        fg.podcast.itunes_image(podcast.image)
     categories = [
         {"cat": path[0], "sub": path[1]} if len(path) > 1 else {"cat": path[0]} for path in podcast.categories
     ]
