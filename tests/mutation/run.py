@@ -5,6 +5,7 @@
     python tests/mutation/run.py clean survivors    # only the mutants that survived last time
     python tests/mutation/run.py clean results      # what survived (mutmut results)
     python tests/mutation/run.py clean show NAME    # one mutant's change (mutmut show)
+    python tests/mutation/run.py clean --max-children 1   # one mutant at a time (shared machine)
 
 Each module gets its own mutmut folder, `.mutation/MODULE/`, whose configuration mutates that
 module alone and runs only the test files listed for it below. mutmut learns, once per folder,
@@ -46,7 +47,15 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     ),
     "emit": (
         ["feedtool/emit/feeds.py", "feedtool/emit/page.py"],
-        ["tests/test_emit.py", "tests/test_roundtrip.py", "tests/test_carry.py", "tests/test_serve_page.py"],
+        [
+            "tests/test_emit.py",
+            "tests/test_emit_fields.py",
+            "tests/test_emit_podcast.py",
+            "tests/test_emit_page.py",
+            "tests/test_roundtrip.py",
+            "tests/test_carry.py",
+            "tests/test_serve_page.py",
+        ],
     ),
     "build": (
         ["feedtool/build.py", "feedtool/sources.py", "feedtool/write.py", "feedtool/publish.py"],
@@ -145,16 +154,20 @@ def main(argv: list[str]) -> int:
             print(f"{module}: mutates {' '.join(mutated)}; runs {' '.join(tests)}")
         return 0 if not argv else 2
     module, command = argv[0], argv[1:]
+    options: list[str] = []  # for `mutmut run`: how many mutants run at once
+    if "--max-children" in command[:-1]:
+        at = command.index("--max-children")
+        options, command = command[at : at + 2], command[:at] + command[at + 2 :]
     work = workspace(module)
     patterns = [Path(path).with_suffix("").as_posix().replace("/", ".") + ".*" for path in MODULES[module][0]]
     if not command:
-        return mutmut(work, "run", *patterns).returncode
+        return mutmut(work, "run", *options, *patterns).returncode
     if command == ["survivors"]:
         names = survivors(work, patterns)
         if not names:
             print("no survivors")
             return 0
-        return mutmut(work, "run", *names).returncode
+        return mutmut(work, "run", *options, *names).returncode
     if command == ["results"]:
         print(mutmut(work, "results").stdout, end="")
         return 0
