@@ -7,13 +7,16 @@
    same run: total and median seconds per feed, and the peak memory of each process.
 2. A source feed of --large-mb MB (the aggregator's two articles, repeated with new links)
    regenerated with --limit 0: wall time and peak memory (the largest process, /usr/bin/time -v).
-3. --urls URL sources served by a local server on 127.0.0.1 (one small feed each, with an
+3. The same articles as a --large-mb MB JSON Feed, regenerated from the file and from
+   standard input: wall time and peak memory.
+4. --urls URL sources served by a local server on 127.0.0.1 (one small feed each, with an
    ETag): a build fetching them all with every answer 200, then again with every answer 304.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -139,6 +142,49 @@ def large_feed(work: Path, megabytes: int) -> None:
     )
 
 
+def large_json_feed(work: Path, megabytes: int) -> None:
+    """The large feed's items as a JSON Feed, as a file and from standard input."""
+    from email.utils import parsedate_to_datetime
+
+    from lxml import etree
+
+    channel = etree.parse(str(FEEDX), etree.XMLParser(resolve_entities=False)).getroot().find("channel")
+    assert channel is not None
+    content = "{http://purl.org/rss/1.0/modules/content/}encoded"
+    items = [
+        {
+            "title": item.findtext("title"),
+            "url": item.findtext("link"),
+            "date_published": parsedate_to_datetime(item.findtext("pubDate") or "").isoformat(),
+            "content_html": item.findtext(content) or item.findtext("description"),
+        }
+        for item in channel.iter("item")
+    ]
+    path = work / "large.json"
+    with path.open("w", encoding="utf-8") as out:
+        out.write('{"version": "https://jsonfeed.org/version/1.1", "title": ')
+        out.write(json.dumps(channel.findtext("title"), ensure_ascii=False))
+        out.write(', "home_page_url": ' + json.dumps(channel.findtext("link")) + ', "items": [\n')
+        size, n = 0, 0
+        while size < megabytes * 1_000_000:
+            for item in items:
+                url = f"{item['url']}{n}/"
+                copy = json.dumps(item | {"id": url, "url": url}, ensure_ascii=False)
+                out.write(("," if n else "") + copy + "\n")
+                size += len(copy.encode("utf-8"))
+                n += 1
+        out.write("]}\n")
+    feedtool = [sys.executable, "-m", "feedtool"]
+    print(f"3. the same articles as a {path.stat().st_size / 1e6:.0f} MB JSON Feed ({n} items), --limit 0")
+    args = ["build", "--limit", "0", "--cache-dir", str(work / "json-cache")]
+    from_file = [*feedtool, *args, "--source", str(path), "--out", str(work / "json-out")]
+    cold, cold_mb, _, _ = timed(from_file, work)
+    print(f"   a file, cold: {cold:.1f} s, peak {cold_mb} MB")
+    piped = ["sh", "-c", f'exec "$0" -m feedtool "$@" < "{path}"', sys.executable, *args, "--source", "-"]
+    stdin, stdin_mb, _, _ = timed([*piped, "--out", str(work / "stdin-out")], work)
+    print(f"   from standard input (cleaned items from the cache): {stdin:.1f} s, peak {stdin_mb} MB")
+
+
 def url_sources(work: Path, count: int) -> None:
     bodies = {
         f"/feed{n}.xml": (
@@ -197,7 +243,7 @@ def url_sources(work: Path, count: int) -> None:
             "--out",
             str(work / "urls"),
         ]
-        print(f"3. {count} URL sources from a local server (one build of one feed merging them all)")
+        print(f"4. {count} URL sources from a local server (one build of one feed merging them all)")
         for label in ("every answer 200", "every answer 304"):
             before = dict(answers)
             start = time.perf_counter()
@@ -227,6 +273,7 @@ def main() -> None:
         corpus(work)
         if not args.skip_large:
             large_feed(work, args.large_mb)
+            large_json_feed(work, args.large_mb)
         url_sources(work, args.urls)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -13,7 +13,9 @@ import hashlib
 import os
 import pickle
 import re
+import shutil
 import sys
+import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -322,11 +324,6 @@ def _read_feed(
 ) -> Iterator[Candidate]:  # fmt: skip
     from feedtool.read.feeds import UNDATED, read_feed
 
-    if isinstance(data, Path):
-        try:
-            modified = datetime.fromtimestamp(int(data.stat().st_mtime), UTC)
-        except OSError:
-            modified = None
     reader = read_feed(source, data, settings.zone_for, charset=charset, url=url, modified=modified)
     try:
         for position, item in enumerate(reader.items()):
@@ -345,6 +342,27 @@ def _read_feed(
         gathered.undated = modified or UNDATED
 
 
+def _changed(path: Path) -> datetime | None:
+    """When a feed file last changed (the date of its undated items), if that can be known."""
+    try:
+        return datetime.fromtimestamp(int(path.stat().st_mtime), UTC)
+    except OSError:
+        return None
+
+
+def _read_stdin(number: int, settings: Settings, gathered: Gathered) -> list[Candidate]:
+    """Standard input, copied to a temporary file first: read as a stream, as a feed file is
+    (in little memory whatever its size), with no time of its own."""
+    try:
+        with tempfile.TemporaryDirectory(prefix="feedtool-stdin-") as folder:
+            spool = Path(folder) / "stdin"
+            with spool.open("wb") as out:
+                shutil.copyfileobj(sys.stdin.buffer, out, 1 << 16)
+            return list(_read_feed("<stdin>", spool, number, settings, gathered))
+    except OSError as e:
+        raise SourceError("<stdin>", None, f"cannot read: {e.strerror or e}") from e
+
+
 def _candidates(
     settings: Settings,
     workers: Workers,
@@ -359,13 +377,14 @@ def _candidates(
     for number, source in enumerate(settings.sources):
         try:
             if source == STDIN:
-                found += _read_feed("<stdin>", sys.stdin.buffer.read(), number, settings, gathered)
+                found += _read_stdin(number, settings, gathered)
             elif is_url(source):
                 found += _read_url(source, fetched[source], copies, number, settings, gathered)
             elif (kind := kind_of(Path(source))) == "folder":
                 found += _read_folder(Path(source), number, workers, gathered, cache, fingerprint)
             elif kind is not None:
-                found += _read_feed(source, Path(source), number, settings, gathered)
+                path = Path(source)
+                found += _read_feed(source, path, number, settings, gathered, modified=_changed(path))
             else:
                 raise ConfigError(f"{shown(source)}: no such folder of item files or feed file")
         except SourceError as e:

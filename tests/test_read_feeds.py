@@ -178,6 +178,53 @@ def test_a_json_feed_item_keeps_every_field():
         "J", "https://j.example/f.png", Person("Redaktion"))  # fmt: skip
 
 
+JSON_HEAD = '{"version": "https://jsonfeed.org/version/1.1", "title": "J", "home_page_url": "https://j.example/"'
+
+
+def json_item(n: int) -> str:
+    return f'{{"id": "{n}", "url": "/{n}", "title": "T{n}", "date_published": "2024-05-0{n}T10:00:00Z"}}'
+
+
+def test_a_json_feed_that_breaks_off_is_read_as_far_as_it_goes():
+    feed = f'{JSON_HEAD}, "items": [{json_item(1)},\n{json_item(2)},\n{{"id": "3", "url": '
+    items, reader = read(feed)
+    assert [(i.title, i.url) for i in items] == [("T1", "https://j.example/1"), ("T2", "https://j.example/2")]
+    assert reader.channel.title == "J"
+    assert reader.warnings == ["feed.xml:3: not well-formed JSON (Expecting value): read as far as it goes"]
+
+
+def test_json_feed_items_inherit_what_the_feed_states_before_them():
+    """As in XML feeds: a home page given after the items is not the base of their links."""
+    feed = (
+        '{"version": "https://jsonfeed.org/version/1.1", "title": "J", "language": "de",\n'
+        f'"items": [{json_item(1)}],\n"home_page_url": "https://j.example/", "favicon": "f.png"}}'
+    )
+    (item,), reader = read(feed, url="https://mirror.example/feeds/j.json")
+    assert (item.url, item.language) == ("https://mirror.example/1", "de")
+    assert (reader.channel.site_url, reader.channel.icon) == ("https://j.example/", "https://j.example/f.png")
+
+
+def test_items_given_before_the_json_feed_version_are_read_too():
+    feed = f'{{"items": [{json_item(1)}, {json_item(2)}], {JSON_HEAD[1:]}}}'
+    items, reader = read(feed, url="https://j.example/feed.json")
+    assert [i.url for i in items] == ["https://j.example/1", "https://j.example/2"]
+    assert reader.channel.title == "J"
+    assert reader.warnings == []
+
+
+def test_a_json_value_too_large_to_hold_is_an_error_naming_the_source(monkeypatch):
+    from feedtool.read import feeds
+
+    monkeypatch.setattr(feeds, "JSON_VALUE_BUDGET", 4096)
+    small = f'{JSON_HEAD}, "items": [{",".join(json_item(n % 9 + 1) for n in range(5000))}]}}'
+    assert len(small) > 300_000
+    assert len(read(small)[0]) == 5000  # one item at a time: the whole feed is far larger
+    large = f'{JSON_HEAD}, "items": [{json_item(1)},\n{{"id": "2", "content_text": "{"x" * 200_000}"}}]}}'
+    with pytest.raises(SourceError) as caught:
+        read(large)
+    assert str(caught.value) == "feed.xml:2: a JSON value of more than 4096 characters: cannot be read"
+
+
 def test_a_podcast_keeps_its_itunes_tags():
     feed = rss(
         """<item><title>Ep 3</title><link>https://pod.example/3</link><guid>https://pod.example/3</guid>

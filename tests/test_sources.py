@@ -122,6 +122,16 @@ def test_standard_input_is_a_source(tmp_path, monkeypatch, capsys):
     assert "<title>From stdin</title>" in (tmp_path / "out" / "atom.xml").read_text("utf-8")
 
 
+def test_standard_input_has_no_time_of_its_own(tmp_path, monkeypatch, capsys):
+    """Read through a temporary file, yet dated by the rule for standard input, not the file's time."""
+    monkeypatch.chdir(tmp_path)
+    data = rss("<item><title>No date</title><link>https://site.example/u</link></item>").encode()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    assert main(["build", "--source", "-", "--out", "out"]) == 0
+    assert "<published>2000-01-01T00:00:00+00:00</published>" in (tmp_path / "out" / "atom.xml").read_text()
+    assert "<stdin>:2: an item with no date: dated 2000-01-01T00:00:00+00:00" in capsys.readouterr().err
+
+
 def test_seeds_and_source_can_be_given_together(tmp_path, monkeypatch, capsys):
     (tmp_path / "feed.xml").write_text(
         rss(item("https://site.example/1", "Fed", "Mon, 01 Jan 2024 10:00:00 GMT"))

@@ -34,6 +34,7 @@ import lxml.html
 from dateutil import parser as dateparser
 
 from feedtool.errors import SourceError
+from feedtool.jsonstream import JsonText, TooLarge
 from feedtool.model import Channel, Enclosure, Episode, Image, Item, Person, Podcast
 from feedtool.read import charsets
 from feedtool.read.items import article_shape
@@ -71,6 +72,7 @@ UNDATED = datetime(2000, 1, 1, tzinfo=UTC)
 SNIFF_SIZE = 4096
 _GZIP = b"\x1f\x8b"
 CHUNK = 1 << 16
+JSON_VALUE_BUDGET = 32 * 1024 * 1024  # characters of one JSON Feed member or item held at once
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE, whose BOM is its prefix
@@ -688,41 +690,117 @@ class FeedReader:
     # -- JSON Feed ------------------------------------------------------------------------
 
     def _json_items(self) -> Iterator[Item]:
-        with self._open() as stream:
-            raw = stream.read()
+        """A JSON Feed (or RSS in JSON), read as it streams: one top-level member, and one
+        item, at a time (feedtool/jsonstream.py), so a feed of any size is read in little
+        memory. As in XML feeds, items inherit what the feed states before them."""
+        text = JsonText(self._json_pieces(self._json_encoding()), JSON_VALUE_BUDGET)
+        read = 0
         try:
-            text = raw.decode(self.charset or "utf-8").removeprefix("\ufeff")
-        except (UnicodeDecodeError, LookupError):
-            text = self._json_guessed(raw)
-        try:
-            document = json.loads(text)
+            for item in self._json_document(text):
+                read += 1
+                yield item
         except json.JSONDecodeError as e:
-            raise SourceError(self.source, e.lineno, f"not a feed: not JSON ({e.msg})") from e
-        if isinstance(document, dict) and isinstance(document.get("rss"), dict):
-            yield from self._rss_in_json(document["rss"])
-            return
-        version = document.get("version", "") if isinstance(document, dict) else ""
-        if not isinstance(version, str) or not re.match(r"https?://jsonfeed\.org/version/", version):
+            line = text.where(e)[0]
+            if not read:
+                raise SourceError(self.source, line, f"not a feed: not JSON ({e.msg})") from e
+            self._warn(line, f"not well-formed JSON ({e.msg}): read as far as it goes")
+        except TooLarge as e:
+            message = f"a JSON value of more than {JSON_VALUE_BUDGET} characters: cannot be read"
+            raise SourceError(self.source, text.line, message) from e
+        except RecursionError as e:
+            raise SourceError(self.source, text.line, "not a feed: JSON nested too deeply") from e
+
+    def _json_document(self, text: JsonText) -> Iterator[Item]:
+        if text.next_char() != "{":
             raise SourceError(self.source, 1, 'not a feed: JSON without a JSON Feed "version"')
-        self.format = "json"
-        site = _link(self.url or "", _string(document.get("home_page_url")))
-        language = _string(document.get("language"))
-        authors = _json_people(document)
-        self.channel = Channel(
-            title=_collapse(_string(document.get("title"))),
-            subtitle=_collapse(_plain(_string(document.get("description")))),
-            site_url=site,
-            language=language,
-            author=authors[0] if authors else None,
-            icon=_link(site, _string(document.get("favicon"))) or None,
-            logo=_link(site, _string(document.get("icon"))) or None,
-        )
-        items = document.get("items")
-        if not isinstance(items, list):
-            self._warn(None, 'no "items" list: a feed without items')
+        text.pos += 1
+        members: dict[str, Any] = {}
+        items: list[Any] | None = None  # an items list given before the version: held
+        context: _Context | None = None
+        char = text.next_char()
+        while char != "}":
+            if char != '"':
+                raise text.error("key after comma" if members else "key", char)
+            key = text.key()
+            if text.next_char() != ":":
+                raise text.error("colon", text.next_char())
+            text.pos += 1
+            char = text.next_char()
+            if key == "items" and char == "[" and self._json_version(members):
+                self.format, self.channel = "json", self._json_channel(members)
+                context = self._json_context(members)
+                yield from self._json_entries(self._streamed_array(text), context)
+                members[key] = []
+            else:
+                members[key] = text.value()[0]
+                if key == "items" and isinstance(members[key], list):
+                    items, context = members[key], self._json_context(members)
+            char = text.next_char()
+            if char == ",":
+                text.pos += 1
+                char = text.next_char()
+                if char == "}":
+                    raise text.error("trailing comma in object", char)
+            elif char != "}":
+                raise text.error("comma in object", char)
+        text.pos += 1
+        if isinstance(members.get("rss"), dict):
+            yield from self._rss_in_json(members["rss"])
+        elif not self._json_version(members):
+            raise SourceError(self.source, 1, 'not a feed: JSON without a JSON Feed "version"')
+        else:
+            self.format, self.channel = "json", self._json_channel(members)
+            if not isinstance(members.get("items"), list):
+                self._warn(None, 'no "items" list: a feed without items')
+            elif items is not None:
+                yield from self._json_entries(iter(items), context or self._json_context(members))
+        if text.next_char():
+            raise text.error("extra", text.next_char())
+
+    @staticmethod
+    def _streamed_array(text: JsonText) -> Iterator[Any]:
+        """The values of the array at the reading position, one at a time."""
+        text.pos += 1  # the [
+        if text.next_char() == "]":
+            text.pos += 1
             return
-        context = _Context(site, language, None, False)
-        for number, entry in enumerate(items, 1):
+        while True:
+            yield text.value()[0]
+            char = text.next_char()
+            if char == "]":
+                text.pos += 1
+                return
+            if char != ",":
+                raise text.error("comma in array", char)
+            text.pos += 1
+            if text.next_char() == "]":
+                raise text.error("trailing comma in array", "]")
+
+    @staticmethod
+    def _json_version(members: dict[str, Any]) -> bool:
+        version = members.get("version", "")
+        return isinstance(version, str) and bool(re.match(r"https?://jsonfeed\.org/version/", version))
+
+    def _json_context(self, members: dict[str, Any]) -> _Context:
+        """What items inherit: the site (the base of their links; else the feed's own URL)."""
+        site = _link(self.url or "", _string(members.get("home_page_url"))) or self.url or ""
+        return _Context(site, _string(members.get("language")), None, False)
+
+    def _json_channel(self, members: dict[str, Any]) -> Channel:
+        site = _link(self.url or "", _string(members.get("home_page_url")))
+        authors = _json_people(members)
+        return Channel(
+            title=_collapse(_string(members.get("title"))),
+            subtitle=_collapse(_plain(_string(members.get("description")))),
+            site_url=site,
+            language=_string(members.get("language")),
+            author=authors[0] if authors else None,
+            icon=_link(site, _string(members.get("favicon"))) or None,
+            logo=_link(site, _string(members.get("icon"))) or None,
+        )
+
+    def _json_entries(self, entries: Iterator[Any], context: _Context) -> Iterator[Item]:
+        for number, entry in enumerate(entries, 1):
             if not isinstance(entry, dict):
                 self._warn(None, f"items[{number}] is not an object: left out")
                 continue
@@ -730,20 +808,35 @@ class FeedReader:
             if item is not None:
                 yield item
 
-    def _json_guessed(self, raw: bytes) -> str:
-        """The text of a JSON Feed that is not UTF-8 (as JSON Feed must be) nor in its HTTP
-        charset: read in the encoding guessed from it, else windows-1252, with a warning."""
-        guessed = charsets.guess(raw[: charsets.SAMPLE_SIZE])
-        if guessed is not None:
-            try:
-                text = raw.decode(guessed.encoding)
-            except UnicodeDecodeError:
-                pass
-            else:
-                self._warn(None, f"a JSON Feed that is not UTF-8: read as {guessed.label} ({guessed.reason})")
-                return text
+    def _json_encoding(self) -> str:
+        """The encoding to read a JSON Feed in: its HTTP charset or UTF-8, as JSON Feed must
+        be; else the one guessed from its text (read/charsets.py), else windows-1252."""
+        encoding = self.charset or "utf-8"
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            encoding = "utf-8"
+        if self._first_undecodable(0, encoding) is None:
+            return encoding
+        with self._open() as raw:
+            guessed = charsets.guess(raw.read(charsets.SAMPLE_SIZE))
+        if guessed is not None and self._first_undecodable(0, guessed.encoding) is None:
+            self._warn(None, f"a JSON Feed that is not UTF-8: read as {guessed.label} ({guessed.reason})")
+            return guessed.encoding
         self._warn(None, "a JSON Feed that is not UTF-8: read as windows-1252")
-        return raw.decode("windows-1252", errors="replace")
+        return "windows-1252"
+
+    def _json_pieces(self, encoding: str) -> Iterator[str]:
+        """The document's text a piece at a time, without a byte order mark."""
+        decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+        first = True
+        with self._open() as raw:
+            while chunk := raw.read(CHUNK):
+                piece = decoder.decode(chunk)
+                if first:
+                    piece, first = piece.removeprefix("\ufeff"), False
+                yield piece
+            yield decoder.decode(b"", final=True)
 
     def _rss_in_json(self, document: dict[str, Any]) -> Iterator[Item]:
         """RSS 2.0 written as JSON ("RSS in JSON"): each element a key, each attribute a key of
