@@ -162,3 +162,18 @@ def test_agrees_with_the_w3c_validator_on_its_rss_test_cases(folder: str) -> Non
             disagreements.append(case["path"])
     # Pinned to what is measured (all of them agree): one regression fails the test.
     assert disagreements == [] and agree == len(cases) > 100
+
+
+def test_an_atom_link_in_rss_is_reported_once_per_problem() -> None:
+    data = feed(
+        "<item><title>x</title><guid>https://example.com/1</guid>\n"
+        '<atom:link rel="made-up" href="https://example.com/1" title=""/>\n'
+        "</item>",
+        channel='<atom:link rel="invented" href="https://example.com/other"/>\n',
+    )
+    problems = validate_bytes(data, source="f.xml", profile="w3c").problems
+    assert [(p.code, p.line) for p in problems] == [
+        ("UnregisteredAtomLinkRel", 6),
+        ("AttrNotBlank", 8),
+        ("UnregisteredAtomLinkRel", 8),
+    ]
