@@ -227,3 +227,90 @@ def test_a_relative_lead_image_is_resolved_against_the_link(tmp_path):
     item = read(write_item(tmp_path, "a.txt", url="https://cn.nytimes.com/world/20230914/a/", html=html))
     assert item.image is not None
     assert item.image.url == "https://cn.nytimes.com/world/20230914/a/img/lead.jpg"
+
+
+def _item_bytes(body_html: str) -> bytes:
+    return f"<!--1694675222000-->\n[t](https://example.org/a/b)\n---\n{body_html}\n".encode()
+
+
+def test_a_body_not_in_utf8_names_the_line_and_column_of_the_bad_byte(tmp_path):
+    path = tmp_path / "latin.txt"
+    path.write_bytes(b"<!--1-->\n[t](https://e.com/)\n---\n<p>ok</p>\n<p>caf\xe9</p>")
+    with pytest.raises(ItemError) as caught:
+        scan_item(path, path.read_bytes(), zone)
+    assert str(caught.value) == (f"{path}:5: not UTF-8 (byte 0xe9 at column 7); save the file as UTF-8")
+    path.write_bytes(b"\xff<!--1-->\n")
+    with pytest.raises(ItemError) as caught:
+        scan_item(path, path.read_bytes(), zone)
+    assert str(caught.value) == f"{path}:1: not UTF-8 (byte 0xff at column 1); save the file as UTF-8"
+
+
+def test_an_empty_first_line_is_named_as_such(tmp_path):
+    path = tmp_path / "blank.txt"
+    path.write_text("\n[t](https://e.com/)\n---\n<p>x</p>", encoding="utf-8")
+    with pytest.raises(ItemError) as caught:
+        scan_item(path, path.read_bytes(), zone)
+    assert str(caught.value) == (
+        f"{path}:1: first line must be <!--EPOCH_MS--> (capture time, milliseconds since 1970 UTC),"
+        " got 'an empty line'"
+    )
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["[t](https://example.org/a", "t](https://example.org/a)", "[t]https://example.org/a)"],
+    ids=["no-closing-parenthesis", "no-opening-bracket", "no-opening-parenthesis"],
+)
+def test_a_title_line_needs_both_brackets_and_both_parentheses(tmp_path, line):
+    path = tmp_path / "open.txt"
+    path.write_text(f"<!--1-->\n{line}\n---\n<time datetime='2023-09-14'></time><p>x</p>", encoding="utf-8")
+    with pytest.raises(ItemError) as caught:
+        scan_item(path, path.read_bytes(), zone)
+    assert str(caught.value) == f"{path}:2: title line must look like [title](https://…)"
+
+
+def test_a_whole_html_document_with_an_empty_body_is_an_item_error_not_a_crash(tmp_path):
+    # lxml asserts that an <html> document has a <body>; the reader must say what is wrong.
+    for html in (
+        '<html><!--<time datetime="2023-09-14 02:49:21">--></html>',
+        '<HTML><head><title><time datetime="2023-09-14 02:49:21"></title></head></HTML>',
+    ):
+        with pytest.raises(ItemError) as caught:
+            read_item(Path("doc.txt"), _item_bytes(html), zone, None)
+        assert (
+            str(caught.value)
+            == "doc.txt:4: the body is not HTML: an <html> document with nothing in its <body>"
+        )
+
+
+def test_a_naive_time_in_article_html_is_the_site_zone():
+    from feedtool.read.items import article_shape
+
+    shape = article_shape('<p>x</p><time datetime="2024-01-02 03:04:05">then</time>', SHANGHAI)
+    assert shape.published == datetime(2024, 1, 1, 19, 4, 5, tzinfo=UTC)
+    assert shape.published.utcoffset() == timedelta(hours=8)
+
+
+def test_a_reshaped_lead_image_resolves_against_the_item_link(tmp_path):
+    from feedtool.read.items import reshaped
+
+    item = read_item(Path("i.txt"), _item_bytes(body()), zone, None)
+    again = reshaped(
+        item, '<figure><img src="../img/lead.jpg"></figure><section><p>新的第一段。</p></section>'
+    )
+    assert again.image is not None and again.image.url == "https://example.org/img/lead.jpg"
+    assert again.summary == "新的第一段。"
+    assert again.title == item.title and again.authors == item.authors
+
+
+def test_a_long_text_without_a_sentence_end_is_cut_at_199_characters_and_an_ellipsis():
+    assert summarize("a" * 250) == "a" * 199 + "…"
+    assert summarize("word " * 60) == ("word " * 40).strip() + "…"
+
+
+def test_the_scan_digest_changes_with_any_byte_of_the_file():
+    first = scan_item(Path("a.txt"), _item_bytes(body()), zone)
+    same = scan_item(Path("b.txt"), _item_bytes(body()), zone)
+    other = scan_item(Path("a.txt"), _item_bytes(body(paragraphs=("第一段。第三句。",))), zone)
+    assert first.digest == same.digest
+    assert first.digest != other.digest

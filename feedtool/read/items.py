@@ -301,6 +301,8 @@ def article_shape(html: str, zone: tzinfo, link: str = "") -> ArticleShape:
         root = lxml.html.fragment_fromstring(html, create_parent="div")
     except lxml.etree.ParserError as e:
         raise ValueError(str(e)) from e
+    except (AssertionError, IndexError) as e:  # lxml's own check that an <html> has a <body>
+        raise ValueError("an <html> document with nothing in its <body>") from e
     found = _first_time(html)
     published = None
     if found is not None:
