@@ -235,7 +235,7 @@ def _item_bytes(body_html: str) -> bytes:
 
 def test_a_body_not_in_utf8_names_the_line_and_column_of_the_bad_byte(tmp_path):
     path = tmp_path / "latin.txt"
-    path.write_bytes(b"<!--1-->\n[t](https://e.com/)\n---\n<p>ok</p>\n<p>caf\xe9</p>")
+    path.write_bytes(b"<!--1-->\n[t](https://e.com/)\n---\n<p>ok</p>\n<p>caf\xe9</p>\n<p>more</p>\n")
     with pytest.raises(ItemError) as caught:
         scan_item(path, path.read_bytes(), zone)
     assert str(caught.value) == (f"{path}:5: not UTF-8 (byte 0xe9 at column 7); save the file as UTF-8")
@@ -243,6 +243,10 @@ def test_a_body_not_in_utf8_names_the_line_and_column_of_the_bad_byte(tmp_path):
     with pytest.raises(ItemError) as caught:
         scan_item(path, path.read_bytes(), zone)
     assert str(caught.value) == f"{path}:1: not UTF-8 (byte 0xff at column 1); save the file as UTF-8"
+    path.write_bytes(b"\n\xff<!--1-->\n")
+    with pytest.raises(ItemError) as caught:
+        scan_item(path, path.read_bytes(), zone)
+    assert str(caught.value) == f"{path}:2: not UTF-8 (byte 0xff at column 1); save the file as UTF-8"
 
 
 def test_an_empty_first_line_is_named_as_such(tmp_path):
@@ -314,3 +318,181 @@ def test_the_scan_digest_changes_with_any_byte_of_the_file():
     other = scan_item(Path("a.txt"), _item_bytes(body(paragraphs=("第一段。第三句。",))), zone)
     assert first.digest == same.digest
     assert first.digest != other.digest
+
+
+_WHEN = '<time datetime="2023-09-14 02:49:21"></time>'
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "<!--999999999999999-->\n[t](https://e.com/)\n---\n" + _WHEN,
+            "1: capture time 999999999999999 ms is out of range",
+        ),
+        ("<!--1-->\n[t](http://[)\n---\n" + _WHEN, "2: title line must look like [title](https://…)"),
+        ("<!--1-->\n[](https://e.com/a](b))\n---\n" + _WHEN, "2: the title between [ and ] is empty"),
+        (
+            "<!--1-->\n[t](https://e.com/)\n--\n" + _WHEN,
+            "3: third line must be a line of dashes (---) between the header and the body",
+        ),
+        ("<!--1-->\n[t](https://e.com/)\n---", "4: the HTML body is empty"),
+        ("<!--1-->\n[t](https://e.com/)\n---\n \n", "4: the HTML body is empty"),
+        (
+            "<!--1-->\n[t](https://e.com/)\n---\n<p>x</p>",
+            '4: no <time datetime="…"> in the body: cannot tell when the item was published',
+        ),
+        (
+            "<!--1-->\n[t](https://e.com/)\n---\n<p>\n\n<time datetime='soon'>",
+            '6: <time datetime="soon"> is not a date and time (expected e.g. 2023-09-14 02:49:21)',
+        ),
+        (
+            "<!--1-->\n[t](https://e.com/)\n---\n<time datetime='1899-12-31T00:00:00Z'>",
+            '4: <time datetime="1899-12-31T00:00:00Z"> is before 1900, where RSS dates (RFC 822) begin',
+        ),
+        (
+            "<!--1-->\n[t](https://e.com/)\n---\n<!DOCTYPE html>"
+            + _WHEN.replace("<time", "<!--<time")
+            + "-->",
+            "4: the body is not HTML: Document is empty",
+        ),
+    ],
+    ids=[
+        "capture-out-of-range",
+        "unclosed-ipv6-host",
+        "empty-title",
+        "two-dashes",
+        "no-body",
+        "blank-body",
+        "no-time",
+        "not-a-time",
+        "before-1900",
+        "doctype-only",
+    ],
+)
+def test_each_bad_item_file_gets_its_exact_message(tmp_path, text, message):
+    path = tmp_path / "bad.txt"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ItemError) as caught:
+        read_item(path, path.read_bytes(), zone, None)
+    assert str(caught.value) == f"{path}:{message}"
+
+
+@pytest.mark.parametrize(
+    ("line", "title", "url"),
+    [
+        ("[see [x](y) here](https://example.org/p(1))", "see [x](y) here", "https://example.org/p(1)"),
+        ("[t](https://example.org/a](b))", "t", "https://example.org/a%5D(b)"),
+        (r"[a \[b\] c](http://example.org/)", "a [b] c", "http://example.org/"),
+    ],
+    ids=["link-inside-title", "bracket-in-url", "escaped-brackets"],
+)
+def test_the_title_line_splits_at_the_last_link_that_reads(line, title, url):
+    item = read_item(Path("t.txt"), f"<!--1-->\n{line}\n---\n{_WHEN}<p>x</p>".encode(), zone, None)
+    assert (item.title, item.url) == (title, url)
+
+
+def test_a_file_with_windows_line_ends_reads_as_with_unix_ones():
+    data = f"<!--1694675222000-->\r\n[t](https://example.org/a)\r\n---\r\n{_WHEN}<p>Mr X</p>X\r\n"
+    item = read_item(Path("crlf.txt"), data.encode(), zone, None)
+    assert (item.title, item.url) == ("t", "https://example.org/a")
+    assert item.content_html == f"{_WHEN}<p>Mr X</p>X"
+
+
+def test_each_item_is_dated_in_the_zone_of_its_own_site():
+    def zone_of(url: str) -> timezone:
+        return timezone(timedelta(hours=8)) if "//cn." in url else UTC
+
+    data = f"<!--1-->\n[t](https://cn.example.org/a)\n---\n{_WHEN}<p>x</p>".encode()
+    expected = datetime(2023, 9, 13, 18, 49, 21, tzinfo=UTC)
+    assert scan_item(Path("cn.txt"), data, zone_of).published == expected
+    assert read_item(Path("cn.txt"), data, zone_of, None).published == expected
+    assert scan_item(Path("cn.txt"), data, zone_of).path == Path("cn.txt")
+
+
+@pytest.mark.parametrize(
+    ("figure", "caption", "credit", "size"),
+    [
+        ('<img src="/a.jpg" width="640" height="480">', None, None, (640, 480)),
+        (
+            '<img src="/a.jpg" width="1234567" height="123456"><figcaption>A bridge.</figcaption>',
+            "A bridge.",
+            None,
+            (None, 123456),
+        ),
+        (
+            '<img src="/a.jpg"><figcaption>A bridge. <cite>Jo Lee</cite></figcaption>',
+            "A bridge.",
+            "Jo Lee",
+            (None, None),
+        ),
+    ],
+    ids=["no-caption", "caption-without-credit", "caption-and-credit"],
+)
+def test_the_lead_image_caption_and_credit(figure, caption, credit, size):
+    from feedtool.read.items import article_shape
+
+    image = article_shape(f"<figure>{figure}</figure><p>x</p>", UTC, "https://example.org/news/a").image
+    assert image is not None
+    assert (image.url, image.caption, image.credit, (image.width, image.height)) == (
+        "https://example.org/a.jpg",
+        caption,
+        credit,
+        size,
+    )
+
+
+def test_the_summary_comes_from_the_section_and_an_article_without_paragraphs_has_none():
+    from feedtool.read.items import article_shape
+
+    shape = article_shape("<figure><p>Promo.</p></figure><section><p>The story.</p></section>", UTC)
+    assert shape.summary == "The story."
+    assert article_shape("<div>no paragraphs</div>", UTC).summary == ""
+    assert article_shape("<p>x</p>", UTC).published is None
+    assert article_shape("<p>x</p><time datetime='soon'>", UTC).published is None
+
+
+def test_categories_are_the_sections_of_the_link_without_dates_or_the_slug():
+    data = f"<!--1-->\n[t](https://example.org/world/asia/2023/09/14/slug)\n---\n{_WHEN}<p>x</p>".encode()
+    assert read_item(Path("c.txt"), data, zone, None).categories == ("world", "asia")
+    data = f"<!--1-->\n[t](https://example.org/world/asia/slug)\n---\n{_WHEN}<p>x</p>".encode()
+    assert read_item(Path("c.txt"), data, zone, None).categories == ("world", "asia")
+
+
+@pytest.mark.parametrize(
+    ("text", "summary"),
+    [
+        ("a" * 200, "a" * 200),
+        ("x" * 150 + "。" + "y" * 48 + "。" + "z。", "x" * 150 + "。" + "y" * 48 + "。"),
+        ("x" * 299 + "。 more text.", "x" * 299 + "。"),
+        ("x" * 249 + "。 tail.", "x" * 249 + "。"),
+        ("x" * 400 + "。", "x" * 199 + "…"),
+        ("a" * 198 + " " + "b" * 60, "a" * 198 + "…"),
+    ],
+    ids=[
+        "exactly-200",
+        "sentences-up-to-200",
+        "one-sentence-of-300",
+        "one-sentence-of-250",
+        "one-sentence-over-300",
+        "cut-at-a-space",
+    ],
+)
+def test_summary_lengths_at_their_limits(text, summary):
+    assert summarize(text) == summary
+
+
+def test_only_the_fields_taken_from_the_html_are_taken_again():
+    from dataclasses import replace
+
+    from feedtool.read.items import reshaped
+
+    item = read_item(Path("i.txt"), _item_bytes(body()), zone, None)
+    html = '<figure><img src="/new.jpg"></figure><section><p>新的第一段。</p></section>'
+    image_only = reshaped(replace(item, derived=("image",)), html)
+    assert image_only.image is not None and image_only.image.url == "https://example.org/new.jpg"
+    assert image_only.summary == item.summary
+    summary_only = reshaped(replace(item, derived=("summary",)), html)
+    assert (summary_only.image, summary_only.summary) == (item.image, "新的第一段。")
+    assert reshaped(replace(item, derived=()), html) == replace(item, derived=())
+    assert reshaped(item, "<!DOCTYPE html>") == item

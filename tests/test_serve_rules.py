@@ -5,23 +5,31 @@ from __future__ import annotations
 
 import gzip
 import re
+import socket
+import time
 from pathlib import Path
 
 import pytest
 from serve_support import raw_exchange, running_server
 
+from feedtool.errors import FeedtoolError
 from feedtool.serve import (
     BadRequest,
     Connection,
     FeedServer,
+    ServeError,
     Site,
+    Watch,
+    _describe_failure,
     _diff_sources,
     _source_state,
     accepts_gzip,
+    base_url_of,
     describe_changes,
     etag_matches,
     load_site,
     media_type_of,
+    open_socket,
 )
 
 
@@ -255,3 +263,139 @@ def test_gzip_is_chosen_per_request_not_remembered_per_client(tmp_path: Path) ->
     bodies = [answer.partition(b"\r\n\r\n")[2] for answer in answers]
     assert gzip.decompress(bodies[0]) == bodies[1] == ("<feed>" + "<entry/>" * 100 + "</feed>").encode()
     assert bodies[2] == bodies[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "media_type"),
+    [
+        ("archive.2024.xml", "application/atom+xml; charset=utf-8"),
+        ("feed.v1.1.json", "application/feed+json"),
+    ],
+    ids=["xml", "json"],
+)
+def test_a_name_with_several_dots_is_typed_by_its_last_suffix(name: str, media_type: str) -> None:
+    body = b"<feed/>" if name.endswith(".xml") else b'{"version": "https://jsonfeed.org/version/1.1"}'
+    assert media_type_of(name, body) == media_type
+
+
+def test_the_access_log_line_is_the_common_log_format_with_referer_and_agent(tmp_path: Path) -> None:
+    folder = _site(tmp_path, {"a.xml": "<feed/>"}).root
+    with running_server(folder) as running:
+        raw_exchange(running.port, b"GET /a.xml HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        raw_exchange(
+            running.port,
+            b'POST /a.xml HTTP/1.1\r\nHost: t\r\nReferer: https://example.org/"x"\r\n'
+            b"User-Agent: Reader/1.0\r\nConnection: close\r\n\r\n",
+        )
+        for _ in range(100):
+            if running.log_text().count("\n") >= 2:
+                break
+            time.sleep(0.05)
+    first, second = running.log_text().splitlines()
+    stamp = r"\[\d\d/(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)/\d{4}:\d\d:\d\d:\d\d \+0000\]"
+    assert re.fullmatch(rf'127\.0\.0\.1 - - {stamp} "GET /a\.xml HTTP/1\.1" 200 7 "-" "-"', first), first
+    assert re.fullmatch(
+        rf'127\.0\.0\.1 - - {stamp} "POST /a\.xml HTTP/1\.1" 405 23 '
+        r'"https://example\.org/%22x%22" "Reader/1\.0"',
+        second,
+    ), second
+
+
+def test_small_files_are_not_compressed_and_do_not_vary(tmp_path: Path) -> None:
+    site = _site(tmp_path, {"small.xml": "<feed/>", "big.xml": "<feed>" + "<entry/>" * 100 + "</feed>"})
+    small, big = site.resources["small.xml"], site.resources["big.xml"]
+    assert small.gzipped is None and b"Vary" not in small.identity.headers
+    assert big.gzipped is not None and b"Vary: Accept-Encoding\r\n" in big.identity.headers
+
+
+def test_a_link_out_of_the_folder_hides_no_other_file(tmp_path: Path) -> None:
+    (tmp_path / "secret.txt").write_text("secret")
+    folder = tmp_path / "dist"
+    folder.mkdir()
+    (folder / "a-leak.txt").symlink_to(tmp_path / "secret.txt")
+    (folder / "a-dangling.xml").symlink_to(tmp_path / "gone.xml")
+    (folder / "b.xml").write_text("<feed/>")
+    (folder / "c").mkdir()
+    (folder / "c" / "d.json").write_text("{}")
+    assert sorted(load_site(folder).resources) == ["b.xml", "c/d.json"]
+
+
+def test_the_served_address_names_the_loopback_host_of_a_wildcard_listener() -> None:
+    for host, shown in (("127.0.0.1", "127.0.0.1"), ("0.0.0.0", "127.0.0.1")):
+        listener = open_socket(host, 0)
+        with listener:
+            assert base_url_of(listener) == f"http://{shown}:{listener.getsockname()[1]}/"
+    if socket.has_ipv6:
+        try:
+            listener = open_socket("::1", 0)
+        except ServeError:
+            return  # no IPv6 loopback on this machine
+        with listener:
+            assert base_url_of(listener) == f"http://[::1]:{listener.getsockname()[1]}/"
+
+
+def test_a_failure_while_answering_is_logged_with_its_message_and_trace() -> None:
+    try:
+        raise ValueError("bad state")
+    except ValueError as e:
+        error = e
+    text = _describe_failure({"message": "Exception in callback", "exception": error})
+    assert text.startswith("error: Exception in callback\nTraceback (most recent call last):\n")
+    assert text.endswith("ValueError: bad state")
+    assert _describe_failure({"message": "Task was destroyed"}) == "error: Task was destroyed"
+    assert _describe_failure({}) == "error: unexpected failure"
+
+
+def test_watch_logs_what_changed_and_how_the_rebuild_went(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from feedtool import serve
+
+    monkeypatch.setattr(serve, "POLL_SECONDS", 0.05)
+    folder = _site(tmp_path, {"a.xml": "<feed/>"}).root
+    source = tmp_path / "seeds" / "one.txt"
+    source.parent.mkdir()
+    source.write_text("1")
+    outcomes: list[object] = [
+        ["built 3 feeds", "wrote dist"],
+        FeedtoolError("seeds/one.txt:2: bad"),
+        KeyError("k"),
+    ]
+
+    def rebuild() -> list[str]:
+        outcome = outcomes.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome  # type: ignore[return-value]
+
+    def wait_for_lines(running, count: int) -> list[str]:
+        for _ in range(200):
+            lines = [line for line in running.log_text().splitlines() if line.startswith("watch: ")]
+            if len(lines) >= count:
+                return lines
+            time.sleep(0.05)
+        raise AssertionError(running.log_text())
+
+    with running_server(folder, Watch((source.parent,), rebuild)) as running:
+        time.sleep(0.5)  # the watcher notes the sources' state as it starts, after the server is ready
+        source.write_text("one")
+        assert wait_for_lines(running, 3) == [
+            f"watch: edited {source}: rebuilding",
+            "watch: built 3 feeds",
+            "watch: wrote dist",
+        ]
+        source.unlink()
+        assert wait_for_lines(running, 5)[3:] == [
+            f"watch: removed {source}: rebuilding",
+            "watch: rebuild failed, still serving the last good feeds: seeds/one.txt:2: bad",
+        ]
+        source.write_text("again")
+        crashed = wait_for_lines(running, 7)[5:]
+    assert crashed == [
+        f"watch: added {source}: rebuilding",
+        "watch: rebuild crashed, still serving the last good feeds:",
+    ]
+    trace = running.log_text().partition("still serving the last good feeds:\n")[2]
+    assert trace.startswith("Traceback (most recent call last):\n")
+    assert trace.endswith("KeyError: 'k'\n")
+    assert outcomes == []

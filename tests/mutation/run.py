@@ -45,6 +45,10 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
             "tests/test_carry.py",
         ],
     ),
+    "read.fetch": (
+        ["feedtool/read/fetch.py"],
+        ["tests/test_fetch.py", "tests/test_read_feeds.py"],
+    ),
     "emit": (
         ["feedtool/emit/feeds.py", "feedtool/emit/page.py"],
         [
@@ -70,7 +74,12 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     ),
     "serve": (
         ["feedtool/serve.py"],
-        ["tests/test_serve_http.py", "tests/test_serve_headers.py", "tests/test_serve_cli.py"],
+        [
+            "tests/test_serve_http.py",
+            "tests/test_serve_headers.py",
+            "tests/test_serve_cli.py",
+            "tests/test_serve_rules.py",
+        ],
     ),
     "validate.engine": (
         ["feedtool/validate/engine.py"],
