@@ -327,6 +327,12 @@ _WHEN = '<time datetime="2023-09-14 02:49:21"></time>'
     ("text", "message"),
     [
         (
+            "a" * 70 + "\n[t](https://e.com/)\n---\n" + _WHEN,
+            "1: first line must be <!--EPOCH_MS--> (capture time, milliseconds since 1970 UTC), got '"
+            + "a" * 60
+            + "'",
+        ),
+        (
             "<!--999999999999999-->\n[t](https://e.com/)\n---\n" + _WHEN,
             "1: capture time 999999999999999 ms is out of range",
         ),
@@ -358,6 +364,7 @@ _WHEN = '<time datetime="2023-09-14 02:49:21"></time>'
         ),
     ],
     ids=[
+        "first-line-shown-up-to-60-characters",
         "capture-out-of-range",
         "unclosed-ipv6-host",
         "empty-title",
@@ -384,8 +391,9 @@ def test_each_bad_item_file_gets_its_exact_message(tmp_path, text, message):
         ("[see [x](y) here](https://example.org/p(1))", "see [x](y) here", "https://example.org/p(1)"),
         ("[t](https://example.org/a](b))", "t", "https://example.org/a%5D(b)"),
         (r"[a \[b\] c](http://example.org/)", "a [b] c", "http://example.org/"),
+        ("[a](b) c](https://example.org/x](y))", "a](b) c", "https://example.org/x%5D(y)"),
     ],
-    ids=["link-inside-title", "bracket-in-url", "escaped-brackets"],
+    ids=["link-inside-title", "bracket-in-url", "escaped-brackets", "middle-of-three"],
 )
 def test_the_title_line_splits_at_the_last_link_that_reads(line, title, url):
     item = read_item(Path("t.txt"), f"<!--1-->\n{line}\n---\n{_WHEN}<p>x</p>".encode(), zone, None)
@@ -393,7 +401,7 @@ def test_the_title_line_splits_at_the_last_link_that_reads(line, title, url):
 
 
 def test_a_file_with_windows_line_ends_reads_as_with_unix_ones():
-    data = f"<!--1694675222000-->\r\n[t](https://example.org/a)\r\n---\r\n{_WHEN}<p>Mr X</p>X\r\n"
+    data = f"<!--1694675222000-->\r\n[t](https://example.org/a)\r\n---\r\n{_WHEN}<p>Mr X</p>X"
     item = read_item(Path("crlf.txt"), data.encode(), zone, None)
     assert (item.title, item.url) == ("t", "https://example.org/a")
     assert item.content_html == f"{_WHEN}<p>Mr X</p>X"

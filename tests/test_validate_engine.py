@@ -53,3 +53,119 @@ def test_a_rule_that_raises_is_reported_and_the_others_still_run(monkeypatch: py
     assert "broken" in failures[0].message and "a bug in a rule" in failures[0].message
     assert "InvalidRFC2822Date" in {p.code for p in report.problems}
     assert failures[0].severity == "error"
+
+
+def _found(data: bytes, **kw: object) -> list[tuple[int | None, int | None, str, str]]:
+    report = validate_bytes(data, source="f.xml", **kw)  # type: ignore[arg-type]
+    return [(p.line, p.column, p.code, p.message) for p in report.problems]
+
+
+ATOM = (
+    b'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
+    b"<id>urn:uuid:60a76c80-d399-11d9-b93c-0003939e0af6</id><title>t</title>"
+    b"<updated>2024-01-01T00:00:00Z</updated><author><name>a</name></author>"
+    b'<link rel="self" href="https://example.com/f.xml"/></feed>\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("content_type", "expected"),
+    [
+        ("application/atom+xml; charset=utf-8", []),
+        ("APPLICATION/ATOM+XML", []),
+        (
+            "text/xml; charset=utf-8",
+            [(None, None, "TextXml",
+              "the feed is served as text/xml, whose default charset rules differ from the XML ones")],
+        ),
+        (
+            "application/xml",
+            [(None, None, "NonSpecificMediaType",
+              "the feed is served as application/xml, which does not say it is a feed")],
+        ),
+    ],
+    ids=["atom", "atom-upper-case", "text-xml", "application-xml"],
+)  # fmt: skip
+def test_the_media_type_a_feed_is_served_with_is_judged(content_type: str, expected: list[object]) -> None:
+    assert _found(ATOM, base="https://example.com/f.xml", content_type=content_type) == expected
+
+
+def test_an_encoding_few_readers_know_is_reported_on_line_1_with_its_name() -> None:
+    found = _found(ATOM.replace(b'encoding="utf-8"', b'encoding="cp1125"'), base="https://example.com/f.xml")
+    assert found == [
+        (1, None, "ObscureEncoding", "the character encoding 'cp1125' is one few feed readers know"),
+        (1, None, "NonstdEncoding",
+         "the character encoding 'cp1125' is not one every XML parser must read (UTF-8, UTF-16)"),
+    ]  # fmt: skip
+
+
+def test_a_document_that_is_not_a_feed_says_so() -> None:
+    found = _found(b'<?xml version="1.0" encoding="utf-8"?>\n<html><body/></html>')
+    assert found == [(2, None, "UndefinedElement", "html is not defined in the document (not a feed)")]
+
+
+def test_a_syntax_error_is_reported_at_its_line_and_column() -> None:
+    found = _found(b'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0">\n<channel><title>a</titel>')
+    assert found == [
+        (3, 26, "SAXError",
+         "the document is not well-formed XML: Opening and ending tag mismatch: title line 3 and titel"),
+    ]  # fmt: skip
+
+
+def test_the_first_error_libxml2_met_is_the_one_reported_not_the_fatal_one_after_it() -> None:
+    data = b'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>\n<x:y/>\n<a></b></channel>'
+    assert _found(data) == [
+        (3, 5, "SAXError", "the document is not well-formed XML: Namespace prefix x on y is not defined")
+    ]
+
+
+def test_xml_base_resolves_a_relative_self_link_against_the_feed_address() -> None:
+    relative = ATOM.replace(b'<feed xmlns="http://www.w3.org/2005/Atom">',
+                            b'<feed xmlns="http://www.w3.org/2005/Atom" xml:base="../dir/">')  # fmt: skip
+    relative = relative.replace(b'href="https://example.com/f.xml"', b'href="f.xml"')
+    assert _found(relative, base="https://example.com/dir/f.xml") == []
+    assert [code for _, _, code, _ in _found(relative, base="https://example.com/other/f.xml")] == [
+        "SelfDoesntMatchLocation"
+    ]
+
+
+@pytest.mark.parametrize(
+    "chunks",
+    [
+        [b'{"version": "https://jsonfeed.org/version/1.1", ', b'"title": "caf\xe9", "items": []}'],
+        [b'{"version": "https://jsonfeed.org/version/1.1", "title": "caf\xc3', b'\xa9\xff", "items": []}'],
+        [b"\xef\xbb\xbf" + b'{"title": "', b"x" * 70000 + b'\xff"}'],
+    ],
+    ids=["second-chunk", "split-character", "after-a-bom-and-a-long-chunk"],
+)
+def test_json_not_in_utf8_is_placed_as_decoding_the_whole_document_would(chunks: list[bytes]) -> None:
+    whole = b"".join(chunks).removeprefix(b"\xef\xbb\xbf")
+    with pytest.raises(UnicodeDecodeError) as python:
+        whole.decode("utf-8")
+    report = engine.validate_chunks(chunks, source="f.json", location=None, content_type=None)
+    assert [(p.code, p.message) for p in report.problems] == [
+        ("JsonFeedNotUtf8", f"a JSON Feed must be encoded in UTF-8: {python.value}")
+    ]
+
+
+def test_the_command_finds_what_its_rules_look_for(tmp_path) -> None:
+    # In a fresh process, as users run it: rules register as feedtool is imported.
+    import subprocess
+    import sys
+
+    path = tmp_path / "f.xml"
+    path.write_bytes(
+        b'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0">\n<channel><title>t</title>'
+        b"<link>https://example.com/</link><description>d</description>\n"
+        b"<item><title>one</title><pubDate>yesterday</pubDate></item>\n</channel></rss>\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "feedtool", "validate", str(path)], capture_output=True, text=True
+    )
+    assert run.stdout.splitlines() == [
+        f'{path}:3: warning: the channel has no atom:link with rel="self" [MissingAtomSelfLink]',
+        f"{path}:4: error: pubDate is not an RFC 822 date: 'yesterday' [InvalidRFC2822Date]",
+        f"{path}:4: warning: item has no guid [MissingGuid]",
+        "1 feed checked: 1 error, 2 warnings (1 with errors)",
+    ]
+    assert run.returncode == 1
