@@ -199,8 +199,8 @@ def build(
             if previous is not None and (keep_going or not previous.skipped):
                 return previous
         _return_freed_memory()
-        with Renderers(jobs) as renderers:  # started before the build holds any entries
-            built = [_gather_feed(feed, cache, jobs, keep_going, progress) for feed in feeds]
+        with Renderers(jobs) as renderers:  # started before the build holds anything
+            built = [_gather_feed(feed, cache, jobs, renderers, keep_going, progress) for feed in feeds]
             written, feed_warnings, entries = _publish(settings, built, cache, check, renderers)
         result = BuildResult(
             _site_meta(settings, built) if settings.feeds else built[0].meta,
@@ -233,13 +233,18 @@ class _Built:
 
 
 def _gather_feed(
-    feed: Settings, cache: ItemCache, jobs: int, keep_going: bool, progress: Progress | None
+    feed: Settings,
+    cache: ItemCache,
+    jobs: int,
+    renderers: Renderers,
+    keep_going: bool,
+    progress: Progress | None,
 ) -> _Built:
     examples_failed = check_examples(feed.rules)
     if examples_failed:
         raise BuildError("\n".join(examples_failed))
     fingerprint = f"{feed.cleaning_fingerprint()}:{code_fingerprint()}"
-    workers = Workers(feed, jobs)
+    workers = Workers(feed, jobs, renderers.pool)  # the build's processes: one set for every stage
     try:
         gathered = gather(feed, cache, workers, fingerprint, keep_going=keep_going, progress=progress)
     finally:

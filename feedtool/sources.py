@@ -104,11 +104,9 @@ def local_inputs(settings: Settings) -> list[Path] | None:
     return paths
 
 
-def _scan_one(path: Path, settings: Settings | None = None) -> ItemFile | ItemError:
+def _scan_one(path: Path, settings: Settings) -> ItemFile | ItemError:
     from feedtool.read import scan_item
 
-    settings = settings or _worker_settings
-    assert settings is not None
     try:
         return scan_item(path, path.read_bytes(), settings.zone_for)
     except ItemError as e:
@@ -153,14 +151,6 @@ def _time_warnings(scanned: Iterable[ItemFile]) -> list[str]:
     ]
 
 
-_worker_settings: Settings | None = None
-
-
-def _init_worker(settings: Settings) -> None:
-    global _worker_settings
-    _worker_settings = settings
-
-
 # What a build needs to know of a cleaned item without its text (pickled beside it in the
 # cache): the rules that matched, and for an item the rules kept, how the feeds list it.
 Facts = tuple[frozenset[str], "tuple[str, datetime, datetime, str] | None"]
@@ -172,14 +162,12 @@ def _facts(cleaned: Cleaned) -> Facts:
     return cleaned.matched, listed
 
 
-def _clean_one(raw: Raw, settings: Settings | None = None) -> tuple[bytes, bytes] | ItemError:
+def _clean_one(raw: Raw, settings: Settings) -> tuple[bytes, bytes] | ItemError:
     """The cleaned item and its facts, pickled: that is how they cross to the main process
     and how the cache stores them, so the bytes are made once."""
     from feedtool.clean import clean_item
     from feedtool.read import read_item
 
-    settings = settings or _worker_settings
-    assert settings is not None
     try:
         if isinstance(raw, Path):
             item = read_item(raw, raw.read_bytes(), settings.zone_for, settings.language)
@@ -198,12 +186,14 @@ def _clean_one(raw: Raw, settings: Settings | None = None) -> tuple[bytes, bytes
 
 class Workers:
     """Runs a function over inputs: in worker processes when there are enough of them to pay
-    for starting the processes, else here."""
+    for starting the processes, else here. `pool` is the build's (shared with rendering);
+    without one, processes are started when first needed."""
 
-    def __init__(self, settings: Settings, jobs: int) -> None:
+    def __init__(self, settings: Settings, jobs: int, pool: ProcessPoolExecutor | None = None) -> None:
         self.settings = settings
         self.jobs = jobs
-        self.pool: ProcessPoolExecutor | None = None
+        self.pool = pool
+        self._owned = False
 
     def map(
         self, fn: Callable[..., T], inputs: Sequence[Raw], progress: Progress | None = None
@@ -213,20 +203,19 @@ class Workers:
             chunk = 1
         else:
             if self.pool is None:
-                self.pool = ProcessPoolExecutor(
-                    max_workers=self.jobs, initializer=_init_worker, initargs=(self.settings,)
-                )
+                self.pool, self._owned = ProcessPoolExecutor(max_workers=self.jobs), True
             chunk = max(1, min(64, len(inputs) // (self.jobs * 8)))
-            results = _bounded(self.pool, fn, inputs, chunk, in_flight=4 * self.jobs)
+            task = functools.partial(fn, settings=self.settings)
+            results = _bounded(self.pool, task, inputs, chunk, in_flight=4 * self.jobs)
         for done, result in enumerate(results, 1):
             yield result
             if progress and (done % chunk == 0 or done == len(inputs)):
                 progress(done, len(inputs))
 
     def close(self) -> None:
-        if self.pool is not None:
+        if self.pool is not None and self._owned:
             self.pool.shutdown()
-            self.pool = None
+        self.pool = None
 
 
 def _each(fn: Callable[[Raw], T], inputs: Sequence[Raw]) -> list[T]:

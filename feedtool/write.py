@@ -212,9 +212,10 @@ def write_twins(path: Path, data: bytes) -> None:
 
 
 class Renderers:
-    """Worker processes that render and check entries, for every feed of a build. They are
-    started (forked) when the build begins, before it holds any feed's entries, so that they
-    do not carry a copy of them; each task says which feed it is for."""
+    """The build's worker processes: they read and clean items (sources.py), and render and
+    check entries, for every feed of a build. They are started (forked) when the build
+    begins, before it holds any feed's entries, so that they do not carry a copy of them;
+    each task says which feed (settings, FeedMeta) it is for."""
 
     def __init__(self, jobs: int) -> None:
         self.pool: ProcessPoolExecutor | None = None
