@@ -18,7 +18,7 @@ import sys
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,12 +29,14 @@ from feedtool.config import Settings
 from feedtool.errors import ConfigError, FetchError, ItemError, SourceError, shown
 from feedtool.model import Channel
 from feedtool.paths import kind_of
-from feedtool.read.fetch import Copy, Fetched, SourceCopies, fetch
 from feedtool.rules import Cleaned, unmatched_warnings
 from feedtool.write import Entry, distinct_updated
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported where used: a build that finds nothing changed needs none of them
+    from concurrent.futures import ProcessPoolExecutor
+
     from feedtool.read import ItemFile
+    from feedtool.read.fetch import Copy, Fetched, SourceCopies
 
 ITEM_SUFFIX = ".txt"
 STDIN = "-"
@@ -203,6 +205,8 @@ class Workers:
             chunk = 1
         else:
             if self.pool is None:
+                from concurrent.futures import ProcessPoolExecutor
+
                 self.pool, self._owned = ProcessPoolExecutor(max_workers=self.jobs), True
             chunk = max(1, min(64, len(inputs) // (self.jobs * 8)))
             task = functools.partial(fn, settings=self.settings)
@@ -360,6 +364,8 @@ def _candidates(
     cache: ItemCache,
     fingerprint: str,
 ) -> list[Candidate]:
+    from feedtool.read.fetch import SourceCopies
+
     found: list[Candidate] = []
     copies = SourceCopies(settings.cache_dir / "sources")
     fetched = _fetch_all(settings, copies, [s for s in settings.sources if is_url(s)])
@@ -385,6 +391,7 @@ def _candidates(
 
 def _fetch_all(settings: Settings, copies: SourceCopies, urls: list[str]) -> dict[str, Fetched | FetchError]:
     """Every URL source fetched (several at a time: most of a fetch is waiting)."""
+    from feedtool.read.fetch import Fetched, fetch
 
     def one(url: str) -> Fetched | FetchError:
         kept = copies.load(url)

@@ -26,7 +26,6 @@ import dataclasses
 import hashlib
 import html
 import json
-import multiprocessing
 import os
 import pickle
 import shutil
@@ -34,14 +33,17 @@ import zlib
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from feedtool.errors import BuildError
 from feedtool.model import FeedMeta, Item
+
+if TYPE_CHECKING:  # a build that finds nothing changed starts no processes, nor imports what does
+    from concurrent.futures import ProcessPoolExecutor
 
 ATOM_FILE, RSS_FILE, JSON_FILE, PAGE_FILE = "atom.xml", "rss.xml", "feed.json", "index.html"
 FEED_FILES = (ATOM_FILE, RSS_FILE, JSON_FILE)
@@ -220,6 +222,9 @@ class Renderers:
     def __init__(self, jobs: int) -> None:
         self.pool: ProcessPoolExecutor | None = None
         if jobs > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else None)
             self.pool = ProcessPoolExecutor(jobs, context)
