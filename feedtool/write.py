@@ -342,9 +342,13 @@ def _made(
                 if text is None:
                     rows = [dataclasses.astuple(f) for f in renderer.check(name, piece)]
                     text = new["checks"][keys[name]] = json.dumps(rows, ensure_ascii=False)
-                findings += [Finding(*row) for row in json.loads(text)]
+                if text != _NOTHING_FOUND:  # most entries: no need to read it
+                    findings += [Finding(*row) for row in json.loads(text)]
         results.append((_Made(pieces, piece_hashes, packed, lines, shapes, tuple(findings)), new))
     return results
+
+
+_NOTHING_FOUND = json.dumps([])
 
 
 def _stand_in(name: str, piece: bytes) -> bytes:
