@@ -130,6 +130,7 @@ def test_an_unknown_code_in_a_list_is_a_usage_error(capsys: pytest.CaptureFixtur
         ("htps://example.com/feed.xml", "not an absolute http(s) URL"),
         ("https:///feed.xml", "no host name after the scheme"),
         ("https://example.com:99999/feed.xml", "the port is not a number from 0 to 65535"),
+        ("https://[2001:db8::1/feed.xml", "not a valid URL (an IPv6 host's '[' is not closed)"),
         ("https://example.com/my feed.xml",
          "not a valid URL (spaces and other characters must be percent-encoded)"),
     ],

@@ -174,3 +174,24 @@ def test_no_rule_fails_on_any_fixture_or_shared_feed() -> None:
         if failed:
             failures[str(path)] = failed
     assert failures == {}
+
+
+UNCLOSED_IPV6_HOSTS = b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"
+     xmlns:podcast="https://podcastindex.org/namespace/1.0">
+<channel><title>Show</title><link>http://example.com/</link><description>A show</description>
+<language>en</language><itunes:author>Ann</itunes:author><itunes:explicit>false</itunes:explicit>
+<itunes:category text="News"/><itunes:image href="http://[example.com/cover.jpg"/>
+<podcast:funding url="http://[example.com/fund">Fund</podcast:funding>
+<item><title>One</title><guid>http://example.com/1</guid><pubDate>Tue, 01 Dec 2026 10:00:00 GMT</pubDate>
+<itunes:duration>60</itunes:duration><enclosure url="http://[example.com/1.mp3" length="10" type="audio/mpeg"/>
+</item></channel></rss>
+"""
+
+
+def test_an_ipv6_host_left_open_is_an_invalid_url_not_a_crash() -> None:
+    # 'http://[host' cannot even be split into its parts; each rule that looks at such a URL
+    # (podcast artwork, an episode's format, a podcast: URL) reports it as a bad URL.
+    report = validate_bytes(UNCLOSED_IPV6_HOSTS, source="show.xml", base="http://example.com/show.xml")
+    found = sorted((p.line, p.code) for p in report.errors)
+    assert found == [(6, "InvalidURLAttribute"), (7, "InvalidPodcastUrl"), (9, "InvalidURLAttribute")]

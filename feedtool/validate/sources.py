@@ -62,7 +62,9 @@ def expand(source: str) -> list[str]:
 
 def base_problem(base: str) -> str | None:
     """Why `base` cannot be the address feeds are served at, or None when it can."""
-    parts = urlsplit(base)
+    parts = values.split_url(base)
+    if parts is None:
+        return "not a valid URL (an IPv6 host's '[' is not closed)"
     if parts.scheme.lower() not in ("http", "https"):
         return "not an absolute http(s) URL"
     try:

@@ -35,6 +35,7 @@ import time
 from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import getaddresses
 from html.entities import name2codepoint
+from urllib.parse import SplitResult, urlsplit
 
 
 def words(text: str) -> list[str]:
@@ -325,6 +326,15 @@ def check_http_url(value: str) -> str | None:
     if _HTTP_URL.match(value) and not check_uri(value, full=True):
         return None
     return "InvalidURLAttribute"
+
+
+def split_url(value: str) -> SplitResult | None:
+    """`value`'s scheme, host, path, ..., or None where it cannot be split at all (a host
+    that opens an IPv6 '[' and does not close it)."""
+    try:
+        return urlsplit(value)
+    except ValueError:
+        return None
 
 
 def is_absolute_uri(value: str) -> bool:

@@ -11,9 +11,8 @@ codes, so `--profile w3c` does not report them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
-from feedtool.validate import profiles
+from feedtool.validate import profiles, values
 from feedtool.validate.codes import define
 from feedtool.validate.engine import Context, Element, name_of, rule
 from feedtool.validate.examples import EXAMPLES, Example, after_items, podcast
@@ -126,7 +125,8 @@ def check_show(channel: Element, ctx: Context) -> None:
         ctx.report("ApplePodcastsMissingElement", channel, element="itunes:image", parent=name_of(channel))
     else:
         href = str(image.get("href") or "").strip()
-        if href and not urlsplit(href).path.lower().endswith(ARTWORK_SUFFIXES):
+        parts = values.split_url(href)  # one that cannot be split is an InvalidURLAttribute
+        if parts and not parts.path.lower().endswith(ARTWORK_SUFFIXES):
             ctx.report("ApplePodcastsArtworkFormat", image, value=href)
     _check_description(channel, ctx)
     if show.serial:

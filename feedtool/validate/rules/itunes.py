@@ -3,8 +3,6 @@ channel needs (category, explicit, language, owner e-mail)."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from feedtool.validate import rss_codes, values
 from feedtool.validate.engine import Context, Element, name_of, rule
 from feedtool.validate.namespaces import ITUNES, XML_LANG, canonical_tag, split, tag
@@ -241,7 +239,8 @@ def check_episode_format(item: Element, ctx: Context) -> None:
         return
     for enclosure in item.iterchildren("enclosure"):
         url = (enclosure.get("url") or "").strip()
-        name = urlsplit(url).path.rsplit("/", 1)[-1]
+        parts = values.split_url(url)  # one that cannot be split is an InvalidURLAttribute
+        name = parts.path.rsplit("/", 1)[-1] if parts else ""
         if "." in name and name.rsplit(".", 1)[1].lower() not in SUPPORTED_FORMATS:
             ctx.report("UnsupportedItunesFormat", enclosure, value=name.rsplit(".", 1)[1])
 

@@ -13,7 +13,6 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from feedtool.validate import profiles, values
 from feedtool.validate.codes import define
@@ -36,8 +35,10 @@ def _check(code: str, expected: str, ok: Callable[[str], bool]) -> Check:
 
 
 def _is_web_url(value: str) -> bool:
-    parts = urlsplit(value)
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and not values.check_uri(value, full=True)
+    parts = values.split_url(value)
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+        return False
+    return not values.check_uri(value, full=True)
 
 
 _UUID5 = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-5[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}\Z")
