@@ -123,8 +123,18 @@ def test_a_plain_summary_is_atom_text() -> None:
 
 def test_rss_items_carry_comments_and_an_escaped_summary(tmp_path: Path) -> None:
     path = tmp_path / "rss.xml"
-    write_rss(META, [ITEM], path)
+    plain = Item(
+        id="urn:p",
+        url="https://news.example/p",
+        title="P",
+        published=WHEN,
+        updated=WHEN,
+        summary='a < b & "c"',
+    )
+    write_rss(META, [ITEM, plain], path)
     channel = etree.parse(str(path)).getroot()[0]
+    # RSS's description is HTML: a plain summary is escaped so it reads as the same text.
+    assert channel.findall("item")[1].findtext("description") == 'a &lt; b &amp; "c"'
     assert channel.findtext("description") == "Example News"  # RSS requires one: the title
     assert channel.findtext("image/url") == "https://news.example/logo.png"
     item = channel.find("item")
@@ -143,10 +153,22 @@ def test_rss_items_carry_comments_and_an_escaped_summary(tmp_path: Path) -> None
         ("https://news.example/logo.GIF", "https://news.example/logo.GIF"),
         ("https://news.example/logo.jpeg?v=2", "https://news.example/logo.jpeg?v=2"),
         ("https://news.example/logo", "https://news.example/logo"),
+        ("https://news.example/logo.min.jpg", "https://news.example/logo.min.jpg"),
+        ("https://news.example/v1.2/logo", "https://news.example/v1.2/logo"),
+        ("https://news.example", "https://news.example"),
         ("https://news.example/logo.svg", None),
         ("https://news.example/v1.2/logo.ico", None),
     ],
-    ids=["gif", "jpeg-with-query", "no-suffix", "svg", "ico"],
+    ids=[
+        "gif",
+        "jpeg-with-query",
+        "no-suffix",
+        "two-dots-jpg",
+        "dotted-folder-no-suffix",
+        "no-path",
+        "svg",
+        "ico",
+    ],
 )
 def test_rss_shows_a_logo_only_in_a_format_rss_readers_show(
     tmp_path: Path, logo: str, image: str | None
@@ -217,4 +239,64 @@ def test_an_empty_json_feed_is_valid_json_with_no_items(tmp_path: Path) -> None:
         [],
         False,
         False,
+    )
+
+
+def test_json_feed_is_laid_out_as_json_dump_with_two_space_indents_and_plain_unicode(tmp_path: Path) -> None:
+    meta = FeedMeta(
+        title="新闻",
+        subtitle="",
+        id="https://n.example/",
+        site_url="https://n.example/",
+        base_url="https://f.example/",
+        language="zh-CN",
+        updated=WHEN,
+        author="编辑",
+    )
+    items = [
+        Item(
+            id="1",
+            url="https://n.example/1",
+            title="",
+            published=WHEN,
+            updated=WHEN,
+            content_html="<p>你好</p>",
+        ),
+        Item(id="2", url="https://n.example/2", title="二", published=WHEN, updated=WHEN, summary="摘要"),
+    ]
+    path = tmp_path / "feed.json"
+    write_json_feed(meta, items, path)
+    assert (
+        path.read_text(encoding="utf-8")
+        == """{
+  "version": "https://jsonfeed.org/version/1.1",
+  "title": "新闻",
+  "home_page_url": "https://n.example/",
+  "feed_url": "https://f.example/feed.json",
+  "language": "zh-CN",
+  "authors": [
+    {
+      "name": "编辑"
+    }
+  ],
+  "items": [
+    {
+      "id": "1",
+      "url": "https://n.example/1",
+      "content_html": "<p>你好</p>",
+      "date_published": "2024-03-01T08:00:00+00:00",
+      "date_modified": "2024-03-01T08:00:00+00:00"
+    },
+    {
+      "id": "2",
+      "url": "https://n.example/2",
+      "title": "二",
+      "content_text": "摘要",
+      "summary": "摘要",
+      "date_published": "2024-03-01T08:00:00+00:00",
+      "date_modified": "2024-03-01T08:00:00+00:00"
+    }
+  ]
+}
+"""
     )

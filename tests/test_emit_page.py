@@ -33,7 +33,7 @@ def test_a_feeds_page_in_english_lists_its_items_newest_first_as_given():
     items = [
         Item(
             id="a",
-            url="https://e.example/a",
+            url="http://e.example/a",
             title="A <b>",
             published=datetime(2024, 2, 29, 9, 30, tzinfo=timezone(timedelta(hours=8))),
             updated=datetime(2024, 2, 29, 9, 30, tzinfo=UTC),
@@ -80,7 +80,7 @@ def test_a_feeds_page_in_english_lists_its_items_newest_first_as_given():
 <h2 id="items">Latest items</h2>
 <ol>
 <li><article>
-<h3><a href="https://e.example/a">A &lt;b&gt;</a></h3>
+<h3><a href="http://e.example/a">A &lt;b&gt;</a></h3>
 <div class="meta"><time datetime="2024-02-29T09:30:00+08:00">2024-02-29 09:30 UTC+08:00</time> · by <span class="authors">Ann, Bo</span></div>
 <p>S &amp; T</p>
 </article></li>
@@ -201,8 +201,11 @@ def test_a_site_page_lists_each_feed_with_its_count_and_addresses():
     )
 
 
-def test_a_site_page_without_feeds_says_so_in_english():
-    page = render_site_index(meta(title="Site", site_url="javascript:alert(1)"), [], FORMATS)
-    assert "<h1>Site</h1>" in page
+def test_a_site_page_without_feeds_or_description_says_so_in_english():
+    page = render_site_index(
+        meta(title="Site", site_url="javascript:alert(1)", language="fr-CA"), [], FORMATS
+    )
+    assert '<meta name="description"' not in page
+    assert '<h1>Site</h1>\n\n<div class="meta">Updated ' in page
     assert '<h2 id="feeds">Feeds</h2>\n<ol>\n<li>No items yet.</li>\n</ol>' in page
     assert "<footer>Made by feedtool 1.2</footer>" in page

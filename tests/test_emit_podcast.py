@@ -136,7 +136,7 @@ def itunes(element: etree._Element) -> list[tuple[str, str, tuple[tuple[str, str
 
 
 def test_the_show_and_its_episodes_carry_their_itunes_tags(tmp_path):
-    items = [episode(1), episode(2, episode=Episode(duration=59, episode=2))]
+    items = [episode(1), episode(2, episode=Episode(duration=60, episode=2))]
     channel = written(tmp_path, replace(META, podcast=podcast_to_write(META, items)), items)
     assert sorted(itunes(channel)) == [
         ("author", "Pod People", ()),
@@ -162,7 +162,7 @@ def test_the_show_and_its_episodes_carry_their_itunes_tags(tmp_path):
         ("explicit", "false", ()),
         ("season", "2", ()),
     ]
-    assert sorted(itunes(second)) == [("duration", "0:00:59", ()), ("episode", "2", ())]
+    assert sorted(itunes(second)) == [("duration", "0:01:00", ()), ("episode", "2", ())]
 
 
 def test_an_explicit_show_and_episode_say_true(tmp_path):

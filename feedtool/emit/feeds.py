@@ -35,7 +35,7 @@ class _ItemExtras(BaseEntryExtension):  # type: ignore[misc]
     """What feedgen does not write itself: the lead image as <media:content medium="image">
     with its caption and credit; in Atom the enclosures as <link rel="enclosure"> and the
     comments page as <link rel="replies">; in RSS the
-    item's first enclosure (RSS has room for one; feedgen would write the last) and an
+    item's first enclosure (RSS has room for one) and an
     episode's itunes:explicit as true/false (feedgen writes yes/no, which Apple retired)."""
 
     def __init__(self) -> None:
@@ -76,8 +76,6 @@ class _ItemExtras(BaseEntryExtension):  # type: ignore[misc]
         description = entry.find("description")
         if description is not None and self.item:
             description.text = html.escape(self.item.summary, quote=False)
-        for written in entry.findall("enclosure"):
-            entry.remove(written)
         if self.item and self.item.enclosures:
             first = self.item.enclosures[0]
             etree.SubElement(
