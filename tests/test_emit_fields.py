@@ -39,7 +39,14 @@ ITEM = Item(
     authors=(Person("Ann", uri="https://news.example/ann"), Person("Bo")),
     summary="Close a paragraph with </p> & mind &amp; entities.",
     categories=("World", "Asia"),
-    image=Image("https://news.example/a.jpg", caption="Lead", credit="Agency", width=800, height=600),
+    image=Image(
+        "https://news.example/a.jpg",
+        caption="Lead",
+        credit="Agency",
+        width=800,
+        height=600,
+        media_type="image/jpeg",
+    ),
     language="en",
     enclosures=(
         Enclosure("https://news.example/a.mp3", 1234),
@@ -86,6 +93,7 @@ def test_atom_entries_carry_enclosures_comments_and_a_summary_that_quotes_markup
     assert dict(content.attrib) == {
         "url": "https://news.example/a.jpg",
         "medium": "image",
+        "type": "image/jpeg",
         "width": "800",
         "height": "600",
     }
@@ -130,11 +138,23 @@ def test_rss_items_carry_comments_and_an_escaped_summary(tmp_path: Path) -> None
         published=WHEN,
         updated=WHEN,
         summary='a < b & "c"',
+        image=Image("https://news.example/p.png", width=640),  # no height: no size at all
     )
     write_rss(META, [ITEM, plain], path)
     channel = etree.parse(str(path)).getroot()[0]
     # RSS's description is HTML: a plain summary is escaped so it reads as the same text.
     assert channel.findall("item")[1].findtext("description") == 'a &lt; b &amp; "c"'
+    first, second = channel.findall("item")
+    # The guid is a permalink when the item's id is its address.
+    assert [(i.findtext("guid"), i.find("guid").get("isPermaLink")) for i in (first, second)] == [
+        ("https://news.example/a", "true"),
+        ("urn:p", "false"),
+    ]
+    assert [c.text for c in first.findall("{http://purl.org/dc/elements/1.1/}creator")] == ["Ann", "Bo"]
+    assert dict(second.find(f"{MEDIA}content").attrib) == {
+        "url": "https://news.example/p.png",
+        "medium": "image",
+    }
     assert channel.findtext("description") == "Example News"  # RSS requires one: the title
     assert channel.findtext("image/url") == "https://news.example/logo.png"
     item = channel.find("item")

@@ -216,7 +216,8 @@ def _add_entry(fg: FeedGenerator, meta: FeedMeta, item: Item) -> Any:
     entry.guid(item.id, permalink=item.id == item.url)
     entry.title(item.title)
     if item.url:
-        entry.link(href=item.url, rel="alternate", type="text/html")
+        # rel="alternate" is feedgen's default; its Atom writes an entry's links with href alone.
+        entry.link(href=item.url)
     entry.published(item.published)
     entry.updated(item.updated)
     for person in item.authors:
@@ -251,7 +252,8 @@ def _summary(entry: Any, summary: str) -> None:
         entry.summary(summary, type="text")
 
 
-def _generator(meta: FeedMeta, items: Sequence[Item], kind: tuple[str, str, str]) -> FeedGenerator:
+def _generator(meta: FeedMeta, kind: tuple[str, str, str]) -> FeedGenerator:
+    """The feed's head; FeedFormat adds each entry on its own."""
     _, filename, media_type = kind
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)
@@ -277,8 +279,6 @@ def _generator(meta: FeedMeta, items: Sequence[Item], kind: tuple[str, str, str]
     fg.updated(meta.updated)
     fg.lastBuildDate(meta.updated)
     fg.generator(meta.generator, version=meta.generator_version or __version__)
-    for item in items:
-        _add_entry(fg, meta, item)
     return fg
 
 
@@ -299,7 +299,7 @@ class FeedFormat:
     def __init__(self, meta: FeedMeta, kind: tuple[str, str, str]) -> None:
         self.meta = meta
         self.rss = kind is RSS
-        self.fg = _generator(meta, (), kind)
+        self.fg = _generator(meta, kind)
         self.closing = b"  </channel>\n</rss>\n" if self.rss else b"</feed>\n"
         self.level = 2 if self.rss else 1
         pretty = {"pretty": True, "encoding": "UTF-8"}
