@@ -428,9 +428,11 @@ def test_what_strip_removes_goes_from_the_summary_and_lead_image_too(tmp_path):
     path.write_text(f"<!--1694675222000-->\n[t]({BASE})\n---\n{body()}", encoding="utf-8")
     item = read_item(path, path.read_bytes(), settings.zone_for, "zh-CN")
     assert (item.summary, item.image is not None) == ("第一段。第二句。", True)
-    cleaned = clean_item(item, settings).item
-    assert cleaned is not None
-    assert (cleaned.summary, cleaned.image) == ("第二段。", None)
+    result = clean_item(item, settings)
+    assert result.item is not None
+    assert (result.item.summary, result.item.image) == ("第二段。", None)
+    # Both rules matched: the build's report of rules that matched nothing names neither.
+    assert result.matched == {"strip[1]", "strip[2]"}
 
 
 @pytest.mark.parametrize(
