@@ -169,3 +169,34 @@ def test_the_command_finds_what_its_rules_look_for(tmp_path) -> None:
         "1 feed checked: 1 error, 2 warnings (1 with errors)",
     ]
     assert run.returncode == 1
+
+
+def test_a_message_about_an_attribute_names_the_attribute_not_only_its_element() -> None:
+    atom = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>urn:x-example:feed</id>
+<updated>2024-05-06T07:08:09Z</updated><author><name>a</name></author>
+<link rel="self" href="https://example.com/feed.xml"/>
+<link rel="related" href="https://example.com/a" hreflang="en_GB" length="big"/>
+</feed>
+"""
+    rss = b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel>
+<title>t</title><link>https://example.com/</link><description>d</description>
+<item><title>one</title><guid>https://example.com/1</guid>
+<media:content url="https://example.com/1.mp4" fileSize="huge" duration="1:30"/>
+</item></channel></rss>
+"""
+    atom_messages = [p.message for p in validate_bytes(atom, source="a.xml").problems]
+    rss_messages = [p.message for p in validate_bytes(rss, source="r.xml").problems
+                    if p.code != "MissingAtomSelfLink"]  # fmt: skip
+    assert atom_messages == [
+        "the hreflang attribute of link is not a language code: 'en_GB'",
+        "the length attribute of link must be zero or a positive integer, not 'big'",
+    ]
+    assert rss_messages == [
+        "the fileSize attribute of media:content must be a positive integer, not 'huge'",
+        "the duration attribute of media:content must be a number, not '1:30'",
+    ]
+    # A message that already speaks of the attribute is left as it is.
+    missing = validate_bytes(atom.replace(b' href="https://example.com/a"', b""), source="a.xml")
+    assert "link must have an href attribute" in [p.message for p in missing.problems]

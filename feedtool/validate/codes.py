@@ -104,7 +104,13 @@ def ancestors(name: str) -> frozenset[str]:
 
 def render(name: str, fields: Mapping[str, object]) -> str:
     """The message of `name` with its template filled; missing fields read as `?`."""
-    return CODES[name].message.format_map(_Fields(fields))
+    message = CODES[name].message
+    attribute = fields.get("attribute")
+    if attribute and "{element}" in message and "attribute" not in message:
+        # The problem is in an attribute the message does not speak of: name it, or the
+        # reader is told the element is wrong and looks at its text.
+        fields = {**fields, "element": f"the {attribute} attribute of {fields.get('element', '?')}"}
+    return message.format_map(_Fields(fields))
 
 
 class _Placeholders(dict[str, object]):

@@ -111,9 +111,11 @@ def _text(element: Element) -> str:
     return element.text or ""
 
 
-def _report_value(ctx: Context, code: str | None, element: Element, value: str) -> None:
+def _report_value(
+    ctx: Context, code: str | None, element: Element, value: str, attribute: str | None = None
+) -> None:
     if code is not None:
-        ctx.report(code, element, value=value)
+        ctx.report(code, element, value=value, attribute=attribute)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -452,7 +454,7 @@ def check_generator(element: Element, ctx: Context) -> None:
         _check_plain(element, ctx, value)
     uri = element.get("uri")
     if uri:
-        _report_value(ctx, values.check_iri(uri), element, uri)
+        _report_value(ctx, values.check_iri(uri), element, uri, "uri")
 
 
 def check_category(element: Element, ctx: Context) -> None:
@@ -464,7 +466,7 @@ def check_category(element: Element, ctx: Context) -> None:
         ctx.report("NotBlank", element, element="term", parent=name_of(element))
     scheme = element.get("scheme")
     if scheme:
-        _report_value(ctx, values.check_iri(scheme, full=True), element, scheme)
+        _report_value(ctx, values.check_iri(scheme, full=True), element, scheme, "scheme")
     label = element.get("label")
     if label:
         _check_plain(element, ctx, label)
@@ -478,7 +480,7 @@ def check_link(link: Element, ctx: Context) -> None:
     if href is None:
         ctx.report("MissingHref", link, attribute="href")
     else:
-        _report_value(ctx, values.check_iri(href), link, href)
+        _report_value(ctx, values.check_iri(href), link, href, "href")
         _check_same_document(link, ctx, href)
     title = link.get("title")
     if title:
@@ -490,13 +492,13 @@ def check_link(link: Element, ctx: Context) -> None:
         # An extension relation is a name, not a place: its scheme need not be registered.
         code = values.check_iri(rel, full=True)
         if code != "SchemeNotIANARegistered":
-            _report_value(ctx, code, link, rel)
+            _report_value(ctx, code, link, rel, "rel")
     parent = link.getparent()
     if parent is not None and parent.tag == ENTRY and rel in FEED_HISTORY_RELS:
         ctx.report("FeedHistoryRelInEntry", link, value=rel)
     media_type = link.get("type")
     if media_type is not None:
-        _report_value(ctx, values.check_mime_type(media_type), link, media_type)
+        _report_value(ctx, values.check_mime_type(media_type), link, media_type, "type")
         # In an Atom document the self link is the Atom document itself; a self link to
         # another representation is usually meant as rel="alternate" (RFC 4287 4.2.7.2).
         essence = media_type.split(";", 1)[0].strip().lower()
@@ -504,10 +506,10 @@ def check_link(link: Element, ctx: Context) -> None:
             ctx.report("SelfNotAtom", link, value=media_type)
     hreflang = link.get("hreflang")
     if hreflang:
-        _report_value(ctx, values.check_language(hreflang), link, hreflang)
+        _report_value(ctx, values.check_language(hreflang), link, hreflang, "hreflang")
     length = link.get("length")
     if length is not None:
-        _report_value(ctx, values.check_non_negative_integer(length), link, length)
+        _report_value(ctx, values.check_non_negative_integer(length), link, length, "length")
 
 
 def _check_same_document(element: Element, ctx: Context, reference: str) -> None:
