@@ -108,25 +108,53 @@ def test_atom_entries_carry_enclosures_comments_and_a_summary_that_quotes_markup
     assert bare.find(f"{ATOM}content") is None and bare.find(f"{MEDIA}content") is None
 
 
-def test_a_plain_summary_is_atom_text() -> None:
+def test_summaries_in_atom_are_text_unless_they_quote_markup() -> None:
     from feedtool.emit.feeds import FeedFormat
 
-    entry = etree.fromstring(
-        FeedFormat(META, ("Atom", "atom.xml", "application/atom+xml"))
-        .entry(
-            Item(
-                id="urn:x",
-                url="https://news.example/x",
-                title="t",
-                published=WHEN,
-                updated=WHEN,
-                summary="Prices < 5 & rising; 3>2",
-            )
+    atom = FeedFormat(META, ("Atom", "atom.xml", "application/atom+xml"))
+
+    def summary_of(summary: str) -> tuple[str | None, str | None]:
+        entry = etree.fromstring(
+            atom.entry(
+                Item(
+                    id="urn:x",
+                    url="https://n.example/x",
+                    title="t",
+                    published=WHEN,
+                    updated=WHEN,
+                    summary=summary,
+                )
+            ).replace(b"<entry>", b'<entry xmlns="http://www.w3.org/2005/Atom">')
         )
-        .replace(b"<entry>", b'<entry xmlns="http://www.w3.org/2005/Atom">')
+        element = entry.find(f"{ATOM}summary")
+        return element.get("type"), element.text
+
+    assert summary_of("Prices < 5 & rising; 3>2") == ("text", "Prices < 5 & rising; 3>2")
+    # Escaped as HTML text; quotes need no escaping there and are left as they are.
+    assert summary_of('Say "</p>"') == ("html", 'Say "&lt;/p&gt;"')
+
+
+def test_an_entry_is_indented_as_in_the_feed_and_written_in_utf8() -> None:
+    from feedtool.emit.feeds import RSS, FeedFormat
+
+    item = Item(
+        id="urn:x", url="https://n.example/x", title="新闻", published=WHEN, updated=WHEN, summary="摘要"
     )
-    summary = entry.find(f"{ATOM}summary")
-    assert (summary.get("type"), summary.text) == ("text", "Prices < 5 & rising; 3>2")
+    lines = FeedFormat(META, RSS).entry(item).split(b"\n")
+    assert lines[0] == b"    <item>" and lines[-2:] == [b"    </item>", b""]
+    assert all(line.startswith(b"      <") and not line.startswith(b"       ") for line in lines[1:-2])
+    assert b"      <title>\xe6\x96\xb0\xe9\x97\xbb</title>" in lines  # 新闻 in UTF-8, not &#26032;
+
+
+def test_a_podcast_has_itunes_tags_in_rss_only(tmp_path: Path) -> None:
+    from feedtool.model import Podcast
+
+    show = Podcast(
+        owner=Person("Pat", email="pat@pod.example"), image="https://n.example/c.jpg", explicit=False
+    )
+    path = tmp_path / "atom.xml"
+    write_atom(META.__class__(**{**_fields(META), "podcast": show}), [ITEM], path)
+    assert b"itunes" not in path.read_bytes()
 
 
 def test_rss_items_carry_comments_and_an_escaped_summary(tmp_path: Path) -> None:
@@ -140,11 +168,13 @@ def test_rss_items_carry_comments_and_an_escaped_summary(tmp_path: Path) -> None
         summary='a < b & "c"',
         image=Image("https://news.example/p.png", width=640),  # no height: no size at all
     )
-    write_rss(META, [ITEM, plain], path)
+    write_rss(META, [ITEM, plain, BARE], path)
+    assert b'xmlns:media="http://search.yahoo.com/mrss/"' in path.read_bytes()  # as readers expect it
     channel = etree.parse(str(path)).getroot()[0]
+    assert channel.findall("item")[2].find("description") is None  # no summary, no description
     # RSS's description is HTML: a plain summary is escaped so it reads as the same text.
     assert channel.findall("item")[1].findtext("description") == 'a &lt; b &amp; "c"'
-    first, second = channel.findall("item")
+    first, second, _ = channel.findall("item")
     # The guid is a permalink when the item's id is its address.
     assert [(i.findtext("guid"), i.find("guid").get("isPermaLink")) for i in (first, second)] == [
         ("https://news.example/a", "true"),

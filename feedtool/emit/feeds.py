@@ -209,7 +209,7 @@ def _episode(entry: Any, item: Item) -> None:
         entry.podcast.itunes_episode_type(episode.episode_type)
 
 
-def _add_entry(fg: FeedGenerator, meta: FeedMeta, item: Item) -> Any:
+def _add_entry(fg: FeedGenerator, item: Item) -> Any:
     podcast = fg.media.podcast  # the show's tags, when they are written
     entry = fg.add_entry(order="append")
     entry.id(item.id)
@@ -315,7 +315,7 @@ class FeedFormat:
 
     def entry(self, item: Item) -> bytes:
         """The entry (Atom) or item (RSS), indented as in the feed, ending in a newline."""
-        entry = _add_entry(self.fg, self.meta, item)
+        entry = _add_entry(self.fg, item)
         try:
             element = entry.rss_entry() if self.rss else entry.atom_entry()
         finally:
