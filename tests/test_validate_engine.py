@@ -200,3 +200,19 @@ def test_a_message_about_an_attribute_names_the_attribute_not_only_its_element()
     # A message that already speaks of the attribute is left as it is.
     missing = validate_bytes(atom.replace(b' href="https://example.com/a"', b""), source="a.xml")
     assert "link must have an href attribute" in [p.message for p in missing.problems]
+
+
+def test_blank_content_of_a_binary_media_type_is_reported_blank_once() -> None:
+    feed = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>urn:x-example:feed</id>
+<updated>2024-05-06T07:08:09Z</updated><author><name>a</name></author>
+<link rel="self" href="https://example.com/feed.xml"/>
+<entry><title>Cover</title><id>urn:x-example:cover</id><updated>2024-05-06T07:08:09Z</updated>
+<summary>The cover of the May issue.</summary>
+<content type="image/png">
+</content>
+</entry>
+</feed>
+"""
+    found = [(p.line, p.code) for p in validate_bytes(feed, source="a.xml").problems]
+    assert found == [(7, "NotBlank")]

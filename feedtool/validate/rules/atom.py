@@ -659,13 +659,18 @@ def _check_src_content(content: Element, ctx: Context, media_type: str) -> None:
         _report_value(ctx, values.check_mime_type(media_type), content, media_type)
 
 
+_HTML_START = re.compile(r"<html[\s>/]", re.IGNORECASE)
+
+
 def _check_media_content(content: Element, ctx: Context, media_type: str) -> None:
     """Content (or a misused text construct) whose type is a media type."""
     children = _element_children(content)
     if media_type.startswith(("multipart/", "message/")):
         ctx.report("InvalidMIMEType", content, value=media_type)
         return
-    if media_type == "text/html":
+    if media_type == "text/html" and not _HTML_START.search(_text(content)):
+        # text/html names a whole document; an entry's HTML is a fragment (type="html").
+        # A whole document (it opens an <html> element) is what the media type says.
         ctx.report("HtmlFragment", content, value=media_type)
     if _is_xml(media_type):
         if len(children) > 1:
@@ -684,8 +689,7 @@ def _check_media_content(content: Element, ctx: Context, media_type: str) -> Non
         return
     encoded = "".join(_text(content).split())
     if not encoded:
-        ctx.report("NotBlank", content)
-        return
+        return  # blank: check_text_construct has said so (NotBlank)
     try:
         decoded = base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError):
