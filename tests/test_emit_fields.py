@@ -69,6 +69,12 @@ def test_atom_entries_carry_enclosures_comments_and_a_summary_that_quotes_markup
     assert feed.findtext(f"{ATOM}logo") == "https://news.example/logo.png"
     assert feed.find(f"{ATOM}subtitle") is None  # no subtitle: Atom leaves it out
     assert feed.find(f"{ATOM}generator").attrib == {"version": "9.9"}
+    assert path.read_bytes().startswith(b"<?xml version='1.0' encoding='UTF-8'?>\n<feed")
+    assert feed.findtext(f"{ATOM}updated") == "2024-03-01T08:00:00+00:00"
+    assert [dict(link.attrib) for link in feed.findall(f"{ATOM}link")] == [
+        {"href": "https://feeds.example.org/news/atom.xml", "rel": "self", "type": "application/atom+xml"},
+        {"href": "https://news.example/", "rel": "alternate", "type": "text/html"},
+    ]
     entry, bare = feed.findall(f"{ATOM}entry")
     assert [dict(link.attrib) for link in entry.findall(f"{ATOM}link")] == [
         {"href": "https://news.example/a"},  # rel="alternate" is the default
@@ -135,15 +141,31 @@ def test_summaries_in_atom_are_text_unless_they_quote_markup() -> None:
 
 
 def test_an_entry_is_indented_as_in_the_feed_and_written_in_utf8() -> None:
+    from feedtool.emit.feeds import ATOM as ATOM_FORMAT
     from feedtool.emit.feeds import RSS, FeedFormat
 
     item = Item(
-        id="urn:x", url="https://n.example/x", title="新闻", published=WHEN, updated=WHEN, summary="摘要"
+        id="urn:x",
+        url="https://n.example/x",
+        title="新闻",
+        published=WHEN,
+        updated=WHEN,
+        summary="摘要",
+        authors=(Person("Ann"),),
+        image=Image("https://n.example/x.png"),
     )
     lines = FeedFormat(META, RSS).entry(item).split(b"\n")
     assert lines[0] == b"    <item>" and lines[-2:] == [b"    </item>", b""]
     assert all(line.startswith(b"      <") and not line.startswith(b"       ") for line in lines[1:-2])
     assert b"      <title>\xe6\x96\xb0\xe9\x97\xbb</title>" in lines  # 新闻 in UTF-8, not &#26032;
+    assert b"      <dc:creator>Ann</dc:creator>" in lines  # the feed element declares dc: and media:
+    assert not any(b"xmlns" in line for line in lines)
+    lines = FeedFormat(META, ATOM_FORMAT).entry(item).split(b"\n")
+    assert lines[0] == b"  <entry>" and lines[-2:] == [b"  </entry>", b""]
+    assert [
+        line for line in lines if b"<id>" in line or b"author>" in line or b"<name>" in line
+    ] == [b"    <id>urn:x</id>", b"    <author>", b"      <name>Ann</name>", b"    </author>"]
+    assert not any(b"xmlns" in line for line in lines)
 
 
 def test_a_podcast_has_itunes_tags_in_rss_only(tmp_path: Path) -> None:
@@ -186,6 +208,8 @@ def test_rss_items_carry_comments_and_an_escaped_summary(tmp_path: Path) -> None
         "medium": "image",
     }
     assert channel.findtext("description") == "Example News"  # RSS requires one: the title
+    assert channel.findtext("lastBuildDate") == "Fri, 01 Mar 2024 08:00:00 +0000"
+    assert channel.findtext("link") == "https://news.example/"
     assert channel.findtext("image/url") == "https://news.example/logo.png"
     item = channel.find("item")
     assert item.findtext("comments") == "https://news.example/a#comments"

@@ -276,8 +276,7 @@ def _generator(meta: FeedMeta, kind: tuple[str, str, str]) -> FeedGenerator:
         fg.icon(meta.icon)
     if meta.logo:
         fg.logo(meta.logo)
-    fg.updated(meta.updated)
-    fg.lastBuildDate(meta.updated)
+    fg.updated(meta.updated)  # Atom's updated and RSS's lastBuildDate both
     fg.generator(meta.generator, version=meta.generator_version or __version__)
     return fg
 
@@ -297,7 +296,6 @@ class FeedFormat:
     """
 
     def __init__(self, meta: FeedMeta, kind: tuple[str, str, str]) -> None:
-        self.meta = meta
         self.rss = kind is RSS
         self.fg = _generator(meta, kind)
         self.closing = b"  </channel>\n</rss>\n" if self.rss else b"</feed>\n"
