@@ -162,7 +162,10 @@ def test_same_article_twice_is_reported_and_the_later_capture_is_kept(project, c
     )
     assert main(["build"]) == 1
     err = capsys.readouterr().err
-    assert f"seeds/a.txt:2: same article as seeds/b.txt ({url}); keeping seeds/b.txt" in err
+    assert (
+        f"seeds/a.txt:2: same article as seeds/b.txt ({url}); keeping seeds/b.txt, the copy captured last\n"
+        in err
+    )
     assert not (project / "dist").exists()
     assert main(["build", "--keep-going"]) == 1
     atom = (project / "dist" / "atom.xml").read_text("utf-8")
@@ -174,9 +177,8 @@ def test_same_article_captured_at_the_same_time_keeps_the_first_file_name(projec
     for name, title in (("b.txt", "后一个文件"), ("a.txt", "前一个文件")):
         write_item(project / "seeds", name, title=title, url=url, html=body(when="2023-09-14 10:00:00"))
     assert main(["build", "--keep-going"]) == 1
-    assert f"skipped: seeds/b.txt:2: same article as seeds/a.txt ({url}); keeping seeds/a.txt" in (
-        capsys.readouterr().err
-    )
+    kept = "keeping seeds/a.txt, the first by name"
+    assert f"skipped: seeds/b.txt:2: same article as seeds/a.txt ({url}); {kept}\n" in capsys.readouterr().err
     atom = (project / "dist" / "atom.xml").read_text("utf-8")
     assert "前一个文件" in atom and "后一个文件" not in atom
 
@@ -482,3 +484,23 @@ def test_validator_findings_name_the_item_file_say_warning_once_and_match_the_wh
             if f"in {name}: " in line
         }
         assert built_here == whole, name
+
+
+def test_a_build_after_one_file_changed_reads_only_that_file(project, capsys, monkeypatch):
+    import feedtool.read
+
+    assert main(["build"]) == 0, capsys.readouterr().err
+    write_item(project / "seeds", "new.txt", url="https://cn.nytimes.com/world/20230914/new/")
+    read: list[str] = []
+    scan = feedtool.read.scan_item
+
+    def counted(path, data, zone_for):
+        read.append(Path(path).name)
+        return scan(path, data, zone_for)
+
+    monkeypatch.setattr(feedtool.read, "scan_item", counted)
+    assert main(["build"]) == 0, capsys.readouterr().err
+    assert read == ["new.txt"]
+    read.clear()
+    assert main(["build"]) == 0, capsys.readouterr().err
+    assert read == []

@@ -216,3 +216,87 @@ def test_blank_content_of_a_binary_media_type_is_reported_blank_once() -> None:
 """
     found = [(p.line, p.code) for p in validate_bytes(feed, source="a.xml").problems]
     assert found == [(7, "NotBlank")]
+
+
+RSS_BODY = (
+    b'<rss version="2.0">\n<channel><title>t</title><link>https://example.com/</link>'
+    b"<description>d</description>\n</channel></rss>\n"
+)
+NO_SELF = (None, "MissingAtomSelfLink", 'the channel has no atom:link with rel="self"')
+VERSION_1_1 = "the XML declaration gives version '1.1'; feeds are XML 1.0"
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (
+            b'\xef\xbb\xbf<?xml version="1.1" encoding="utf-8"?>\n' + RSS_BODY,
+            [(1, "BadXmlVersion", VERSION_1_1), (3, *NO_SELF[1:])],
+        ),
+        (
+            b'<?xml version="1.1" encoding="utf-8"?>\n' + RSS_BODY,
+            [(1, "BadXmlVersion", VERSION_1_1), (3, *NO_SELF[1:])],
+        ),
+        (
+            b'\n<?xml version="1.0" encoding="utf-8"?>\n'
+            + RSS_BODY.replace(b"<title>t</title>", b"<title>t</title><generator>https://wordpress.org/?v=6.4</generator>"),
+            [
+                (2, "WPBlankLine",
+                 "the XML declaration is not at the very start of the document (blank lines before it)"),
+                (4, *NO_SELF[1:]),
+            ],
+        ),
+        (
+            RSS_BODY.replace(b"<title>t</title>", "<title>café</title>".encode()),
+            [
+                (1, "MissingEncoding",
+                 "nothing says the document's character encoding (no XML declaration naming it, "
+                 "no byte order mark, no HTTP charset); readers assume UTF-8"),
+                (2, "UnicodeError",
+                 "bytes that are not valid in the document's encoding: non-ASCII text in a document "
+                 "without an XML declaration naming its encoding"),
+                (2, *NO_SELF[1:]),
+            ],
+        ),
+    ],
+    ids=["xml-1-1-after-a-bom", "xml-1-1", "wordpress-blank-line", "non-ascii-without-declaration"],
+)  # fmt: skip
+def test_declarations_are_judged_and_the_feed_still_read(data: bytes, expected: list[object]) -> None:
+    assert [(line, code, message) for line, _, code, message in _found(data)] == expected
+
+
+def test_a_document_that_cannot_be_read_has_no_format() -> None:
+    report = validate_bytes(b"not xml", source="f.xml")
+    assert report.format is None
+    assert [(p.line, p.column, p.code) for p in report.problems] == [
+        (1, None, "MissingEncoding"),
+        (1, 1, "SAXError"),
+    ]
+
+
+def test_an_attribute_problem_names_the_attribute() -> None:
+    data = b'<?xml version="1.0" encoding="utf-8"?>\n' + RSS_BODY.replace(
+        b"</channel>",
+        b'<item><title>x</title><guid isPermaLink="maybe">https://example.com/1</guid></item>\n</channel>',
+    )
+    assert _found(data)[-1] == (
+        4,
+        None,
+        "InvalidBooleanAttribute",
+        "the isPermaLink attribute of guid must be true or false, not 'maybe'",
+    )
+
+
+@pytest.mark.parametrize(
+    ("items", "summary"), [(1000, []), (1001, ["1 more like the above (feedtool lists the first 1,000)"])]
+)
+def test_a_thousand_problems_of_one_kind_are_listed_and_more_are_counted(
+    items: int, summary: list[str]
+) -> None:
+    data = b'<?xml version="1.0" encoding="utf-8"?>\n' + RSS_BODY.replace(
+        b"</channel>", b"<item><title>x</title></item>\n" * items + b"</channel>"
+    )
+    report = validate_bytes(data, source="f.xml")
+    missing = [p for p in report.problems if p.code == "MissingGuid"]
+    assert len([p for p in missing if p.line is not None]) == 1000
+    assert [p.message for p in missing if p.line is None] == summary
