@@ -212,3 +212,44 @@ def test_what_strip_removes_is_gone_from_the_summary_and_lead_image_too(tmp_path
     (entry,) = feedparser.parse((tmp_path / "dist" / "atom.xml").read_bytes()).entries
     assert entry.summary == "The article begins here."
     assert "media_content" not in entry and "ad.jpg" not in entry.content[0].value
+
+
+def test_a_source_feeds_icon_and_logo_carry_into_the_built_feeds(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "feed.xml").write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
+        "<id>https://site.example/</id><title>Site</title><updated>2024-01-02T00:00:00Z</updated>"
+        '<link href="https://site.example/"/><icon>https://site.example/icon.png</icon>'
+        "<logo>https://site.example/logo.png</logo>"
+        "<entry><id>https://site.example/1</id><title>One</title><updated>2024-01-01T10:00:00Z</updated>"
+        '<link href="https://site.example/1"/><content type="html">&lt;p&gt;Text.&lt;/p&gt;</content></entry>'
+        "</feed>\n"
+    )
+    assert main(["build", "--source", "feed.xml", "--out", "out"]) == 0, capsys.readouterr().err
+    atom = feedparser.parse((tmp_path / "out" / "atom.xml").read_bytes()).feed
+    assert (atom.icon, atom.logo) == ("https://site.example/icon.png", "https://site.example/logo.png")
+    fed = json.loads((tmp_path / "out" / "feed.json").read_text("utf-8"))
+    assert (fed["favicon"], fed["icon"]) == ("https://site.example/icon.png", "https://site.example/logo.png")
+
+
+def test_item_files_name_a_seeds_folder_that_is_gone_or_not_a_folder(tmp_path, monkeypatch):
+    # The command checks the folder first; this is what a build says when it vanished since.
+    from feedtool.errors import ConfigError
+    from feedtool.sources import item_files
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "seeds.txt").write_text("not a folder")
+    for name, what in (("gone", "no such folder"), ("seeds.txt", "a file, not a folder")):
+        with pytest.raises(ConfigError) as raised:
+            item_files(Path(name))
+        assert str(raised.value) == f"{name}: {what} of item files (set [build] seeds or --seeds)"
+
+
+def test_an_output_path_that_is_a_file_is_a_usage_error_naming_it(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    write_config(tmp_path)
+    (tmp_path / "out").write_text("a file where the output folder should be")
+    assert main(["build", "--out", "out"]) == 2
+    assert capsys.readouterr().err == "feedtool build: out: cannot write there: Not a directory\n"
+    assert (tmp_path / "out").read_text() == "a file where the output folder should be"
