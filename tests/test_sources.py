@@ -253,3 +253,33 @@ def test_an_output_path_that_is_a_file_is_a_usage_error_naming_it(tmp_path, monk
     assert main(["build", "--out", "out"]) == 2
     assert capsys.readouterr().err == "feedtool build: out: cannot write there: Not a directory\n"
     assert (tmp_path / "out").read_text() == "a file where the output folder should be"
+
+
+def _podcast(owner: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0" '
+        'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel>'
+        "<title>Show</title><link>https://site.example/</link><description>A show.</description>"
+        "<language>en</language><itunes:explicit>false</itunes:explicit>"
+        '<itunes:image href="https://site.example/cover.jpg"/>'
+        '<itunes:category text="Technology"/><itunes:category text="Not A Category"/>'
+        f"<itunes:owner><itunes:name>Jo</itunes:name>{owner}</itunes:owner>"
+        "<item><title>Episode 1</title><link>https://site.example/1</link><guid>https://site.example/1</guid>"
+        "<pubDate>Mon, 01 Jan 2024 10:00:00 GMT</pubDate><description>First.</description>"
+        '<enclosure url="https://site.example/1.mp3" length="1234" type="audio/mpeg"/></item>'
+        "</channel></rss>\n"
+    )
+
+
+def test_a_podcast_source_keeps_only_the_itunes_tags_apple_accepts(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "show.xml").write_text(_podcast("<itunes:email>jo@site.example</itunes:email>"))
+    assert main(["build", "--source", "show.xml", "--out", "out"]) == 0, capsys.readouterr().err
+    rss = (tmp_path / "out" / "rss.xml").read_text("utf-8")
+    assert '<itunes:category text="Technology"/>' in rss
+    assert "Not A Category" not in rss
+    # Without an owner's e-mail the show is no podcast Apple takes: no iTunes tag at all.
+    (tmp_path / "show.xml").write_text(_podcast(""))
+    assert main(["build", "--source", "show.xml", "--out", "out"]) == 0, capsys.readouterr().err
+    rss = (tmp_path / "out" / "rss.xml").read_text("utf-8")
+    assert "itunes:" not in rss and 'url="https://site.example/1.mp3"' in rss

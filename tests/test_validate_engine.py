@@ -300,3 +300,37 @@ def test_a_thousand_problems_of_one_kind_are_listed_and_more_are_counted(
     missing = [p for p in report.problems if p.code == "MissingGuid"]
     assert len([p for p in missing if p.line is not None]) == 1000
     assert [p.message for p in missing if p.line is None] == summary
+
+
+def test_the_http_charset_wins_over_the_declaration_and_an_unknown_one_is_named() -> None:
+    latin = b'<?xml version="1.0" encoding="utf-8"?>\n' + RSS_BODY.replace(
+        b"<title>t</title>", b"<title>caf\xe9</title>"
+    )
+    found = _found(latin, content_type="application/rss+xml; charset=iso-8859-1")
+    assert [(line, code) for line, _, code, _ in found] == [
+        (1, "EncodingMismatch"),
+        (3, "MissingAtomSelfLink"),
+    ]
+    unknown = _found(
+        b'<?xml version="1.0"?>\n' + RSS_BODY, content_type="application/rss+xml; charset=x-nonsense"
+    )
+    assert unknown == [(1, None, "UnknownEncoding", "unknown character encoding 'x-nonsense'")]
+
+
+def test_lines_are_counted_through_a_document_longer_than_one_piece() -> None:
+    padding = b"<!-- padding padding padding padding -->\n" * 2000  # 82,000 bytes: two pieces
+    data = (
+        b'<rss version="2.0">\n'
+        + padding
+        + RSS_BODY.split(b"\n", 1)[1].replace(b"<title>t", "<title>café".encode())
+    )
+    found = [(line, code) for line, _, code, _ in _found(data)]
+    assert found == [(1, "MissingEncoding"), (2002, "UnicodeError"), (2002, "MissingAtomSelfLink")]
+
+
+def test_a_json_feed_served_as_application_json_is_not_faulted_for_it() -> None:
+    data = b'{"version": "https://jsonfeed.org/version/1.1", "title": "t", "items": []}'
+    report = validate_bytes(data, source="f.json", content_type="application/json")
+    assert report.problems == ()
+    served_as_xml = validate_bytes(data, source="f.json", content_type="application/xml")
+    assert [p.code for p in served_as_xml.problems] == ["NonSpecificMediaType"]
