@@ -243,3 +243,47 @@ def test_the_declared_charset_is_honoured_and_a_wrong_one_is_a_warning(project, 
     assert build("--source", server.url("/lying.xml")) == 0
     assert "<title>café “quoted”</title>" in atom(project)
     assert f"{server.url('/lying.xml')}:2: bytes that are not utf-8 (0xe9)" in capsys.readouterr().err
+
+
+def test_a_fetched_copy_keeps_the_validators_and_date_the_server_sent(server, project):
+    body = rss().encode()
+    server.routes["/feed.xml"] = ok(
+        body, "application/rss+xml; charset=utf-8", ETag='"v1"', Last_Modified="Mon, 01 Jan 2024 10:00:00 GMT"
+    )
+    got = fetch(server.url("/feed.xml"), None)
+    assert got.fresh and got.copy.body == body and got.copy.final_url == server.url("/feed.xml")
+    assert (got.copy.charset, got.copy.etag, got.copy.last_modified) == (
+        "utf-8",
+        '"v1"',
+        "Mon, 01 Jan 2024 10:00:00 GMT",
+    )
+    from email.utils import parsedate_to_datetime
+
+    assert got.copy.date is not None  # the server's Date: when it sent this copy
+    assert abs(parsedate_to_datetime(got.copy.date).timestamp() - time.time()) < 60
+
+
+def test_a_server_that_closes_without_answering_is_named_as_such(server, project):
+    def hang_up(handler: BaseHTTPRequestHandler) -> None:
+        handler.close_connection = True
+        handler.wfile.flush()
+
+    server.routes["/feed.xml"] = hang_up
+    with pytest.raises(FetchError) as raised:
+        fetch(server.url("/feed.xml"), None)
+    assert str(raised.value) == f"{server.url('/feed.xml')}: Remote end closed connection without response"
+
+
+def test_every_new_copy_is_kept_for_the_next_conditional_request(server, project):
+    from feedtool.read.fetch import SourceCopies
+
+    copies = SourceCopies(project / "cache" / "deep" / "sources")
+    url = server.url("/feed.xml")
+    for version in ("v1", "v2"):
+        server.routes["/feed.xml"] = conditional(rss(item_title=version).encode(), f'"{version}"')
+        fetched = fetch(url, copies.load(url))
+        assert fetched.fresh
+        copies.save(fetched.copy)
+        assert copies.load(url) == fetched.copy
+    assert fetch(url, copies.load(url)).fresh is False  # asked with "v2", answered 304
+    assert server.requests[-1][1].get("If-None-Match") == '"v2"'
