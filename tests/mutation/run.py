@@ -176,6 +176,9 @@ def main(argv: list[str]) -> int:
         if not names:
             print("no survivors")
             return 0
+        # Tests added since mutmut learned which tests reach each function would not be run
+        # against the survivors: it learns again (a run of the module's tests).
+        (work / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
         return mutmut(work, "run", *options, *names).returncode
     if command == ["results"]:
         print(mutmut(work, "results").stdout, end="")
