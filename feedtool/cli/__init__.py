@@ -17,8 +17,8 @@ SUBCOMMANDS = (build, validate, serve)
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="feedtool",
-        description="Regenerate clean, valid feeds from scraped items, validate any RSS or "
-        "Atom feed offline, and serve feeds to feed readers.",
+        description="Regenerate clean, valid feeds from scraped items, validate any RSS, "
+        "Atom or JSON feed offline, and serve feeds to feed readers.",
     )
     parser.add_argument("-V", "--version", action="version", version=f"feedtool {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
