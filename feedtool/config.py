@@ -262,7 +262,15 @@ def _parse_file(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"{shown(path)}: {e}") from e
+        # tomllib puts the place at the end of its message: say it first, as every message does.
+        place = _TOML_PLACE.search(str(e))
+        if place is None:
+            raise ConfigError(f"{shown(path)}: {e}") from e
+        what = str(e)[: place.start()].rstrip()
+        raise ConfigError(f"{shown(path)}:{place['line']}:{place['column']}: {what}") from e
+
+
+_TOML_PLACE = re.compile(r"\(at line (?P<line>\d+), column (?P<column>\d+)\)$")
 
 
 def _from_table(path: Path, table: dict[str, Any]) -> dict[str, Any]:

@@ -145,7 +145,12 @@ def test_seeds_and_source_can_be_given_together(tmp_path, monkeypatch, capsys):
 @pytest.mark.parametrize(
     ("source", "status", "message"),
     [
-        ("page.html", 1, "page.html:1: not a feed: the document is <html>"),
+        (
+            "page.html",
+            1,
+            "page.html:1: not a feed: the document is <html>, not RSS, RDF or Atom\n"
+            "feedtool build: failed; out was left as it was\n",
+        ),
         ("missing.xml", 2, "missing.xml: no such folder of item files or feed file"),
         ("ftp://example.com/feed.xml", 2, "--source: 'ftp://example.com/feed.xml': only http and https URLs"),
     ],

@@ -119,7 +119,7 @@ def test_select_and_ignore_take_comma_lists_and_families(
 def test_an_unknown_code_in_a_list_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, "--select", "MissingGuid,NoSuchCode", "repeats.xml")
     assert (status, out) == (2, "")
-    assert "unknown code 'NoSuchCode'" in err
+    assert "unknown code 'NoSuchCode' (`feedtool validate --list-codes` lists them)" in err
 
 
 @pytest.mark.usefixtures("in_fixtures")

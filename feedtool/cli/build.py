@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from feedtool.cli import status
-from feedtool.errors import BuildError, ConfigError, shown
+from feedtool.errors import ConfigError, FeedtoolError, shown
 
 EPILOG = """\
 examples:
@@ -130,15 +130,17 @@ def run(args: argparse.Namespace) -> int:
     bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
     try:
         result = build(settings, keep_going=args.keep_going, check=args.check, jobs=args.jobs, progress=bar)
-    except BuildError as e:
+    except ConfigError as e:
+        if bar:
+            bar.close()
+        print(f"feedtool build: {e}", file=sys.stderr)
+        return status.USAGE
+    except FeedtoolError as e:  # the input: an item file, a source feed, a rule's example
         if bar:
             bar.close()
         print(str(e), file=sys.stderr)
         print(f"feedtool build: failed; {shown(settings.out_dir)} was left as it was", file=sys.stderr)
         return status.INPUT
-    except ConfigError as e:
-        print(f"feedtool build: {e}", file=sys.stderr)
-        return status.USAGE
     if bar:
         bar.close()
 

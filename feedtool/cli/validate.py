@@ -201,5 +201,5 @@ def _known(code: str) -> str | None:
     matches = [name for name in CODES if name.lower() == code.lower()]
     if len(matches) == 1:
         return matches[0]
-    _usage(f"unknown code {code!r} (see --explain with a code from the output)")
+    _usage(f"unknown code {code!r} (`feedtool validate --list-codes` lists them)")
     return None
