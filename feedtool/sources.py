@@ -30,7 +30,7 @@ from feedtool.errors import ConfigError, FetchError, ItemError, SourceError, sho
 from feedtool.model import Channel
 from feedtool.paths import kind_of
 from feedtool.rules import Cleaned, unmatched_warnings
-from feedtool.write import Entry, distinct_updated
+from feedtool.write import PARALLEL_THRESHOLD, Entry, distinct_updated
 
 if TYPE_CHECKING:  # imported where used: a build that finds nothing changed needs none of them
     from concurrent.futures import ProcessPoolExecutor
@@ -40,8 +40,6 @@ if TYPE_CHECKING:  # imported where used: a build that finds nothing changed nee
 
 ITEM_SUFFIX = ".txt"
 STDIN = "-"
-# Below this many items to parse, starting worker processes costs more than it saves.
-PARALLEL_THRESHOLD = 64
 FETCHES_AT_ONCE = 8
 
 Progress = Callable[[int, int], None]

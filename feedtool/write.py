@@ -399,7 +399,8 @@ def _validate_file(path: Path, url: str) -> Found:
 
 Found = list[tuple[str, str, str, int | None]]  # severity, code, message, line
 
-# Below this many entries to render, starting worker processes costs more than it saves.
+# Below this many items to parse or entries to render, starting worker processes costs more
+# than it saves (sources.py parses with the same pool).
 PARALLEL_THRESHOLD = 64
 _WINDOW = 256  # entries in flight: bounds the memory the pool's queues hold
 

@@ -330,22 +330,31 @@ def test_unreadable_seeds_folder_is_a_usage_error_naming_it(project, capsys, mon
 
 
 @pytest.mark.slow
-def test_a_large_build_uses_worker_processes_and_gives_the_same_bytes(project, capsys):
-    """Past PARALLEL_THRESHOLD items, parsing, rendering and validating run in other
+def test_a_large_build_uses_worker_processes_and_gives_the_same_bytes(project, capsys, monkeypatch):
+    """From 64 items up (README), parsing, rendering and validating run in other
     processes; the output must not depend on that."""
-    from feedtool.write import PARALLEL_THRESHOLD
+    import concurrent.futures
 
-    for n in range(PARALLEL_THRESHOLD + 6):
+    tasks: list[str] = []
+
+    class CountingPool(concurrent.futures.ProcessPoolExecutor):
+        def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+            tasks.append(getattr(fn, "__name__", type(fn).__name__))
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", CountingPool)
+    for n in range(70):
         write_item(
             project / "seeds", f"gen{n:03d}.txt", captured_ms=1700000000000 + n,
             url=f"https://cn.nytimes.com/world/2023/n{n}/",
             html=body(when=f"2023-10-{1 + n // 24:02d} {n % 24:02d}:00:00", footer=FEEDX_FOOTER),
         )  # fmt: skip
     assert main(["build", "--limit", "0", "--jobs", "2", "--out", "parallel"]) == 0
+    assert [task for task in tasks if task != "int"], "no work went to the worker processes"
     assert main(["build", "--limit", "0", "--jobs", "1", "--out", "serial", "--cache-dir", "c1"]) == 0
     parallel, serial = snapshot(project / "parallel"), snapshot(project / "serial")
     assert {n: b for n, (b, _) in parallel.items()} == {n: b for n, (b, _) in serial.items()}
-    assert parallel["atom.xml"][0].count(b"<entry>") == PARALLEL_THRESHOLD + 8
+    assert parallel["atom.xml"][0].count(b"<entry>") == 72  # and the two of the project's seeds
 
 
 def test_keep_going_with_every_file_bad_still_says_what_is_wrong_with_each(tmp_path, monkeypatch, capsys):
