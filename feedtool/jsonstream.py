@@ -123,6 +123,52 @@ class JsonText:
                 self.pos = end
                 return key
 
+    def members(self) -> Iterator[str]:
+        """The member names of the object whose `{` is at `pos`, one at a time: each is given
+        with `pos` at its value, which the caller reads (value(), elements()) before asking
+        for the next. Moves past the closing `}`."""
+        self.pos += 1  # the {
+        char = self.next_char()
+        first = True
+        while char != "}":
+            if char != '"':
+                raise self.error("key" if first else "key after comma", char)
+            key = self.key()
+            if self.next_char() != ":":
+                raise self.error("colon", self.next_char())
+            self.pos += 1
+            self.next_char()  # to the value
+            yield key
+            first = False
+            char = self.next_char()
+            if char == ",":
+                self.pos += 1
+                char = self.next_char()
+                if char == "}":
+                    raise self.error("trailing comma in object", char)
+            elif char != "}":
+                raise self.error("comma in object", char)
+        self.pos += 1
+
+    def elements(self) -> Iterator[tuple[Any, int, int]]:
+        """The values of the array whose `[` is at `pos`, one at a time, each as value() gives
+        it. Moves past the closing `]`."""
+        self.pos += 1  # the [
+        if self.next_char() == "]":
+            self.pos += 1
+            return
+        while True:
+            yield self.value()
+            char = self.next_char()
+            if char == "]":
+                self.pos += 1
+                return
+            if char != ",":
+                raise self.error("comma in array", char)
+            self.pos += 1
+            if self.next_char() == "]":
+                raise self.error("trailing comma in array", "]")
+
     def _judge(self, error: json.JSONDecodeError) -> None:
         """Raise `error` when it is one in the document, not the window's end cutting a value
         short (which only ever shows in its last characters, or as an unterminated string);

@@ -713,37 +713,19 @@ class FeedReader:
     def _json_document(self, text: JsonText) -> Iterator[Item]:
         if text.next_char() != "{":
             raise SourceError(self.source, 1, 'not a feed: JSON without a JSON Feed "version"')
-        text.pos += 1
         members: dict[str, Any] = {}
         items: list[Any] | None = None  # an items list given before the version: held
         context: _Context | None = None
-        char = text.next_char()
-        while char != "}":
-            if char != '"':
-                raise text.error("key after comma" if members else "key", char)
-            key = text.key()
-            if text.next_char() != ":":
-                raise text.error("colon", text.next_char())
-            text.pos += 1
-            char = text.next_char()
-            if key == "items" and char == "[" and self._json_version(members):
+        for key in text.members():
+            if key == "items" and text.next_char() == "[" and self._json_version(members):
                 self.format, self.channel = "json", self._json_channel(members)
                 context = self._json_context(members)
-                yield from self._json_entries(self._streamed_array(text), context)
+                yield from self._json_entries((value for value, _, _ in text.elements()), context)
                 members[key] = []
             else:
                 members[key] = text.value()[0]
                 if key == "items" and isinstance(members[key], list):
                     items, context = members[key], self._json_context(members)
-            char = text.next_char()
-            if char == ",":
-                text.pos += 1
-                char = text.next_char()
-                if char == "}":
-                    raise text.error("trailing comma in object", char)
-            elif char != "}":
-                raise text.error("comma in object", char)
-        text.pos += 1
         if isinstance(members.get("rss"), dict):
             yield from self._rss_in_json(members["rss"])
         elif not self._json_version(members):
@@ -756,25 +738,6 @@ class FeedReader:
                 yield from self._json_entries(iter(items), context or self._json_context(members))
         if text.next_char():
             raise text.error("extra", text.next_char())
-
-    @staticmethod
-    def _streamed_array(text: JsonText) -> Iterator[Any]:
-        """The values of the array at the reading position, one at a time."""
-        text.pos += 1  # the [
-        if text.next_char() == "]":
-            text.pos += 1
-            return
-        while True:
-            yield text.value()[0]
-            char = text.next_char()
-            if char == "]":
-                text.pos += 1
-                return
-            if char != ",":
-                raise text.error("comma in array", char)
-            text.pos += 1
-            if text.next_char() == "]":
-                raise text.error("trailing comma in array", "]")
 
     @staticmethod
     def _json_version(members: dict[str, Any]) -> bool:

@@ -391,21 +391,10 @@ def _check_streamed(text: JsonText, ctx: Context) -> None:
     found: dict[str, Context] = {}  # each member's findings
     unversioned: list[str] = []  # members judged before the version was known
     version: Json = None
-    text.pos += 1  # the {
-    char = text.next_char()
-    if char == "}":
-        text.pos += 1
-    while char != "}":
-        if char != '"':
-            raise text.error("key after comma" if found else "key", char)
-        key = text.key()
-        if text.next_char() != ":":
-            raise text.error("colon", text.next_char())
-        text.pos += 1
-        char = text.next_char()
+    for key in text.members():
         checker.ctx = found[key] = Context(ctx.source, ctx.location, ctx.content_type, ctx.profile)
         path = member_path("feed", key)
-        if key == "items" and char == "[":
+        if key == "items" and text.next_char() == "[":
             _check_items(text, checker, path)
         else:
             value, start, end = text.value()
@@ -416,16 +405,6 @@ def _check_streamed(text: JsonText, ctx: Context) -> None:
             checker.member(key, value, _TOP, "feed")
         if version is None and key != "version":
             unversioned.append(key)
-        char = text.next_char()
-        if char == ",":
-            text.pos += 1
-            char = text.next_char()
-            if char == "}":
-                raise text.error("trailing comma in object", char)
-        elif char == "}":
-            text.pos += 1
-        else:
-            raise text.error("comma in object", char)
     if text.next_char():
         raise text.error("extra", text.next_char())
     # The whole document has been read: it is UTF-8 and JSON. Its own checks come first.
@@ -441,26 +420,10 @@ def _check_streamed(text: JsonText, ctx: Context) -> None:
 def _check_items(text: JsonText, checker: _Checker, path: str) -> None:
     """The items array, read and checked one item at a time."""
     checker.ids = set()  # ids of an items member given before a later one do not count
-    text.pos += 1  # the [
-    if text.next_char() == "]":
-        text.pos += 1
-        return
-    index = 0
-    while True:
-        value, start, end = text.value()
+    for index, (value, start, end) in enumerate(text.elements()):
         where = f"{path}[{index}]"
         checker.place = _Place(text.text, start, end, where, text.line)
         checker.item(value, where)
-        index += 1
-        char = text.next_char()
-        if char == "]":
-            text.pos += 1
-            return
-        if char != ",":
-            raise text.error("comma in array", char)
-        text.pos += 1
-        if text.next_char() == "]":
-            raise text.error("trailing comma in array", "]")
 
 
 JSON_VALUE_BUDGET = 32 * 1024 * 1024  # characters of one member or item held at once
