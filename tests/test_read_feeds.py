@@ -506,3 +506,64 @@ def test_a_gzip_compressed_feed_file_is_read_through_gzip(tmp_path):
     path.write_bytes(gzip.compress(rss("<item><title>zipped</title><link>https://x.example/</link></item>").encode()))
     reader = read_feed("feed.xml", path, utc)
     assert [i.title for i in reader.items()] == ["zipped"]
+
+
+def test_a_date_that_is_not_one_is_a_warning_naming_its_line_and_value():
+    items, reader = read(
+        rss("<item><title>a</title><link>https://example.com/1</link><pubDate>someday</pubDate></item>")
+    )
+    assert reader.warnings == [
+        "feed.xml:4: <pubDate> 'someday' is not a date: ignored",
+        "feed.xml:4: an item with no date: dated 2000-01-01T00:00:00+00:00",
+    ]
+    assert items[0].published == datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def test_an_unknown_declared_encoding_is_a_warning_on_line_1():
+    _, reader = read(
+        '<?xml version="1.0" encoding="x-nonsense"?>\n<rss version="2.0"><channel><title>S</title>'
+        "<link>https://example.com/</link><item><title>a</title><link>https://example.com/1</link>"
+        "<pubDate>Mon, 01 Jan 2024 10:00:00 GMT</pubDate></item></channel></rss>"
+    )
+    assert reader.warnings == ["feed.xml:1: unknown character encoding 'x-nonsense': ignored"]
+
+
+def test_a_document_without_an_element_is_not_a_feed_on_line_1():
+    with pytest.raises(SourceError) as raised:
+        read('<?xml version="1.0"?>\n<!-- nothing -->\n')
+    assert str(raised.value) == "feed.xml:1: not a feed: no XML element in the document"
+
+
+def test_an_rss_1_0_feed_is_read_by_its_rdf_root():
+    items, _ = read(
+        '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        'xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        '<channel rdf:about="https://example.com/"><title>S</title><link>https://example.com/</link>'
+        '<description>d</description></channel><item rdf:about="https://example.com/1"><title>One</title>'
+        "<link>https://example.com/1</link><dc:date>2024-01-01T00:00:00Z</dc:date></item></rdf:RDF>"
+    )
+    assert [(i.title, i.url, i.published) for i in items] == [
+        ("One", "https://example.com/1", datetime(2024, 1, 1, tzinfo=UTC))
+    ]
+
+
+def test_a_feed_date_that_is_not_one_is_a_warning_naming_its_line_and_value():
+    _, reader = read(
+        rss(
+            "<item><title>a</title><link>https://example.com/1</link>"
+            "<pubDate>Mon, 01 Jan 2024 10:00:00 GMT</pubDate></item>",
+            channel="<lastBuildDate>someday</lastBuildDate>",
+        )
+    )
+    assert "feed.xml:4: <lastBuildDate> 'someday' is not a date: ignored" in reader.warnings
+
+
+def test_an_escaped_unreserved_character_in_a_link_is_read_as_the_character():
+    items, reader = read(
+        rss(
+            "<item><title>a</title><link>https://example.com/%7Eann/%41</link>"
+            "<pubDate>Mon, 01 Jan 2024 10:00:00 GMT</pubDate></item>"
+        )
+    )
+    assert [i.url for i in items] == ["https://example.com/~ann/A"]
+    assert reader.warnings == []
