@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -115,6 +116,15 @@ def _signature(settings: Settings, paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
+def _inputs_signature(settings: Settings, feeds: Sequence[Settings]) -> str | None:
+    """The signature of every input file the feeds read; None when a source is no file (a URL,
+    standard input). The list of files is not kept: at 100,000 items it is 35 MB."""
+    found = [local_inputs(feed) for feed in feeds]
+    if any(paths is None for paths in found):
+        return None
+    return _signature(settings, [path for paths in found for path in paths or ()])
+
+
 def _outputs_now(settings: Settings) -> dict[str, list[int]] | None:
     folder = settings.out_dir
     sizes = {}
@@ -189,11 +199,9 @@ def build(
     """
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     feeds = settings.feeds or (settings,)
-    found = [local_inputs(feed) for feed in feeds]
-    inputs = None if any(paths is None for paths in found) else [p for paths in found for p in paths or ()]
+    signature = _inputs_signature(settings, feeds)
     cache = ItemCache(settings.cache_dir)
     try:
-        signature = _signature(settings, inputs) if inputs is not None else None
         if not check and signature is not None:
             previous = _up_to_date(settings, cache, signature)
             if previous is not None and (keep_going or not previous.skipped):

@@ -44,7 +44,7 @@ FETCHES_AT_ONCE = 8
 
 Progress = Callable[[int, int], None]
 T = TypeVar("T")
-Raw = Path | bytes  # an item file, or a feed's item as read (pickled)
+Raw = str | bytes  # an item file's path (a str is smaller than a Path), or a feed's item as read (pickled)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,15 +104,24 @@ def local_inputs(settings: Settings) -> list[Path] | None:
     return paths
 
 
-def _scan_one(path: Path, settings: Settings) -> ItemFile | ItemError:
+# What a look at an item file found, besides its path (read.ItemFile's other fields: digest,
+# url, captured, published): what worker processes send back and the cache keeps. The build
+# pairs it with the Path it already holds from listing the folder, one per file, rather than
+# unpickling a Path for every file.
+ScanRow = tuple[str, str, datetime, datetime]
+
+
+def _scan_one(name: Raw, settings: Settings) -> ScanRow | ItemError:
     from feedtool.read import scan_item
 
+    path = Path(os.fsdecode(name))
     try:
-        return scan_item(path, path.read_bytes(), settings.zone_for)
+        found = scan_item(path, path.read_bytes(), settings.zone_for)
     except ItemError as e:
         return e
     except OSError as e:
         return ItemError(path, None, f"cannot read: {e.strerror or e}")
+    return (found.digest, found.url, found.captured, found.published)
 
 
 def _deduplicate(scanned: list[ItemFile]) -> tuple[list[ItemFile], list[ItemError]]:
@@ -169,8 +178,9 @@ def _clean_one(raw: Raw, settings: Settings) -> tuple[bytes, bytes] | ItemError:
     from feedtool.read import read_item
 
     try:
-        if isinstance(raw, Path):
-            item = read_item(raw, raw.read_bytes(), settings.zone_for, settings.language)
+        if isinstance(raw, str):
+            path = Path(raw)
+            item = read_item(path, path.read_bytes(), settings.zone_for, settings.language)
         else:
             item = pickle.loads(raw)
         cleaned = clean_item(item, settings)
@@ -263,30 +273,38 @@ def _scans(
         for key, (path, now) in chunk.items():
             if now is None or stored.get(key) != now:
                 fresh[path] = now
-    scanned = dict(zip(fresh, workers.map(_scan_one, list(fresh)), strict=True))
-    rows = [
-        (os.fsencode(path), now, pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
-        for path, found in scanned.items()
-        if not isinstance(found, ItemError) and (now := fresh[path]) is not None
-    ]
-    for start in range(0, len(rows), _SCAN_CHUNK):
-        cache.put_scans(rows[start : start + _SCAN_CHUNK])
+    from feedtool.read import ItemFile
+
+    # Looked at now: stored a chunk at a time, as the worker processes send them back.
+    scanned: dict[Path, ScanRow | ItemError] = {}
+    rows: list[tuple[bytes, str, bytes]] = []
+    for path, found in zip(fresh, workers.map(_scan_one, [str(path) for path in fresh]), strict=True):
+        scanned[path] = found
+        if not isinstance(found, ItemError) and (now := fresh[path]) is not None:
+            rows.append((os.fsencode(path), now, pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL)))
+            if len(rows) >= _SCAN_CHUNK:
+                cache.put_scans(rows)
+                rows = []
+    cache.put_scans(rows)
     del rows, fresh
     for start in range(0, len(paths), _SCAN_CHUNK):
         some = paths[start : start + _SCAN_CHUNK]
         kept = cache.scans([os.fsencode(path) for path in some if path not in scanned])
         for path in some:
-            found = scanned.pop(path, None) or _scan_from(kept.get(os.fsencode(path)))
-            yield found if found is not None else _scan_one(path, workers.settings)
+            got = scanned.pop(path, None) or _scan_from(kept.get(os.fsencode(path)))
+            got = got or _scan_one(str(path), workers.settings)
+            yield got if isinstance(got, ItemError) else ItemFile(path, *got)
 
 
-def _scan_from(stored: tuple[str, bytes] | None) -> ItemFile | None:
+def _scan_from(stored: tuple[str, bytes] | None) -> ScanRow | None:
     if stored is None:
         return None
     try:
-        found: ItemFile = pickle.loads(stored[1])
+        found = pickle.loads(stored[1])
     except (pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
         return None  # written by another feedtool: looked at again
+    if not isinstance(found, tuple) or len(found) != 4:  # not a ScanRow
+        return None
     return found
 
 
@@ -306,7 +324,7 @@ def _read_folder(
     # Within a folder, items published at the same moment are in the order of their URLs.
     for position, entry in enumerate(sorted(unique, key=lambda e: e.url)):
         when = entry.published
-        yield Candidate(entry.digest, entry.url, entry.url, when, when, (number, position), entry.path)
+        yield Candidate(entry.digest, entry.url, entry.url, when, when, (number, position), str(entry.path))
 
 
 def _read_feed(

@@ -25,6 +25,7 @@ import bisect
 import dataclasses
 import hashlib
 import html
+import itertools
 import json
 import os
 import pickle
@@ -246,6 +247,15 @@ def _hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def _hash_joined(pieces: Iterable[bytes]) -> str:
+    """_hash(b"\\0".join(pieces)), without holding the joined bytes (or, given a generator,
+    the pieces) all at once."""
+    digest = hashlib.blake2b(digest_size=16)
+    for n, piece in enumerate(pieces):
+        digest.update(b"\0" + piece if n else piece)
+    return digest.hexdigest()
+
+
 class _Renderer:
     """Renders and checks single items for one feed (in a worker process or here)."""
 
@@ -435,9 +445,8 @@ def write_feed(
     context = renderer.context()
     row_keys = [_row_key(entry, context) for entry in entries]
     parts = _parts(meta, entries)
-    assembly = _hash(
-        b"\0".join([context.encode(), *(b"".join(p) for p in parts.values()), *map(str.encode, row_keys)])
-    )
+    heads = [context.encode(), *(b"".join(p) for p in parts.values())]
+    assembly = _hash_joined(itertools.chain(heads, map(str.encode, row_keys)))
     if published is not None:
         reused = _reuse(store, published, assembly, folder)
         if reused is not None:
