@@ -167,6 +167,7 @@ class FeedReader:
     channel: Channel = field(default_factory=Channel)
     warnings: list[str] = field(default_factory=list)
     format: str = ""
+    _warned: set[str] = field(default_factory=set, repr=False)
 
     def _open(self) -> IO[bytes]:
         """The feed's bytes; a gzip-compressed file (a feed saved as it was served) is read
@@ -184,7 +185,12 @@ class FeedReader:
             raise SourceError(self.source, None, f"cannot read: {e.strerror or e}") from e
 
     def _warn(self, line: int | None, message: str) -> None:
-        self.warnings.append(f"{self.source}:{line}: {message}" if line else f"{self.source}: {message}")
+        """Note a problem once: the feed's own fields are read twice (before its first item,
+        and whole), and the same problem at the same place is one problem."""
+        warning = f"{self.source}:{line}: {message}" if line else f"{self.source}: {message}"
+        if warning not in self._warned:
+            self._warned.add(warning)
+            self.warnings.append(warning)
 
     def items(self) -> Iterator[Item]:
         with self._open() as stream:
