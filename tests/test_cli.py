@@ -38,6 +38,16 @@ def test_unknown_subcommand_is_a_usage_error(capsys):
     assert "invalid choice: 'publish'" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("name", ["build", "validate", "serve"])
+def test_an_unknown_flag_is_a_usage_error_named_by_its_subcommand(capsys, name):
+    with pytest.raises(SystemExit) as done:
+        main([name, "--frobnicate"])
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"usage: feedtool {name} [-h]")
+    assert err.endswith(f"feedtool {name}: error: unrecognized arguments: --frobnicate\n")
+
+
 def test_validate_offers_exactly_the_report_formats_there_are():
     from feedtool.cli import validate
     from feedtool.validate.formats import FORMATS

@@ -24,6 +24,8 @@ def make_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in SUBCOMMANDS:
         module.register(commands)
+    for command in commands.choices.values():
+        command.set_defaults(usage_error=command.error)
     return parser
 
 
@@ -43,7 +45,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(argv: Sequence[str] | None) -> int:
     parser = make_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # said by the subcommand, with its usage: `feedtool build: error: …`
+        args.usage_error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         return int(args.handler(args))
     except ConfigError as e:  # a path, flag or setting: the same status from every command
