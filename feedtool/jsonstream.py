@@ -45,6 +45,11 @@ _ERRORS = {
 }
 
 
+# The most characters of one value (a feed's member, an item) the reader and the validator
+# hold at once: the figure the README gives for both.
+VALUE_BUDGET = 32 * 1024 * 1024
+
+
 class TooLarge(Exception):
     """One value of a JSON document is larger than the reader's budget."""
 

@@ -34,6 +34,7 @@ import lxml.html
 from dateutil import parser as dateparser
 
 from feedtool.errors import SourceError
+from feedtool.jsonstream import VALUE_BUDGET as JSON_VALUE_BUDGET
 from feedtool.jsonstream import JsonText, TooLarge
 from feedtool.model import Channel, Enclosure, Episode, Image, Item, Person, Podcast
 from feedtool.read import charsets
@@ -72,7 +73,6 @@ UNDATED = datetime(2000, 1, 1, tzinfo=UTC)
 SNIFF_SIZE = 4096
 _GZIP = b"\x1f\x8b"
 CHUNK = 1 << 16
-JSON_VALUE_BUDGET = 32 * 1024 * 1024  # characters of one JSON Feed member or item held at once
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE, whose BOM is its prefix

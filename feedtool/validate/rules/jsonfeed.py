@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from feedtool.jsonstream import VALUE_BUDGET as JSON_VALUE_BUDGET
 from feedtool.jsonstream import JsonText, TooLarge
 from feedtool.validate import values
 from feedtool.validate.codes import define
@@ -425,8 +426,6 @@ def _check_items(text: JsonText, checker: _Checker, path: str) -> None:
         checker.place = _Place(text.text, start, end, where, text.line)
         checker.item(value, where)
 
-
-JSON_VALUE_BUDGET = 32 * 1024 * 1024  # characters of one member or item held at once
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
