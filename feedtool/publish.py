@@ -28,7 +28,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from feedtool.errors import ConfigError
+from feedtool.errors import ConfigError, shown
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -59,6 +59,15 @@ def exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(b))
 
 
+def _unwritable(out: Path, error: OSError) -> ConfigError:
+    """Why the output folder `out` cannot be written; a file standing where it or a folder
+    on its way must be is named (the system says only "File exists" or "Not a directory")."""
+    # os.path's tests answer False where the system cannot look (a name too long), not raise.
+    blocker = next((p for p in (out, *out.parents) if os.path.exists(p) and not os.path.isdir(p)), None)
+    reason = f"{shown(blocker)} is a file, not a folder" if blocker else error.strerror or str(error)
+    return ConfigError(f"{out}: cannot write there: {reason}")
+
+
 class Staging:
     """A locked staging folder for `out`; `publish()` swaps it in, `close()` removes it."""
 
@@ -74,7 +83,7 @@ class Staging:
             # mkdtemp makes a private folder; the published one is for web servers to read.
             os.chmod(self.folder, _mode(self.target))
         except OSError as e:
-            raise ConfigError(f"{out}: cannot write there: {e.strerror or e}") from e
+            raise _unwritable(out, e) from e
 
     @property
     def prefix(self) -> str:
@@ -98,7 +107,7 @@ class Staging:
                 os.rename(self.folder, self.target)
             _sync(self.parent)
         except OSError as e:
-            raise ConfigError(f"{self.out}: cannot write there: {e.strerror or e}") from e
+            raise _unwritable(self.out, e) from e
         return [self.out / name for name in changed]
 
     def close(self) -> None:

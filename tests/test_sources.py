@@ -256,8 +256,11 @@ def test_an_output_path_that_is_a_file_is_a_usage_error_naming_it(tmp_path, monk
     write_config(tmp_path)
     (tmp_path / "out").write_text("a file where the output folder should be")
     assert main(["build", "--out", "out"]) == 2
-    assert capsys.readouterr().err == "feedtool build: out: cannot write there: Not a directory\n"
+    assert capsys.readouterr().err == "feedtool build: out: cannot write there: out is a file, not a folder\n"
     assert (tmp_path / "out").read_text() == "a file where the output folder should be"
+    assert main(["build", "--out", "out/feeds"]) == 2
+    err = capsys.readouterr().err
+    assert err == "feedtool build: out/feeds: cannot write there: out is a file, not a folder\n"
 
 
 def _podcast(owner: str) -> str:
