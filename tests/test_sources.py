@@ -263,6 +263,23 @@ def test_an_output_path_that_is_a_file_is_a_usage_error_naming_it(tmp_path, monk
     assert err == "feedtool build: out/feeds: cannot write there: out is a file, not a folder\n"
 
 
+def test_an_nginx_conf_that_cannot_be_written_is_refused_before_building(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    write_config(tmp_path)
+    (tmp_path / "conf.d").write_text("a file where a folder should be")
+    for where, why in (
+        ("nowhere/feeds.conf", "there is no folder nowhere to write it in"),
+        ("conf.d/feeds.conf", "conf.d is a file, not a folder"),
+        ("seeds", "a folder is there, not a file"),
+    ):
+        assert main(["build", "--out", "out", "--nginx-conf", where]) == 2
+        assert capsys.readouterr().err == f"feedtool build: --nginx-conf {where}: {why}\n"
+        assert not (tmp_path / "out").exists()  # the feeds were not published first
+    assert main(["build", "-q", "--out", "out", "--nginx-conf", "feeds.conf"]) == 0
+    assert f"alias \"{tmp_path / 'out' / 'atom.xml'}\";" in (tmp_path / "feeds.conf").read_text("utf-8")
+
+
 def _podcast(owner: str) -> str:
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0" '

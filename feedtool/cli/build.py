@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from feedtool.cli import status
-from feedtool.errors import ConfigError, FeedtoolError, shown
+from feedtool.errors import ConfigError, FeedtoolError, PathError, shown
 
 EPILOG = """\
 examples:
@@ -127,6 +127,9 @@ def run(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         print("feedtool build: --jobs must be at least 1", file=sys.stderr)
         return status.USAGE
+    if args.nginx_conf is not None and (problem := _conf_place_problem(args.nginx_conf)):
+        print(f"feedtool build: --nginx-conf {shown(args.nginx_conf)}: {problem}", file=sys.stderr)
+        return status.USAGE  # said before building, so a bad path never follows a publish
     bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
     try:
         result = build(settings, keep_going=args.keep_going, check=args.check, jobs=args.jobs, progress=bar)
@@ -185,6 +188,22 @@ def run(args: argparse.Namespace) -> int:
         for entry in result.entries:
             say(f"  {entry.published.isoformat()}  {shown(entry.source)}  {entry.title}")
     return status.INPUT if result.skipped else status.OK
+
+
+def _conf_place_problem(path: Path) -> str | None:
+    """Why the nginx configuration cannot be written at `path`, or None when it can be."""
+    from feedtool.paths import kind_of
+
+    try:
+        folder = kind_of(path.parent)
+        if folder is None:
+            return f"there is no folder {shown(path.parent)} to write it in"
+        if folder != "folder":
+            return f"{shown(path.parent)} is a {folder}, not a folder"
+        here = kind_of(path)
+    except PathError as e:
+        return str(e)
+    return None if here in (None, "file") else f"a {here} is there, not a file"
 
 
 def _write_nginx_conf(path: Path, out_dir: Path, base_url: str, outputs: Sequence[Path]) -> None:
