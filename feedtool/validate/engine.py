@@ -381,20 +381,13 @@ def _looks_like_json(head: bytes) -> bool:
     return head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[")
 
 
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 _DECLARED = re.compile(r"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
 _CHARSET = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.IGNORECASE)
 
 
 def _sniff(head: bytes) -> tuple[str | None, str | None]:
     """(encoding given by a byte order mark, encoding named in the XML declaration)."""
-    bom = next((name for mark, name in _BOMS if head.startswith(mark)), None)
+    bom = next((name for mark, name in limits.BOMS if head.startswith(mark)), None)
     guess = bom
     if guess is None and head[:4] in (b"<\x00?\x00", b"\x00<\x00?"):
         guess = "utf-16-le" if head[0] == 0x3C else "utf-16-be"

@@ -31,7 +31,8 @@ class Stop:
     attributes_line: int | None = None
 
 
-_BYTE_EVIDENCE = (
+# Byte order marks and the codecs they show (UTF-32 LE first: UTF-16 LE's is its prefix).
+BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
     (codecs.BOM_UTF8, "utf-8"),
@@ -59,7 +60,7 @@ def prolog_codec(head: bytes, charset: str | None) -> str:
     """The codec to read the document's first characters with, as the parser does: the one
     a byte order mark shows, else the HTTP `charset`, else the one the first bytes show, else
     UTF-8. An XML declaration cannot change it where it matters: the markup after it is ASCII."""
-    for start, name in _BYTE_EVIDENCE:
+    for start, name in BOMS:
         if head.startswith(start):
             return name
     if charset:
