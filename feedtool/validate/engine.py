@@ -457,8 +457,9 @@ def _report_stop(ctx: Context, stop: limits.Stop) -> None:
 def _parse_xml(chunks: Iterable[bytes], head: bytes, ctx: Context) -> None:
     bom, declared = _sniff(head)
     ctx.declared_encoding = declared
+    charset = _charset(ctx.content_type)
     # Checked before the parser sees a byte, wherever the DOCTYPE is and whatever the encoding.
-    guard = limits.InputGuard(head, _charset(ctx.content_type))
+    guard = limits.InputGuard(head, charset)
     stop = guard.check(head)
     if stop is not None:
         _report_stop(ctx, stop)
@@ -479,7 +480,6 @@ def _parse_xml(chunks: Iterable[bytes], head: bytes, ctx: Context) -> None:
         )
     # libxml2 detects UTF-32 only without a byte order mark: name it when there is one.
     override = {"utf-32-le": "UTF-32LE", "utf-32-be": "UTF-32BE"}.get(bom or "")
-    charset = _charset(ctx.content_type)
     if charset and bom is None:
         if _codec(charset) is None:
             ctx.report("UnknownEncoding", 1, encoding=charset)
