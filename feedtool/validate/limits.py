@@ -19,6 +19,8 @@ MAX_ATTRIBUTES = 10_000
 _COMMENT_OR_INSTRUCTION = re.compile(rb"<!--|<\?")
 _DOCTYPE_STOP = re.compile(r"[\[>\"']")
 _SUBSET_STOP = re.compile(r"<!--|<\?|<!ENTITY|[\"'\]]")
+# What ends the comment or processing instruction each state of _Prolog is in.
+_CLOSE = {"comment": "-->", "subset-comment": "-->", "pi": "?>", "subset-pi": "?>"}
 _ENTITY_DECLARATION = re.compile(r"<!ENTITY\s+(?:%\s+)?([^\s\"'>]+)(?:\s+(SYSTEM|PUBLIC)\b)?")
 
 
@@ -152,18 +154,13 @@ class _Prolog:
                     self.state, i = "doctype", start + 9
                 else:
                     self.done = True  # the root element (or markup the parser will refuse)
-            elif state in ("comment", "subset-comment"):
-                end = text.find("-->", i)
+            elif state in _CLOSE:  # in a comment or processing instruction
+                close = _CLOSE[state]
+                end = text.find(close, i)
                 if end < 0:
-                    self.carry = text[-2:]
+                    self.carry = text[1 - len(close) :]  # the start of a `close` cut in two
                     return []
-                self.state, i = ("prolog" if state == "comment" else "subset"), end + 3
-            elif state in ("pi", "subset-pi"):
-                end = text.find("?>", i)
-                if end < 0:
-                    self.carry = text[-1:]
-                    return []
-                self.state, i = ("prolog" if state == "pi" else "subset"), end + 2
+                self.state, i = ("subset" if state.startswith("subset-") else "prolog"), end + len(close)
             elif state in ("doctype-literal", "subset-literal"):
                 end = text.find(self.quote, i)
                 if end < 0:
