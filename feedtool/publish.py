@@ -59,6 +59,21 @@ def exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(b))
 
 
+def replace_whole(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write `path` whole or not at all: a temporary file beside it, renamed over it (with
+    `mode`, else the temporary file's private 0o600)."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        if mode is not None:
+            os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 def _unwritable(out: Path, error: OSError) -> ConfigError:
     """Why the output folder `out` cannot be written; a file standing where it or a folder
     on its way must be is named (the system says only "File exists" or "Not a directory")."""

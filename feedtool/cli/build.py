@@ -208,21 +208,11 @@ def _conf_place_problem(path: Path) -> str | None:
 
 def _write_nginx_conf(path: Path, out_dir: Path, base_url: str, outputs: Sequence[Path]) -> None:
     """Write the configuration whole or not at all (temp file + rename)."""
-    import os
-    import tempfile
-
     from feedtool.nginx import nginx_conf
+    from feedtool.publish import replace_whole
 
     text = nginx_conf(out_dir, base_url, [p.relative_to(out_dir).as_posix() for p in outputs])
     try:
-        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text)
-            os.chmod(temp, 0o644)
-            os.replace(temp, path)
-        except BaseException:
-            os.unlink(temp)
-            raise
+        replace_whole(path, text.encode("utf-8"), mode=0o644)
     except OSError as e:
         raise ConfigError(f"{shown(path)}: cannot write the nginx configuration: {e.strerror or e}") from e

@@ -12,10 +12,8 @@ from __future__ import annotations
 import hashlib
 import http.client
 import json
-import os
 import socket
 import ssl
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -27,6 +25,7 @@ from typing import IO, Any
 
 from feedtool import __version__
 from feedtool.errors import FetchError
+from feedtool.publish import replace_whole
 
 USER_AGENT = f"feedtool/{__version__}"
 TIMEOUT_SECONDS = 30.0
@@ -82,21 +81,10 @@ class SourceCopies:
         meta = {k: v for k, v in asdict(copy).items() if k != "body"} | {"size": len(copy.body)}
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            _replace(body_path, copy.body)
-            _replace(meta_path, json.dumps(meta, ensure_ascii=False).encode("utf-8"))
+            replace_whole(body_path, copy.body)
+            replace_whole(meta_path, json.dumps(meta, ensure_ascii=False).encode("utf-8"))
         except OSError:
             pass  # the build goes on; the next one fetches again
-
-
-def _replace(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 class _Redirects(urllib.request.HTTPRedirectHandler):
