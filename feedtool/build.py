@@ -23,13 +23,13 @@ from feedtool.publish import Staging
 from feedtool.rules import check_examples, convert_feed
 from feedtool.sources import Gathered, Progress, Workers, gather, local_inputs
 from feedtool.write import (
-    GZIP_SUFFIX,
     OUTPUT_NAMES,
     PAGE_FILE,
     Entry,
     Renderers,
     remember,
     stream_items,
+    with_twins,
     write_feed,
     write_twins,
 )
@@ -128,7 +128,7 @@ def _inputs_signature(settings: Settings, feeds: Sequence[Settings]) -> str | No
 def _outputs_now(settings: Settings) -> dict[str, list[int]] | None:
     folder = settings.out_dir
     sizes = {}
-    for name in (n + suffix for n in output_names(settings) for suffix in ("", GZIP_SUFFIX)):
+    for name in with_twins(output_names(settings)):
         try:
             stat = (folder / name).stat()
         except OSError:

@@ -51,6 +51,13 @@ FEED_FILES = (ATOM_FILE, RSS_FILE, JSON_FILE)
 OUTPUT_NAMES = (*FEED_FILES, PAGE_FILE)
 GZIP_SUFFIX = ".gz"
 GZIP_LEVEL = 6
+
+
+def with_twins(names: Iterable[str]) -> list[str]:
+    """Each output's name and its gzip twin's."""
+    return [name + suffix for name in names for suffix in ("", GZIP_SUFFIX)]
+
+
 # Entry checks run inside a head whose times are this fixed one, so that a new newest item
 # (which moves the feed's own updated time) does not make every entry look new.
 _CHECK_TIME = datetime(2000, 1, 1, tzinfo=UTC)
@@ -470,7 +477,7 @@ def _written_key(published: Path) -> str:
 def _stamps(folder: Path) -> dict[str, list[int]] | None:
     """Each output's size, time and inode: what tells that nobody changed it."""
     found = {}
-    for name in (n + suffix for n in OUTPUT_NAMES for suffix in ("", GZIP_SUFFIX)):
+    for name in with_twins(OUTPUT_NAMES):
         try:
             info = (folder / name).stat()
         except OSError:
@@ -501,9 +508,8 @@ def _reuse(store: Store, published: Path, assembly: str, folder: Path) -> list[s
             os.link(published / name, folder / name)
         return [str(line) for line in state["warnings"]]
     except (OSError, ValueError, KeyError, TypeError):
-        for name in OUTPUT_NAMES:
-            for suffix in ("", GZIP_SUFFIX):
-                (folder / (name + suffix)).unlink(missing_ok=True)
+        for name in with_twins(OUTPUT_NAMES):
+            (folder / name).unlink(missing_ok=True)
         return None
 
 
