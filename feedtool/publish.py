@@ -251,11 +251,10 @@ def _differing(staged: Path, target: Path) -> list[str]:
         if not _same_bytes(path, current):
             changed.append(name)
             continue
-        if old.st_ino != info.st_ino:
-            link = path.with_name(f".{path.name}.link")
-            with contextlib.suppress(OSError):  # hard links impossible: the copy stays
-                os.link(current, link)
-                os.replace(link, path)
+        link = path.with_name(f".{path.name}.link")
+        with contextlib.suppress(OSError):  # hard links impossible: the copy stays
+            os.link(current, link)
+            os.replace(link, path)
     return changed
 
 
