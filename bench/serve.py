@@ -117,12 +117,12 @@ def start(name: str, command: list[str], cwd: Path, log: Path, pattern: str) -> 
 def start_nginx(dist: Path, work: Path) -> Server:
     """nginx with feedtool's configuration for `dist`, in the foreground, on a free port."""
     from feedtool.nginx import nginx_conf
+    from feedtool.write import OUTPUT_NAMES
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    outputs = ["atom.xml", "rss.xml", "feed.json", "index.html"]
-    (work / "feeds.conf").write_text(nginx_conf(dist, f"http://127.0.0.1:{port}/", outputs))
+    (work / "feeds.conf").write_text(nginx_conf(dist, f"http://127.0.0.1:{port}/", OUTPUT_NAMES))
     temp = "".join(f"  {kind}_temp_path {work / kind};\n" for kind in ("client_body", "proxy", "fastcgi",
                                                                       "uwsgi", "scgi"))  # fmt: skip
     user = "user root;\n" if os.geteuid() == 0 else ""
