@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import statistics
 import sys
@@ -122,13 +121,10 @@ def main() -> None:
             command = [sys.executable, "-m", "feedtool", "build", "--config", str(configs[label]),
                        "--seeds", str(work / "seeds"), "--out", str(work / f"dist-{len(cpu_seconds)}"),
                        "--cache-dir", str(work / f"cache-{len(cpu_seconds)}"), "--limit", "0"]  # fmt: skip
-            wall, peak, report = timed(command, env, work)
-            cpu = sum(
-                float(re.search(rf"{kind} time \(seconds\): ([\d.]+)", report).group(1))
-                for kind in ("User", "System")
-            )
-            cpu_seconds[label] = cpu
-            print(f"{label:<34}{wall:>9.2f}{cpu:>8.2f}{args.items / wall:>10.0f}{peak:>9}")
+            run = timed(command, env, work)
+            cpu_seconds[label] = run.cpu
+            speed = args.items / run.wall
+            print(f"{label:<34}{run.wall:>9.2f}{run.cpu:>8.2f}{speed:>10.0f}{run.peak_mb:>9.0f}")
         ratio = cpu_seconds["all of them"] / cpu_seconds["no [rules]"]
         print(f"CPU time with all the rules / without: {ratio:.2f}")
     finally:
