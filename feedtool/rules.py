@@ -540,7 +540,7 @@ class _Edit:
         return replace(item, **changes)
 
 
-def apply_rules(item: Item, rules: Rules, reshape: Callable[[Item, str], Item] | None = None) -> Cleaned:
+def apply_rules(item: Item, rules: Rules, reshape: Callable[[Item, str], Item]) -> Cleaned:
     """The item with the rules applied to its content as the site wrote it (the aggregator's
     footer already gone, not yet sanitized), or None as the item if a rule drops it.
     `reshape(item, html)` takes again, from the HTML `strip` left, what the item took from its
@@ -551,7 +551,7 @@ def apply_rules(item: Item, rules: Rules, reshape: Callable[[Item, str], Item] |
         return Cleaned(item)
     content = _Content(item.content_html)
     matched = {rule.key for rule in rules.strip if content.strip(rule.selector)}
-    if matched and reshape is not None:
+    if matched:
         item = reshape(item, content.written())
     if rules.filter or rules.filterout:
         values = _filter_values(item, content, (*rules.filter, *rules.filterout))
