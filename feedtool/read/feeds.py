@@ -720,8 +720,8 @@ class FeedReader:
         if text.next_char() != "{":
             raise SourceError(self.source, 1, 'not a feed: JSON without a JSON Feed "version"')
         members: dict[str, Any] = {}
-        items: list[Any] | None = None  # an items list given before the version: held
-        context: _Context | None = None
+        # An items list given before the version: held, with what the feed said before it.
+        held: tuple[list[Any], _Context] | None = None
         for key in text.members():
             if key == "items" and text.next_char() == "[" and self._json_version(members):
                 self.format, self.channel = "json", self._json_channel(members)
@@ -731,7 +731,7 @@ class FeedReader:
             else:
                 members[key] = text.value()[0]
                 if key == "items" and isinstance(members[key], list):
-                    items, context = members[key], self._json_context(members)
+                    held = members[key], self._json_context(members)
         if isinstance(members.get("rss"), dict):
             yield from self._rss_in_json(members["rss"])
         elif not self._json_version(members):
@@ -740,8 +740,8 @@ class FeedReader:
             self.format, self.channel = "json", self._json_channel(members)
             if not isinstance(members.get("items"), list):
                 self._warn(None, 'no "items" list: a feed without items')
-            elif items is not None:
-                yield from self._json_entries(iter(items), context or self._json_context(members))
+            elif held is not None:
+                yield from self._json_entries(iter(held[0]), held[1])
         if text.next_char():
             raise text.error("extra", text.next_char())
 
