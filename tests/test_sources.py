@@ -219,6 +219,31 @@ def test_what_strip_removes_is_gone_from_the_summary_and_lead_image_too(tmp_path
     assert "media_content" not in entry and "ad.jpg" not in entry.content[0].value
 
 
+def test_a_summary_and_lead_image_the_feed_states_stay_when_strip_removes_parts_of_the_article(
+    tmp_path, monkeypatch, capsys
+):
+    body = '<p class="promo">Subscribe now!</p><img src="https://site.example/inline.jpg"><p>The article.</p>'
+    (tmp_path / "feed.xml").write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:media="http://search.yahoo.com/mrss/">'
+        "<channel><title>Site</title><link>https://site.example/</link><description>About it</description>"
+        "<item><title>One</title><link>https://site.example/1</link>"
+        "<pubDate>Mon, 01 Jan 2024 10:00:00 GMT</pubDate>"
+        "<description>The editor's own summary.</description>"
+        '<media:content url="https://site.example/lead.jpg" medium="image"/>'
+        f"<content:encoded><![CDATA[{body}]]></content:encoded></item></channel></rss>\n"
+    )
+    (tmp_path / "feedtool.toml").write_text(
+        '[feed]\nsources = ["feed.xml"]\n[rules]\nstrip = [".promo"]\n', encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["build"]) == 0, capsys.readouterr().err
+    (entry,) = feedparser.parse((tmp_path / "dist" / "atom.xml").read_bytes()).entries
+    assert entry.summary == "The editor's own summary."
+    assert [m["url"] for m in entry.media_content] == ["https://site.example/lead.jpg"]
+    assert "Subscribe" not in entry.content[0].value
+
+
 def test_a_source_feeds_icon_and_logo_carry_into_the_built_feeds(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "feed.xml").write_text(
