@@ -501,10 +501,11 @@ def test_an_entity_bomb_is_not_expanded_and_says_so():
     assert reader.warnings[0].startswith("feed.xml:1: not well-formed XML (Maximum entity amplification")
 
 
-def test_a_gzip_compressed_feed_file_is_read_through_gzip(tmp_path):
+@pytest.mark.parametrize("given", ["file", "bytes"])  # a saved file; standard input
+def test_a_gzip_compressed_feed_file_is_read_through_gzip(tmp_path, given):
     path = tmp_path / "feed.xml"
     path.write_bytes(gzip.compress(rss("<item><title>zipped</title><link>https://x.example/</link></item>").encode()))
-    reader = read_feed("feed.xml", path, utc)
+    reader = read_feed("feed.xml", path if given == "file" else path.read_bytes(), utc)
     assert [i.title for i in reader.items()] == ["zipped"]
 
 
