@@ -57,6 +57,11 @@ class Figures:
 
 def timed(command: list[str], env: dict[str, str], cwd: Path) -> Figures:
     """Wall and CPU seconds and peak resident memory (MB) of one run."""
+    return timed_output(command, env, cwd)[0]
+
+
+def timed_output(command: list[str], env: dict[str, str], cwd: Path) -> tuple[Figures, str]:
+    """The figures of one run, and what it printed."""
     result = subprocess.run(
         ["/usr/bin/time", "-v", *command], capture_output=True, text=True, env=env, cwd=cwd, check=False
     )
@@ -72,7 +77,7 @@ def timed(command: list[str], env: dict[str, str], cwd: Path) -> Figures:
     *hours_minutes, seconds = field("Elapsed (wall clock) time (h:mm:ss or m:ss)").split(":")
     wall = float(seconds) + sum(int(part) * 60**n for n, part in enumerate(reversed(hours_minutes), 1))
     cpu = float(field("User time (seconds)")) + float(field("System time (seconds)"))
-    return Figures(wall, cpu, int(field("Maximum resident set size (kbytes)")) / 1024)
+    return Figures(wall, cpu, int(field("Maximum resident set size (kbytes)")) / 1024), result.stdout
 
 
 def median(runs: list[Figures]) -> Figures:

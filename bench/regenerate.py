@@ -28,6 +28,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from build import timed_output
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 REAL = SHARED / "corpus" / "feeds" / "real"
@@ -73,27 +75,17 @@ READ_ONLY = READING.replace(
 ).replace("READ", 'list(read_feed(source.name, data, lambda url: ZoneInfo("UTC")).items())')
 
 
-def timed(command: list[str], cwd: Path) -> tuple[float, int, str, str]:
-    """Wall seconds, peak resident memory in MB (the largest process), stdout and stderr."""
-    result = subprocess.run(
-        ["/usr/bin/time", "-v", *command], capture_output=True, text=True, cwd=cwd, check=False
-    )
-    if result.returncode != 0:
-        sys.exit(f"failed: {' '.join(command)}\n{result.stderr[-3000:]}")
-    wall = re.search(
-        r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)", result.stderr
-    )
-    peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr)
-    assert wall and peak
-    seconds = int(wall.group(1) or 0) * 3600 + int(wall.group(2)) * 60 + float(wall.group(3))
-    return seconds, int(peak.group(1)) // 1024, result.stdout, result.stderr
+def timed(command: list[str], cwd: Path) -> tuple[float, int, str]:
+    """Wall seconds, peak resident memory in MB (the largest process) and stdout."""
+    figures, stdout = timed_output(command, dict(os.environ), cwd)
+    return figures.wall, int(figures.peak_mb), stdout
 
 
 def corpus(work: Path) -> None:
     print(f"1. {REAL} regenerated one feed after another, beside feedparser.parse of the same files")
-    _, ours_mb, ours_out, _ = timed([sys.executable, "-c", REGENERATE, str(REAL), str(work / "real")], work)
-    _, theirs_mb, theirs_out, _ = timed([sys.executable, "-c", FEEDPARSER, str(REAL)], work)
-    _, read_mb, read_out, _ = timed([sys.executable, "-c", READ_ONLY, str(REAL)], work)
+    _, ours_mb, ours_out = timed([sys.executable, "-c", REGENERATE, str(REAL), str(work / "real")], work)
+    _, theirs_mb, theirs_out = timed([sys.executable, "-c", FEEDPARSER, str(REAL)], work)
+    _, read_mb, read_out = timed([sys.executable, "-c", READ_ONLY, str(REAL)], work)
     ours, theirs, reading = json.loads(ours_out), json.loads(theirs_out), json.loads(read_out)
     print(f"   feedtool build:  {ours['feeds']} feeds, {ours['total']:.1f} s in all, "
           f"median {ours['median'] * 1000:.0f} ms a feed, peak {ours_mb} MB")  # fmt: skip
@@ -124,12 +116,12 @@ def large_feed(work: Path, megabytes: int) -> None:
     feedtool = [sys.executable, "-m", "feedtool"]
     print(f"2. a {path.stat().st_size / 1e6:.0f} MB source feed ({n} items), --limit 0")
     args = ["build", "--source", str(path), "--limit", "0", "--out", str(work / "large-out")]
-    cold, cold_mb, _, _ = timed([*feedtool, *args, "--cache-dir", str(work / "large-cache")], work)
+    cold, cold_mb, _ = timed([*feedtool, *args, "--cache-dir", str(work / "large-cache")], work)
     print(f"   cold: {cold:.1f} s, peak {cold_mb} MB")
-    warm, warm_mb, _, _ = timed([*feedtool, *args, "--cache-dir", str(work / "large-cache")], work)
+    warm, warm_mb, _ = timed([*feedtool, *args, "--cache-dir", str(work / "large-cache")], work)
     print(f"   again, nothing changed: {warm:.1f} s, peak {warm_mb} MB")
     os.utime(path)  # the same bytes, a new time: read again, every item from the cache
-    touched, touched_mb, _, _ = timed([*feedtool, *args, "--cache-dir", str(work / "large-cache")], work)
+    touched, touched_mb, _ = timed([*feedtool, *args, "--cache-dir", str(work / "large-cache")], work)
     print(
         f"   source touched (read again, cleaned items from the cache): {touched:.1f} s, peak {touched_mb} MB"
     )
@@ -171,10 +163,10 @@ def large_json_feed(work: Path, megabytes: int) -> None:
     print(f"3. the same articles as a {path.stat().st_size / 1e6:.0f} MB JSON Feed ({n} items), --limit 0")
     args = ["build", "--limit", "0", "--cache-dir", str(work / "json-cache")]
     from_file = [*feedtool, *args, "--source", str(path), "--out", str(work / "json-out")]
-    cold, cold_mb, _, _ = timed(from_file, work)
+    cold, cold_mb, _ = timed(from_file, work)
     print(f"   a file, cold: {cold:.1f} s, peak {cold_mb} MB")
     piped = ["sh", "-c", f'exec "$0" -m feedtool "$@" < "{path}"', sys.executable, *args, "--source", "-"]
-    stdin, stdin_mb, _, _ = timed([*piped, "--out", str(work / "stdin-out")], work)
+    stdin, stdin_mb, _ = timed([*piped, "--out", str(work / "stdin-out")], work)
     print(f"   from standard input (cleaned items from the cache): {stdin:.1f} s, peak {stdin_mb} MB")
 
 
