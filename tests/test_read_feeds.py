@@ -425,6 +425,16 @@ def test_a_feed_that_states_no_encoding_and_is_not_utf8_is_read_in_the_encoding_
     assert [w for w in reader.warnings if "encoding" in w] == [warning]
 
 
+def test_a_short_text_as_plausible_in_another_east_asian_encoding_is_not_guessed():
+    # "你好" in GB18030 (C4 E3 BA C3) also reads as Korean in EUC-KR ("콱봤"): no language says
+    # which, so feedtool makes no guess and says so, rather than read it in the wrong script.
+    items, reader = read(undeclared("你好", "").encode("gb18030"))
+    assert [w for w in reader.warnings if "encoding" in w] == [
+        "feed.xml: no character encoding stated and not UTF-8: read as windows-1252"
+    ]
+    assert [i.title for i in items] == ["\u00c4\u00e3\u00ba\u00c3"]  # the bytes in windows-1252
+
+
 def test_a_json_feed_that_is_not_utf8_is_read_in_the_encoding_guessed():
     text = (
         '{"version": "https://jsonfeed.org/version/1.1", "title": "新闻", "language": "zh-CN",\n'
