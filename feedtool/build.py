@@ -253,10 +253,7 @@ def _gather_feed(
         raise BuildError("\n".join(examples_failed))
     fingerprint = f"{feed.cleaning_fingerprint()}:{code_fingerprint()}"
     workers = Workers(feed, jobs, renderers.pool)  # the build's processes: one set for every stage
-    try:
-        gathered = gather(feed, cache, workers, fingerprint, keep_going=keep_going, progress=progress)
-    finally:
-        workers.close()
+    gathered = gather(feed, cache, workers, fingerprint, keep_going=keep_going, progress=progress)
     problems = gathered.problems
     if problems and not keep_going:
         raise BuildError("\n".join(str(p) for p in problems))

@@ -195,27 +195,22 @@ def _clean_one(raw: Raw, settings: Settings) -> tuple[bytes, bytes] | ItemError:
 
 
 class Workers:
-    """Runs a function over inputs: in worker processes when there are enough of them to pay
-    for starting the processes, else here. `pool` is the build's (shared with rendering);
-    without one, processes are started when first needed."""
+    """Runs a function over inputs: in the build's worker processes (`pool`, shared with
+    rendering; None when the build runs one job) when there are enough inputs to pay for
+    sending them, else here."""
 
-    def __init__(self, settings: Settings, jobs: int, pool: ProcessPoolExecutor | None = None) -> None:
+    def __init__(self, settings: Settings, jobs: int, pool: ProcessPoolExecutor | None) -> None:
         self.settings = settings
         self.jobs = jobs
         self.pool = pool
-        self._owned = False
 
     def map(
         self, fn: Callable[..., T], inputs: Sequence[Raw], progress: Progress | None = None
     ) -> Iterator[T]:
-        if self.jobs <= 1 or len(inputs) < PARALLEL_THRESHOLD:
+        if self.pool is None or self.jobs <= 1 or len(inputs) < PARALLEL_THRESHOLD:
             results: Iterable[T] = (fn(one, self.settings) for one in inputs)
             chunk = 1
         else:
-            if self.pool is None:
-                from concurrent.futures import ProcessPoolExecutor
-
-                self.pool, self._owned = ProcessPoolExecutor(max_workers=self.jobs), True
             chunk = max(1, min(64, len(inputs) // (self.jobs * 8)))
             task = functools.partial(fn, settings=self.settings)
             results = _bounded(self.pool, task, inputs, chunk, in_flight=4 * self.jobs)
@@ -223,11 +218,6 @@ class Workers:
             yield result
             if progress and (done % chunk == 0 or done == len(inputs)):
                 progress(done, len(inputs))
-
-    def close(self) -> None:
-        if self.pool is not None and self._owned:
-            self.pool.shutdown()
-        self.pool = None
 
 
 def _each(fn: Callable[[Raw], T], inputs: Sequence[Raw]) -> list[T]:
