@@ -334,3 +334,30 @@ def test_a_json_feed_served_as_application_json_is_not_faulted_for_it() -> None:
     assert report.problems == ()
     served_as_xml = validate_bytes(data, source="f.json", content_type="application/xml")
     assert [p.code for p in served_as_xml.problems] == ["NonSpecificMediaType"]
+
+
+@pytest.mark.parametrize("profile", ["feedtool", "w3c"])
+@pytest.mark.parametrize(
+    ("encoding", "c1"),
+    [("utf-8", b"\xc2\x92"), ("iso-8859-1", b"\x92")],  # U+0092 where windows-1252 has a quote
+)
+def test_one_c1_control_character_is_reported_once_where_it_stands(
+    profile: str, encoding: str, c1: bytes
+) -> None:
+    feed = (
+        f'<?xml version="1.0" encoding="{encoding}"?>\n'.encode()
+        + b'<rss version="2.0"><channel><title>t</title><link>https://example.com/</link>\n'
+        b"<description>d</description>\n"
+        b"<item><title>don" + c1 + b"t</title><guid>https://example.com/1</guid></item>\n"
+        b"<item><title>plain</title><guid>https://example.com/2</guid></item>\n"
+        b"</channel></rss>\n"
+    )
+    report = validate_bytes(feed, source="f.xml", profile=profile)  # type: ignore[arg-type]
+    assert [(p.line, p.code) for p in report.problems if p.code == "BadCharacters"] == [(4, "BadCharacters")]
+
+
+def test_c1_control_characters_in_text_no_element_rule_judges_are_still_reported() -> None:
+    # An Atom title: only the byte scan sees it.
+    feed = ATOM.replace(b"<title>t</title>", b"<title>don\xc2\x92t</title>")
+    found = [(line, code) for line, _, code, _ in _found(feed) if code == "BadCharacters"]
+    assert found == [(2, "BadCharacters")]

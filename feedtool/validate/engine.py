@@ -539,8 +539,11 @@ def _parse_xml(chunks: Iterable[bytes], head: bytes, ctx: Context) -> None:
         walker.walk(parser.read_events())
         _report_syntax_error(e, ctx)
         return  # the text of a document that cannot be read is not judged
-    if scan.bad_characters_line is not None:
-        ctx.report("BadCharacters", scan.bad_characters_line)
+    bad_line = scan.bad_characters_line
+    # RSS rules report C1 controls in the element text they judge: the byte scan's finding
+    # is for the rest (Atom text, attributes), not a second report of the same character.
+    if bad_line is not None and all(p.line != bad_line for p in ctx.problems() if p.code == "BadCharacters"):
+        ctx.report("BadCharacters", bad_line)
     if walker.root is None and not ctx.problems():
         ctx.report("SAXError", 1, detail="the document has no root element")
 
