@@ -33,6 +33,7 @@ import lxml.etree as etree
 import lxml.html
 from dateutil import parser as dateparser
 
+from feedtool.boms import byte_order_mark
 from feedtool.errors import SourceError
 from feedtool.jsonstream import VALUE_BUDGET as JSON_VALUE_BUDGET
 from feedtool.jsonstream import JsonText, TooLarge
@@ -74,13 +75,6 @@ SNIFF_SIZE = 4096
 _GZIP = b"\x1f\x8b"
 CHUNK = 1 << 16
 
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE, whose BOM is its prefix
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 # How "<?" looks in each wide encoding when there is no byte order mark.
 _WIDE_STARTS = (
     (b"<\0\0\0", "utf-32-le"),
@@ -211,12 +205,11 @@ class FeedReader:
         """Where the document starts (after a byte order mark or junk), its encoding, and
         whether the document stated it (a byte order mark, the HTTP charset, the declaration)."""
         skip, encoding = 0, ""
-        for bom, name in _BOMS:
-            if head.startswith(bom):
-                skip, encoding = len(bom), name
-                if name == "utf-8":
-                    self._warn(1, "a UTF-8 byte order mark before the document: ignored")
-                break
+        marked = byte_order_mark(head)
+        if marked is not None:
+            encoding, skip = marked
+            if encoding == "utf-8":
+                self._warn(1, "a UTF-8 byte order mark before the document: ignored")
         if not encoding:
             encoding = next((name for start, name in _WIDE_STARTS if head.startswith(start)), "")
         if encoding.startswith(("utf-16", "utf-32")):

@@ -20,6 +20,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
+from feedtool.boms import byte_order_mark
 from feedtool.validate import codes, limits, profiles
 from feedtool.validate.codes import define
 from feedtool.validate.namespaces import XML_BASE, split
@@ -387,7 +388,8 @@ _CHARSET = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.IGNORECASE)
 
 def _sniff(head: bytes) -> tuple[str | None, str | None]:
     """(encoding given by a byte order mark, encoding named in the XML declaration)."""
-    bom = next((name for mark, name in limits.BOMS if head.startswith(mark)), None)
+    marked = byte_order_mark(head)
+    bom = marked[0] if marked is not None else None
     guess = bom
     if guess is None and head[:4] in (b"<\x00?\x00", b"\x00<\x00?"):
         guess = "utf-16-le" if head[0] == 0x3C else "utf-16-be"

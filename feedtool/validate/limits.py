@@ -13,6 +13,8 @@ import codecs
 import re
 from dataclasses import dataclass
 
+from feedtool.boms import byte_order_mark
+
 MAX_ATTRIBUTES = 10_000
 
 # A regex finds these (by the "<" first) several times faster than bytes.count does.
@@ -31,16 +33,6 @@ class Stop:
 
     entities: tuple[tuple[str, bool], ...] = ()
     attributes_line: int | None = None
-
-
-# Byte order marks and the codecs they show (UTF-32 LE first: UTF-16 LE's is its prefix).
-BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 
 
 def _bomless(head: bytes) -> str | None:
@@ -62,9 +54,9 @@ def prolog_codec(head: bytes, charset: str | None) -> str:
     """The codec to read the document's first characters with, as the parser does: the one
     a byte order mark shows, else the HTTP `charset`, else the one the first bytes show, else
     UTF-8. An XML declaration cannot change it where it matters: the markup after it is ASCII."""
-    for start, name in BOMS:
-        if head.startswith(start):
-            return name
+    marked = byte_order_mark(head)
+    if marked is not None:
+        return marked[0]
     if charset:
         try:
             codec = codecs.lookup(charset).name
