@@ -14,7 +14,7 @@ import bleach
 from bleach._vendor.html5lib.treebuilders import getTreeBuilder
 from bleach.html5lib_shim import BleachHTMLParser, Filter
 
-from feedtool.carry import feed_url, fit_item, xml_text
+from feedtool.carry import feed_url, fit_item, fits_xml, xml_text
 from feedtool.config import FooterRule, Settings
 from feedtool.errors import ItemError
 from feedtool.model import Item
@@ -144,10 +144,15 @@ class _Prepare(Filter):  # type: ignore[misc]
     their content, resolves relative URLs, unwraps image proxies, and guards links that open
     a new window. bleach then removes whatever its allowlist does not name."""
 
-    def __init__(self, source: Iterable[dict[str, object]], base_url: str, unwrap: bool) -> None:
+    def __init__(
+        self, source: Iterable[dict[str, object]], base_url: str, unwrap: bool, *, fits_xml: bool = False
+    ) -> None:
         super().__init__(source)
         self.base_url = base_url
         self.unwrap = unwrap
+        # The text had no character XML cannot carry, nor a numeric reference that could
+        # make one (no named reference stands for one): no token needs xml_text.
+        self.text = str if fits_xml else xml_text
 
     unsettled = False  # the tree nests elements as the HTML parser never would
 
@@ -170,7 +175,7 @@ class _Prepare(Filter):  # type: ignore[misc]
             if kind == "Characters":
                 # Characters XML cannot carry, raw or from entities (&#1;), are dropped here:
                 # bleach would turn them into visible question marks.
-                token["data"] = xml_text(token["data"])
+                token["data"] = self.text(token["data"])
             elif kind != "SpaceCharacters" and token.get("data"):
                 self._fix(token)
             yield token
@@ -179,14 +184,13 @@ class _Prepare(Filter):  # type: ignore[misc]
         attributes = token["data"]
         if not isinstance(attributes, dict):
             return
-        for key in [k for k in attributes if k[1] not in _URL_ATTRIBUTES]:
-            attributes[key] = xml_text(attributes[key])
-        for key in [k for k in attributes if k[1] in _URL_ATTRIBUTES]:
-            url = self._url(attributes[key], image=token["name"] == "img")
-            if url is None:
+        for key, value in list(attributes.items()):
+            if key[1] not in _URL_ATTRIBUTES:
+                attributes[key] = self.text(value)
+            elif (url := self._url(value, image=token["name"] == "img")) is None:
                 del attributes[key]
             else:
-                attributes[key] = xml_text(url)
+                attributes[key] = self.text(url)
         if token["name"] == "a" and (None, "target") in attributes:
             rel = attributes.get((None, "rel"), "").split()
             rel += [r for r in _NEW_WINDOW_REL if r not in rel]
@@ -230,6 +234,7 @@ class _Sanitizer:
     """One bleach Cleaner reused for every item; the item's URL reaches the filter per call."""
 
     base_url = ""  # the item's, set by each call
+    fits_xml = False  # set by each call
     prepared: _Prepare | None = None  # the filter of the call, which tells if it is unsettled
 
     def __init__(self, unwrap: bool) -> None:
@@ -254,7 +259,7 @@ class _Sanitizer:
         walk = self.cleaner.walker
 
         def prepare(dom: object) -> _Prepare:
-            self.prepared = _Prepare(walk(dom), self.base_url, self.unwrap)
+            self.prepared = _Prepare(walk(dom), self.base_url, self.unwrap, fits_xml=self.fits_xml)
             return self.prepared
 
         self.cleaner.walker = prepare
@@ -262,6 +267,7 @@ class _Sanitizer:
     def __call__(self, html: str, base_url: str) -> tuple[str, bool]:
         """The clean HTML, and whether its tree is one a parser would build differently."""
         self.base_url = base_url
+        self.fits_xml = fits_xml(html) and "&#" not in html
         self.prepared = None  # bleach builds no filter for an empty text
         clean = str(self.cleaner.clean(html)).strip()
         return clean, self.prepared is not None and self.prepared.unsettled
