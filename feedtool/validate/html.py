@@ -236,20 +236,6 @@ _VOUCHED_TAG = re.compile(
 )
 
 
-def html_parse_problem(markup: str) -> str | None:
-    """What a conforming HTML parser (html5lib) objects to in an HTML fragment, or None.
-
-    Readers parse escaped HTML with browser rules; fragments that need error recovery
-    render differently from reader to reader. Most fragments are simple enough for a fast
-    tag scan to vouch for them; the others are parsed for real.
-    """
-    if "<" not in markup and "&" not in markup and not _BAD_CODEPOINT.search(markup):
-        return None
-    if _plainly_well_formed(markup):
-        return None
-    return _html5lib_problem(markup)
-
-
 def _plainly_well_formed(markup: str) -> Literal["vouched", "scanned", ""]:
     """Which tag scan proves the fragment parses without error: "vouched" (the fast one,
     which also saw no element of DANGEROUS_ELEMENTS), "scanned" (the full one), or ""
