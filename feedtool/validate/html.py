@@ -13,6 +13,7 @@ readers strip), NotHtml (markup that does not parse) or UnknownNamespace.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from html.entities import name2codepoint
@@ -155,6 +156,9 @@ def _attribute_findings(name: str, value: str, *, whitelist: bool, svg: bool = F
     return []
 
 
+# The findings depend on the text alone, and a build checks each article three times in a
+# row (in its Atom, RSS and JSON Feed entries): the last texts' findings are kept.
+@functools.lru_cache(maxsize=2)
 def check_html(markup: str) -> tuple[HtmlFinding, ...]:
     """Findings in escaped HTML (the text of an element that carries HTML)."""
     if "<" not in markup:
