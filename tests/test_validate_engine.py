@@ -341,14 +341,16 @@ def test_a_json_feed_served_as_application_json_is_not_faulted_for_it() -> None:
     ("encoding", "c1"),
     [("utf-8", b"\xc2\x92"), ("iso-8859-1", b"\x92")],  # U+0092 where windows-1252 has a quote
 )
+@pytest.mark.parametrize("before", [b"", b"A title\nover two lines: "], ids=["one-line", "second-line"])
 def test_one_c1_control_character_is_reported_once_where_it_stands(
-    profile: str, encoding: str, c1: bytes
+    profile: str, encoding: str, c1: bytes, before: bytes
 ) -> None:
+    # At the line of the element whose text holds it, however many lines that text takes.
     feed = (
         f'<?xml version="1.0" encoding="{encoding}"?>\n'.encode()
         + b'<rss version="2.0"><channel><title>t</title><link>https://example.com/</link>\n'
         b"<description>d</description>\n"
-        b"<item><title>don" + c1 + b"t</title><guid>https://example.com/1</guid></item>\n"
+        b"<item><title>" + before + b"don" + c1 + b"t</title><guid>https://example.com/1</guid></item>\n"
         b"<item><title>plain</title><guid>https://example.com/2</guid></item>\n"
         b"</channel></rss>\n"
     )

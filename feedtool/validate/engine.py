@@ -151,6 +151,10 @@ class Context:
         # Lines of the source with a hexadecimal character reference (`&#x26;`): how the RSS
         # Profile asks publishers to write `&` and `<` in plain text.
         self.hex_reference_lines: set[int] = set()
+        # The line of the document's first C1 control character, found in the bytes before the
+        # parser reads them, until an element rule reports the text holding it (see
+        # report_bad_characters); reported on its own at the end if none does.
+        self.c1_line: int | None = None
         # A namespace the document's elements are read as if they had none: a feed whose root
         # is in a namespace its format does not have (<rss xmlns="...">), read as that format.
         self.unnamespaced: str | None = None
@@ -207,6 +211,16 @@ class Context:
         message_fields: dict[str, str] = {k: v for k, v in named.items() if v is not None}
         message_fields.update(fields)
         self._problems.append(codes.problem(code, message_fields, line, column))
+
+    def report_bad_characters(self, element: Element) -> None:
+        """Report BadCharacters at an element whose text has them: one report per character,
+        so the byte scan's finding is not reported again when it lies in this text."""
+        self.report("BadCharacters", element)
+        first = element.sourceline
+        if self.c1_line is not None and first is not None:
+            text = (element.text or "") if len(element) == 0 else "".join(element.itertext())
+            if first <= self.c1_line <= first + text.count("\n"):
+                self.c1_line = None
 
     def base(self, element: Element) -> str | None:
         """The base URI in effect at `element`: its xml:base chain over the feed's address."""
@@ -541,11 +555,8 @@ def _parse_xml(chunks: Iterable[bytes], head: bytes, ctx: Context) -> None:
         walker.walk(parser.read_events())
         _report_syntax_error(e, ctx)
         return  # the text of a document that cannot be read is not judged
-    bad_line = scan.bad_characters_line
-    # RSS rules report C1 controls in the element text they judge: the byte scan's finding
-    # is for the rest (Atom text, attributes), not a second report of the same character.
-    if bad_line is not None and all(p.line != bad_line for p in ctx.problems() if p.code == "BadCharacters"):
-        ctx.report("BadCharacters", bad_line)
+    if ctx.c1_line is not None:  # in text no element rule judges (Atom text, attributes)
+        ctx.report("BadCharacters", ctx.c1_line)
     if walker.root is None and not ctx.problems():
         ctx.report("SAXError", 1, detail="the document has no root element")
 
@@ -687,7 +698,6 @@ class _ByteScan:
         # Where C1 controls show in the bytes: as UTF-8 sequences, or as single bytes in
         # ISO-8859-1 (whose 0x80-0x9F are controls, not windows-1252's punctuation).
         self.c1 = {"utf-8": _C1_IN_UTF8, "iso8859-1": _C1_BYTE}.get(codec or "")
-        self.bad_characters_line: int | None = None
         self.line = 1
 
     def scan(self, piece: bytes, newlines: int | None = None) -> None:
@@ -705,7 +715,7 @@ class _ByteScan:
             match = self.c1.search(piece)
             if match:
                 self.c1 = None
-                self.bad_characters_line = self.line + piece.count(b"\n", 0, match.start())
+                self.ctx.c1_line = self.line + piece.count(b"\n", 0, match.start())
         reference = _HEX_REFERENCE.search(piece)  # several times faster than bytes.find here
         if reference is not None:
             self._note_hex_references(piece, reference.start())

@@ -625,7 +625,7 @@ def check_extension_children(host: Element, ctx: Context) -> None:
         value = text_of(child)
         spec.check(child, ctx, value)
         if spec.content == "text" and values.looks_double_encoded(value):
-            ctx.report("BadCharacters", child)
+            ctx.report_bad_characters(child)
         _check_content(child, spec.content, ctx)
 
 

@@ -544,7 +544,7 @@ def _check_children(element: Element, ctx: Context, known: dict[str, Core]) -> N
         value = text_of(child)
         core.check(child, ctx, value)
         if values.looks_double_encoded(value):
-            ctx.report("BadCharacters", child)
+            ctx.report_bad_characters(child)
         if len(child) or core.holds == "nothing":
             _check_holds(child, core.holds, ctx)
     _check_stray_text(element, ctx)
