@@ -10,6 +10,8 @@ Python's __pycache__; a damaged or foreign one is rebuilt. It keeps:
 - rendered: each item rendered into every output, by item and feed (write.py);
 - pieces: a rendered piece's gzip twin and its feed-level stand-in's lines and hash, by its bytes;
 - checks: what the validator found in an entry or a feed, by the bytes it checked;
+- written: where each entry is in the outputs last published in a folder, and the files'
+  stamps then (write.remember);
 - outputs: the last build of each output folder, to tell when nothing changed.
 A cache that cannot be written (a full disk, a read-only folder) keeps what this build makes
 in memory until it ends, and one that cannot be read is set aside; `problem` then says why.
@@ -30,7 +32,7 @@ from feedtool.write import Store
 if TYPE_CHECKING:
     from feedtool.sources import Facts
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 _TABLES = {
     "items": ("key", "key text primary key, item blob not null, facts blob not null"),
     "scans": ("path", "path blob primary key, stamp text not null, scan blob not null"),
@@ -40,6 +42,7 @@ _TABLES = {
         "key text primary key, packed blob not null, lines integer not null, shape text not null",
     ),
     "checks": ("key", "key text primary key, findings text not null"),
+    "written": ("key", "key text primary key, state blob not null"),
     "outputs": ("folder", "folder text primary key, state text not null"),
 }
 _CHUNK = 500
@@ -154,16 +157,10 @@ class ItemCache(Store):
 
     def cleaned(self, keys: Sequence[str]) -> set[str]:
         """The keys whose cleaned items are here."""
-        have: set[str] = set()
-        for start in range(0, len(keys), _CHUNK):
-            have.update(self.facts(keys[start : start + _CHUNK]))
-        return have
+        return set(self._select("items", _PRESENT, keys))
 
     def items(self, keys: Sequence[str]) -> dict[str, bytes]:
         return {key: row[0] for key, row in self._select("items", "item", keys).items()}
-
-    def scan_stamps(self, paths: Sequence[bytes]) -> dict[bytes, str]:
-        return {key: str(row[0]) for key, row in self._select("scans", "stamp", paths).items()}
 
     def scans(self, paths: Sequence[bytes]) -> dict[bytes, tuple[str, bytes]]:
         return {
@@ -196,6 +193,13 @@ class ItemCache(Store):
 
     def put_checks(self, rows: dict[str, str]) -> None:
         self._insert("checks", rows.items())
+
+    def written(self, key: str) -> bytes | None:
+        found = self._select("written", "state", [key]).get(key)
+        return None if found is None else bytes(found[0])
+
+    def put_written(self, key: str, state: bytes) -> None:
+        self._insert("written", [(key, state)])
 
     # The last build of each output folder (build.py)
 

@@ -247,7 +247,7 @@ def _scans(
 ) -> Iterator[ItemFile | ItemError]:
     """Each item file looked at, in order: from the cache when its size, time and inode are
     those it had then (and reading and cleaning are the same), else now. The cache is read a
-    chunk of files at a time."""
+    chunk of files at a time, once."""
 
     def stamp(path: Path) -> str | None:
         try:
@@ -256,34 +256,35 @@ def _scans(
             return None
         return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}:{fingerprint}"
 
-    fresh: dict[Path, str | None] = {}  # the files to look at now, with their stamps before
+    found: list[ScanRow | ItemError | None] = []  # in order; None: to look at now
+    fresh: dict[int, str | None] = {}  # the files to look at now (by position), with their stamps
     for start in range(0, len(paths), _SCAN_CHUNK):
-        chunk = {os.fsencode(path): (path, stamp(path)) for path in paths[start : start + _SCAN_CHUNK]}
-        stored = cache.scan_stamps(list(chunk))
-        for key, (path, now) in chunk.items():
-            if now is None or stored.get(key) != now:
-                fresh[path] = now
+        some = paths[start : start + _SCAN_CHUNK]
+        keys = [os.fsencode(path) for path in some]
+        stored = cache.scans(keys)
+        for n, (path, key) in enumerate(zip(some, keys, strict=True), start):
+            now, kept = stamp(path), stored.get(key)
+            row = _scan_from(kept) if now is not None and kept is not None and kept[0] == now else None
+            if row is None:
+                fresh[n] = now
+            found.append(row)
     from feedtool.read import ItemFile
 
     # Looked at now: stored a chunk at a time, as the worker processes send them back.
-    scanned: dict[Path, ScanRow | ItemError] = {}
     rows: list[tuple[bytes, str, bytes]] = []
-    for path, found in zip(fresh, workers.map(_scan_one, [str(path) for path in fresh]), strict=True):
-        scanned[path] = found
-        if not isinstance(found, ItemError) and (now := fresh[path]) is not None:
-            rows.append((os.fsencode(path), now, pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL)))
+    for n, scan in zip(fresh, workers.map(_scan_one, [str(paths[n]) for n in fresh]), strict=True):
+        found[n] = scan
+        if not isinstance(scan, ItemError) and (now := fresh[n]) is not None:
+            rows.append((os.fsencode(paths[n]), now, pickle.dumps(scan, protocol=pickle.HIGHEST_PROTOCOL)))
             if len(rows) >= _SCAN_CHUNK:
                 cache.put_scans(rows)
                 rows = []
     cache.put_scans(rows)
     del rows, fresh
-    for start in range(0, len(paths), _SCAN_CHUNK):
-        some = paths[start : start + _SCAN_CHUNK]
-        kept = cache.scans([os.fsencode(path) for path in some if path not in scanned])
-        for path in some:
-            got = scanned.pop(path, None) or _scan_from(kept.get(os.fsencode(path)))
-            got = got or _scan_one(str(path), workers.settings)
-            yield got if isinstance(got, ItemError) else ItemFile(path, *got)
+    for n, path in enumerate(paths):
+        one, found[n] = found[n], None  # what was yielded is the caller's to keep or not
+        assert one is not None
+        yield one if isinstance(one, ItemError) else ItemFile(path, *one)
 
 
 def _scan_from(stored: tuple[str, bytes] | None) -> ScanRow | None:
@@ -545,8 +546,8 @@ def _clean_newest(
         cleaned_before = 0
         for window in windows:
             keys = keys_of(window)
-            have = cache.cleaned(keys)
-            missing = [(c, key) for c, key in zip(window, keys, strict=True) if key not in have]
+            facts = cache.facts(keys)
+            missing = [(c, key) for c, key in zip(window, keys, strict=True) if key not in facts]
             shown = None
             if progress is not None:
                 shown = functools.partial(_progress_from, progress, cleaned_before, total)
@@ -560,24 +561,23 @@ def _clean_newest(
                     gathered.problems.append(outcome)
                     continue
                 fresh.add(key)
+                facts[key] = pickle.loads(outcome[1])
                 rows.append((key, *outcome))
                 if len(rows) >= _STORE_EVERY:
                     cache.put_items(rows)
                     rows = []
             cache.put_items(rows)
-            for start in range(0, len(keys), _STORE_EVERY):
-                chunk = keys[start : start + _STORE_EVERY]
-                facts = cache.facts(chunk)
-                for key in chunk:
-                    if key not in facts or (limit and kept >= limit):
-                        continue
-                    rules, listed = facts[key]
-                    outcomes += 1
-                    gathered.parsed += key in fresh
-                    matched |= rules
-                    if listed is not None:
-                        entries.append(Entry(key, *listed))
-                        kept += 1
+            for key in keys:
+                if key not in facts or (limit and kept >= limit):
+                    continue
+                rules, listed = facts[key]
+                outcomes += 1
+                gathered.parsed += key in fresh
+                matched |= rules
+                if listed is not None:
+                    entries.append(Entry(key, *listed))
+                    kept += 1
+            del facts
             if limit and kept >= limit:
                 break
     return entries, frozenset(matched), outcomes

@@ -8,6 +8,12 @@ the validator found are cached together under the item's key and the feed's cont
 outputs are then written by joining pieces in order, one entry at a time, so a build holds a
 window of entries whatever the feed's length.
 
+A build after a few items changed copies the other entries out of the published outputs,
+a run of entries at a time, where the last build noted they are (`Layout`, kept in the cache
+with the files' stamps): each copied entry is checked against the CRC-32 of the bytes that
+were written and checked then, so an entry whose bytes changed since is made again, never
+published unchecked.
+
 The feed-level rules (the head, ids and dates across entries) are checked on the feed with
 every entry's article text left out: the articles are what the entry checks covered, and the
 rest is small. That check is cached by what it checked. An error in either check stops the
@@ -22,6 +28,7 @@ header carries no time, so the bytes depend on the content alone.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import dataclasses
 import hashlib
 import html
@@ -124,6 +131,13 @@ class Store:
     def put_checks(self, rows: dict[str, str]) -> None:
         raise NotImplementedError
 
+    def written(self, key: str) -> bytes | None:
+        """What a build published in a folder (see `remember`), pickled."""
+        raise NotImplementedError
+
+    def put_written(self, key: str, state: bytes) -> None:
+        raise NotImplementedError
+
 
 def with_text(item: Item) -> Item:
     """An item with no text at all once cleaned (a link, a podcast episode) is summed up by its
@@ -198,12 +212,25 @@ class _Twins:
         self.packed.write(_GZIP_HEADER)
         self.crc = 0
         self.size = 0
+        self.packed_size = len(_GZIP_HEADER)
 
     def write(self, data: bytes, packed: bytes | None = None) -> None:
+        packed = deflated(data) if packed is None else packed
         self.plain.write(data)
-        self.packed.write(deflated(data) if packed is None else packed)
+        self.packed.write(packed)
         self.crc = zlib.crc32(data, self.crc)
         self.size += len(data)
+        self.packed_size += len(packed)
+
+    def copy_plain(self, data: memoryview) -> None:
+        """Bytes of the plain file as they are (the twin gets their gzip form by `copy_packed`)."""
+        self.plain.write(data)
+        self.crc = zlib.crc32(data, self.crc)
+        self.size += len(data)
+
+    def copy_packed(self, data: memoryview) -> None:
+        self.packed.write(data)
+        self.packed_size += len(data)
 
     def close(self) -> None:
         trailer = self.crc.to_bytes(4, "little") + (self.size & 0xFFFFFFFF).to_bytes(4, "little")
@@ -430,6 +457,42 @@ class Written:
     entries: list[Entry]
     rendered: int  # entries rendered now, not taken from the cache
     assembly: str  # changes whenever the outputs' bytes may
+    layout: Layout  # where each entry is in the outputs
+
+
+_KEY_SIZE = 16  # bytes of a row key, and of a stand-in's hash, in a Layout
+
+
+@dataclass
+class Layout:
+    """Where each entry's bytes are in a feed's written outputs (and their twins), and what the
+    entry check found in them: what lets the next build copy the entries that did not change
+    out of the published files instead of making them again. A few numbers per entry, never
+    its bytes."""
+
+    keys: bytearray  # each entry's row key (_KEY_SIZE bytes), in the feed's order
+    starts: dict[str, array[int]]  # by file, twins too: where each entry starts, then the closing
+    # By file: the CRC-32 of each entry's bytes (without the separator before it). A copied
+    # entry must be the one that was written and checked, whatever happened to the file since.
+    crcs: dict[str, array[int]]
+    lines: dict[str, array[int]]  # by feed file: the lines of each entry's feed-level stand-in
+    shapes: dict[str, bytearray]  # by feed file: each entry's stand-in's hash (_KEY_SIZE bytes)
+    findings: dict[int, list[list[str]]]  # what the entry check found, by entry (most: nothing)
+
+    @classmethod
+    def empty(cls) -> Layout:
+        files = with_twins(OUTPUT_NAMES)
+        return cls(
+            bytearray(),
+            {file: array("q") for file in files},
+            {file: array("I") for file in files},
+            {name: array("i") for name in FEED_FILES},
+            {name: bytearray() for name in FEED_FILES},
+            {},
+        )
+
+    def __len__(self) -> int:
+        return len(self.keys) // _KEY_SIZE
 
 
 def write_feed(
@@ -444,7 +507,8 @@ def write_feed(
 ) -> Written:
     """Write one feed's outputs into `folder`: atom.xml, rss.xml, feed.json, index.html and
     their .gz twins, entries in the order given (their items are in `store`). `published` is
-    where the feed's outputs are published (see `remember`).
+    where the feed's outputs are published (see `remember`): entries found there unchanged
+    are copied from there.
 
     A validator error raises BuildError: nothing is written that could be published.
     """
@@ -454,20 +518,54 @@ def write_feed(
     parts = _parts(meta, entries)
     heads = [context.encode(), *(b"".join(p) for p in parts.values())]
     assembly = _hash_joined(itertools.chain(heads, map(str.encode, row_keys)))
-    if published is not None:
-        reused = _reuse(store, published, assembly, folder)
-        if reused is not None:
-            return Written(reused, list(entries), 0, assembly)
-    known = store.known(row_keys)
-    missing = sum(key not in known for key in row_keys)
-    pool = workers.pool if workers is not None and missing >= PARALLEL_THRESHOLD else None
-    made = _in_order(meta, renderer, entries, row_keys, known, store, pool, progress, missing)
-    warnings, errors = _assemble(meta, entries, made, parts, folder, store, pool)
-    if errors:
-        raise BuildError(
-            "the built feeds do not validate, so the output folder was left as it was:\n" + "\n".join(errors)
+    previous = _published(store, published) if published is not None else None
+    if previous is not None and previous.assembly == assembly and _link(previous.folder, folder):
+        return Written(previous.warnings, list(entries), 0, assembly, previous.layout)
+    job = _Job(meta, renderer, entries, row_keys, parts, folder, store, workers, progress)
+    if previous is not None:
+        with contextlib.suppress(_Altered):  # then made again, as if nothing was published
+            return job.write(assembly, _Splice(previous.layout, previous.folder))
+    return job.write(assembly, None)
+
+
+@dataclass
+class _Job:
+    """What writing one feed takes."""
+
+    meta: FeedMeta
+    renderer: _Renderer
+    entries: Sequence[Entry]
+    row_keys: list[str]
+    parts: Parts
+    folder: Path
+    store: Store
+    workers: Renderers | None
+    progress: Progress | None
+
+    def write(self, assembly: str, splice: _Splice | None) -> Written:
+        """The outputs, with the entries `splice` has copied from the published ones and the
+        others made (from the cache, or rendered now)."""
+        keys = [bytes.fromhex(key) for key in self.row_keys]
+        to_make = [n for n, key in enumerate(keys) if splice is None or splice.find(key) is None]
+        entries, row_keys = [self.entries[n] for n in to_make], [self.row_keys[n] for n in to_make]
+        known = self.store.known(row_keys)
+        missing = sum(key not in known for key in row_keys)
+        pool = self.workers.pool if self.workers is not None and missing >= PARALLEL_THRESHOLD else None
+        made = _in_order(
+            self.meta, self.renderer, entries, row_keys, known, self.store, pool, self.progress, missing
         )
-    return Written(warnings, list(entries), missing, assembly)
+        with contextlib.ExitStack() as stack:
+            if splice is not None:
+                stack.callback(splice.close)
+            warnings, errors, layout = _assemble(
+                self.meta, self.entries, keys, made, self.parts, self.folder, self.store, pool, splice
+            )
+        if errors:
+            raise BuildError(
+                "the built feeds do not validate, so the output folder was left as it was:\n"
+                + "\n".join(errors)
+            )
+        return Written(warnings, list(self.entries), missing, assembly, layout)
 
 
 def _written_key(published: Path) -> str:
@@ -488,29 +586,134 @@ def _stamps(folder: Path) -> dict[str, list[int]] | None:
 
 def remember(store: Store, published: Path, written: Written) -> None:
     """After publishing: the outputs in `published` are what `written` made, so a build that
-    would make the same bytes can take them as they are."""
+    would make the same bytes can take them as they are, and one that makes some of the same
+    entries can copy those."""
     stamps = _stamps(published)
     if stamps is not None:
-        state = {"assembly": written.assembly, "stamps": stamps, "warnings": written.warnings}
-        store.put_checks({_written_key(published): json.dumps(state, ensure_ascii=False)})
+        layout = {field.name: getattr(written.layout, field.name) for field in dataclasses.fields(Layout)}
+        state = {
+            "assembly": written.assembly,
+            "stamps": stamps,
+            "warnings": written.warnings,
+            "layout": layout,
+        }
+        store.put_written(_written_key(published), pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def _reuse(store: Store, published: Path, assembly: str, folder: Path) -> list[str] | None:
-    """When the published outputs are exactly what this build would write (the same entries,
-    rendered the same way, around the same heads) and untouched since, link them into
-    `folder` and return the warnings they had; else None."""
-    text = store.checks([_written_key(published)]).get(_written_key(published))
+@dataclass(frozen=True, slots=True)
+class _Previous:
+    """The published outputs of a feed, untouched since the build that wrote them."""
+
+    folder: Path
+    assembly: str
+    warnings: list[str]
+    layout: Layout
+
+
+def _published(store: Store, published: Path) -> _Previous | None:
+    blob = store.written(_written_key(published))
+    if blob is None:
+        return None
     try:
-        state = json.loads(text) if text else None
-        if not state or state["assembly"] != assembly or state["stamps"] != _stamps(published):
+        state = pickle.loads(blob)
+        if state["stamps"] != _stamps(published):
             return None
-        for name in state["stamps"]:
+        layout = Layout(**state["layout"])
+        return _Previous(published, str(state["assembly"]), [str(line) for line in state["warnings"]], layout)
+    except (pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError, KeyError):
+        return None  # written by another feedtool
+
+
+def _link(published: Path, folder: Path) -> bool:
+    """The published outputs linked into `folder`, when the build would write exactly them (the
+    same entries, rendered the same way, around the same heads)."""
+    try:
+        for name in with_twins(OUTPUT_NAMES):
             os.link(published / name, folder / name)
-        return [str(line) for line in state["warnings"]]
-    except (OSError, ValueError, KeyError, TypeError):
+        return True
+    except OSError:
         for name in with_twins(OUTPUT_NAMES):
             (folder / name).unlink(missing_ok=True)
-        return None
+        return False
+
+
+class _Altered(Exception):
+    """A published file no longer holds what its layout says it does."""
+
+
+_COPY_CHUNK = 1 << 20  # bytes copied from a published file at a time
+
+
+class _Splice:
+    """Entries copied out of the published outputs, where their layout says they are; each
+    entry's bytes, and the separators between them, are checked against what was written."""
+
+    def __init__(self, layout: Layout, folder: Path) -> None:
+        self.layout = layout
+        self.folder = folder
+        keys = layout.keys
+        self.index = {
+            bytes(keys[at : at + _KEY_SIZE]): n for n, at in enumerate(range(0, len(keys), _KEY_SIZE))
+        }
+        self.files: dict[str, int] = {}  # opened when first copied from
+        self.buffer = bytearray(_COPY_CHUNK)  # the bytes being copied (one buffer: no page faults)
+
+    def find(self, key: bytes) -> int | None:
+        return self.index.get(key)
+
+    def copy(
+        self, name: str, twins: _Twins, first: int, count: int, separators: tuple[bytes, bytes], into: Layout
+    ) -> None:
+        """Entries first.. of the published `name` (and its twin) onto the end of `twins`, with
+        the separators between them; where they land goes `into` the new layout."""
+        for file, separator, base, write in (
+            (name, separators[0], twins.size, twins.copy_plain),
+            (name + GZIP_SUFFIX, separators[1], twins.packed_size, twins.copy_packed),
+        ):
+            starts = self.layout.starts[file]
+            into.starts[file].extend(base + starts[n] - starts[first] for n in range(first, first + count))
+            into.crcs[file].extend(self.layout.crcs[file][first : first + count])
+            self._copy(file, separator, first, first + count - 1, write)
+
+    def _copy(
+        self, file: str, separator: bytes, first: int, last: int, write: Callable[[memoryview], None]
+    ) -> None:
+        starts, crcs = self.layout.starts[file], self.layout.crcs[file]
+        listed = len(starts) - 1
+
+        def end(n: int) -> int:
+            return starts[n + 1] - (len(separator) if n + 1 < listed else 0)
+
+        if file not in self.files:
+            try:
+                self.files[file] = os.open(self.folder / file, os.O_RDONLY)
+            except OSError as e:
+                raise _Altered(file) from e
+        source = self.files[file]
+        n = first
+        while n <= last:  # a chunk of whole entries, with the separators after all but the last
+            upto = n
+            while upto < last and starts[upto + 1] - starts[n] < _COPY_CHUNK:
+                upto += 1
+            begin = starts[n]
+            stop = starts[upto + 1] if upto < last else end(last)
+            if len(self.buffer) < stop - begin:
+                self.buffer = bytearray(stop - begin)
+            view = memoryview(self.buffer)[: stop - begin]
+            if os.preadv(source, [view], begin) != len(view):
+                raise _Altered(file)
+            for k in range(n, upto + 1):
+                entry_end = end(k) - begin
+                if zlib.crc32(view[starts[k] - begin : entry_end]) != crcs[k]:
+                    raise _Altered(file)
+                if k < last and view[entry_end : starts[k + 1] - begin] != separator:
+                    raise _Altered(file)
+            write(view)
+            n = upto + 1
+
+    def close(self) -> None:
+        for source in self.files.values():
+            os.close(source)
 
 
 def _row_key(entry: Entry, context: str) -> str:
@@ -630,14 +833,17 @@ def _parts(meta: FeedMeta, entries: Sequence[Entry]) -> Parts:
 def _assemble(
     meta: FeedMeta,
     entries: Sequence[Entry],
+    keys: Sequence[bytes],
     made: Iterator[_Made],
     parts: Parts,
     folder: Path,
     store: Store,
     pool: ProcessPoolExecutor | None,
-) -> tuple[list[str], list[str]]:
-    """Write the outputs from the entries' pieces, then run the feed-level check; (warnings,
-    errors)."""
+    splice: _Splice | None,
+) -> tuple[list[str], list[str], Layout]:
+    """Write the outputs from the entries' pieces (runs of entries that `splice` finds copied
+    from the published outputs, the others from `made`), then run the feed-level check;
+    (warnings, errors, where each entry was written)."""
     from feedtool.build import code_fingerprint
 
     # The feed-level check of each feed is cached by what it checks: the code, the address,
@@ -648,30 +854,83 @@ def _assemble(
         digests[name] = hashlib.blake2b(digest_size=16)
         for part in (code_fingerprint().encode(), meta.url_of(name).encode(), *parts[name]):
             digests[name].update(part + b"\0")
-    offsets: dict[str, array[int]] = {name: array("q") for name in FEED_FILES}  # each entry's bytes
-    starts: dict[str, array[int]] = {name: array("q") for name in FEED_FILES}  # its stand-in's line
+    layout = Layout.empty()
+    starts: dict[str, array[int]] = {name: array("q") for name in FEED_FILES}  # each stand-in's line
     lines = {name: parts[name][0].count(b"\n") + 1 for name in FEED_FILES}
     files = {name: _Twins(folder / name) for name in OUTPUT_NAMES}
-    separators = {name: deflated(parts[name][2]) for name in OUTPUT_NAMES if parts[name][2]}
+    separators = {
+        name: (parts[name][2], deflated(parts[name][2]) if parts[name][2] else b"") for name in OUTPUT_NAMES
+    }
     entry_lines: list[tuple[str, str]] = []
+
+    def separate(name: str, twins: _Twins) -> None:
+        separator, packed = separators[name]
+        if separator:
+            twins.write(separator, packed)
+            if name in lines:
+                lines[name] += separator.count(b"\n")
+
     try:
         for name, twins in files.items():
             twins.write(parts[name][0])
-        for n, (entry, one) in enumerate(zip(entries, made, strict=True)):
+        n = 0
+        while n < len(entries):
+            first = splice.find(keys[n]) if splice is not None else None
+            if first is None:
+                one = next(made)
+                for name, twins in files.items():
+                    if n:
+                        separate(name, twins)
+                    piece, packed = one.pieces[name], one.packed[name]
+                    layout.starts[name].append(twins.size)
+                    layout.starts[name + GZIP_SUFFIX].append(twins.packed_size)
+                    layout.crcs[name].append(zlib.crc32(piece))
+                    layout.crcs[name + GZIP_SUFFIX].append(zlib.crc32(packed))
+                    if name in starts:
+                        starts[name].append(lines[name])
+                        lines[name] += one.lines[name]
+                        layout.lines[name].append(one.lines[name])
+                        shape = bytes.fromhex(one.shapes[name])
+                        layout.shapes[name] += shape
+                        digests[name].update(shape)
+                    twins.write(piece, packed)
+                if one.findings:
+                    layout.findings[n] = [list(dataclasses.astuple(finding)) for finding in one.findings]
+                entry_lines += [_line(entries[n].source, finding) for finding in one.findings]
+                layout.keys += keys[n]
+                n += 1
+                continue
+            assert splice is not None
+            count = 1  # the entries that follow each other here as they did there
+            while n + count < len(entries) and splice.find(keys[n + count]) == first + count:
+                count += 1
+            old = splice.layout
             for name, twins in files.items():
-                separator = parts[name][2]
-                if n and separator:
-                    twins.write(separator, separators[name])
-                    if name in lines:
-                        lines[name] += separator.count(b"\n")
-                if name in offsets:
-                    offsets[name].append(twins.size)
-                    starts[name].append(lines[name])
-                    lines[name] += one.lines[name]
-                    digests[name].update(one.shapes[name].encode())
-                twins.write(one.pieces[name], one.packed[name])
-            entry_lines += [_line(entry.source, finding) for finding in one.findings]
+                if n:
+                    separate(name, twins)
+                splice.copy(name, twins, first, count, separators[name], layout)
+                if name in starts:
+                    between = parts[name][2].count(b"\n")
+                    for k in range(first, first + count):
+                        lines[name] += between if k > first else 0
+                        starts[name].append(lines[name])
+                        lines[name] += old.lines[name][k]
+                    layout.lines[name] += old.lines[name][first : first + count]
+                    shapes = old.shapes[name][first * _KEY_SIZE : (first + count) * _KEY_SIZE]
+                    layout.shapes[name] += shapes
+                    digests[name].update(shapes)
+            for k in range(count):
+                rows = old.findings.get(first + k)
+                if rows:
+                    layout.findings[n + k] = rows
+                    entry_lines += [_line(entries[n + k].source, Finding(*row)) for row in rows]
+            layout.keys += b"".join(keys[n : n + count])
+            n += count
+        left = next(made, None)  # the end of `made`, where it stores what it made
+        assert left is None, "more entries made than listed"
         for name, twins in files.items():
+            layout.starts[name].append(twins.size)
+            layout.starts[name + GZIP_SUFFIX].append(twins.packed_size)
             twins.write(parts[name][1])
     finally:
         for twins in files.values():
@@ -680,7 +939,7 @@ def _assemble(
     found = {name: json.loads(text) for name, text in store.checks(list(check_keys.values())).items()}
     unchecked = [name for name in FEED_FILES if check_keys[name] not in found]
     if unchecked:
-        checked = _check_feeds(unchecked, parts, offsets, folder, meta, pool)
+        checked = _check_feeds(unchecked, parts, layout, folder, meta, pool)
         for name, problems in checked.items():
             found[check_keys[name]] = problems
         store.put_checks(
@@ -692,13 +951,13 @@ def _assemble(
     lines_found = list(dict.fromkeys(entry_lines + feed_lines))
     errors = [text for severity, text in lines_found if severity == "error"]
     warnings = [text for severity, text in lines_found if severity == "warning"]
-    return warnings, errors
+    return warnings, errors, layout
 
 
 def _check_feeds(
     names: list[str],
     parts: dict[str, tuple[bytes, bytes, bytes]],
-    offsets: dict[str, array[int]],
+    layout: Layout,
     folder: Path,
     meta: FeedMeta,
     pool: ProcessPoolExecutor | None,
@@ -710,16 +969,17 @@ def _check_feeds(
     checking.mkdir(exist_ok=True)
     try:
         paths = {}
+        count = len(layout)
         for name in names:
             head, closing, separator = parts[name]
             paths[name] = checking / name
-            last = (folder / name).stat().st_size - len(closing)
-            ends = [*offsets[name][1:], last] if offsets[name] else []
+            starts = layout.starts[name]
             with (folder / name).open("rb") as written, paths[name].open("wb") as out:
                 out.write(head)
-                for n, (start, end) in enumerate(zip(offsets[name], ends, strict=True)):
-                    written.seek(start)
-                    piece = written.read(end - start - (len(separator) if n + 1 < len(ends) else 0))
+                for n in range(count):
+                    end = starts[n + 1] - (len(separator) if n + 1 < count else 0)
+                    written.seek(starts[n])
+                    piece = written.read(end - starts[n])
                     out.write((separator if n else b"") + _stand_in(name, piece))
                 out.write(closing)
         if pool is None:

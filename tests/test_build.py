@@ -262,16 +262,18 @@ def test_an_invalid_entry_planted_in_the_rendered_cache_is_checked_and_never_pub
             pieces["atom.xml"] = planted
             database.execute("update rendered set row = ? where key = ?", (pickle.dumps(pieces), key))
     database.close()
-    # An older article arrives: the feeds are written again, the two planted entries from the cache.
+    # An older article arrives, and the feeds go to a new folder: the two planted entries come
+    # from the cache (into dist/, they would be copied from the published files).
     write_item(
         project / "seeds", "older.txt", url="https://cn.nytimes.com/world/20230101/older/",
         html=body(when="2023-01-01 08:00:00"),
     )  # fmt: skip
     capsys.readouterr()
-    assert main(["build"]) == 1
+    assert main(["build", "--out", "elsewhere"]) == 1
     err = capsys.readouterr().err
-    assert "do not validate" in err and "dist was left as it was" in err
+    assert "do not validate" in err and "elsewhere was left as it was" in err
     assert "in atom.xml: " in err and "[UndefinedElement]" in err
+    assert not (project / "elsewhere").exists()
     assert snapshot(project / "dist") == before
 
 

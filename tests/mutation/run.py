@@ -70,6 +70,7 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
             "tests/test_publish.py",
             "tests/test_sources.py",
             "tests/test_feeds.py",
+            "tests/test_write.py",
         ],
     ),
     "serve": (
