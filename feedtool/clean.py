@@ -198,8 +198,9 @@ class _Prepare(Filter):  # type: ignore[misc]
 
     def _url(self, value: str, *, image: bool) -> str | None:
         """The absolute address a link or image attribute points to; None if it must go."""
+        value = value.strip()
         try:
-            url = urljoin(self.base_url, value.strip())
+            url = value if _PLAIN_ABSOLUTE.match(value) else urljoin(self.base_url, value)
             if self.unwrap and image:
                 url = unwrap_image_proxy(url)
             scheme = urlsplit(url).scheme.lower()
@@ -211,6 +212,13 @@ class _Prepare(Filter):  # type: ignore[misc]
         # bleach reads "javascript:123" as a relative host:port; a browser does not.
         return url if scheme in ALLOWED_PROTOCOLS else None
 
+
+# Absolute http(s) URLs that urljoin gives back as they are, whatever the base (most links):
+# a lowercase scheme, a plain ASCII authority, no ";" in the path (urljoin drops an empty
+# parameter), no empty query or fragment, nothing urlsplit removes or refuses.
+_PLAIN_ABSOLUTE = re.compile(
+    r"https?://[A-Za-z0-9.\-:@%_~!$&'()*+,=]+(?:/[^;?#\x00-\x20\x7f]*)?(?:\?[^#\x00-\x20\x7f]+)?(?:#[^\x00-\x20\x7f]+)?\Z"
+)
 
 _EtreeBuilder = getTreeBuilder("etree")
 

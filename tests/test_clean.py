@@ -134,6 +134,21 @@ def test_relative_urls_are_resolved_against_the_item_link():
     assert 'src="https://cn.nytimes.com/i.jpg"' in clean
 
 
+@pytest.mark.parametrize(
+    ("href", "written"),
+    [
+        ("https://e.com/a;", "https://e.com/a"),  # an empty parameter goes, as the browser's URL parser
+        ("https://e.com/a?", "https://e.com/a"),  # an empty query
+        ("https://e.com/a#", "https://e.com/a"),  # an empty fragment
+        ("HTTPS://e.com/a", "https://e.com/a"),  # the scheme is lowercase
+        ("https://e.com/a;b", "https://e.com/a;b"),
+        ("https://e.com/x/../y?q#f", "https://e.com/x/../y?q#f"),
+    ],
+)
+def test_absolute_links_are_written_in_one_spelling(href, written):
+    assert sanitize(f'<p><a href="{href}">x</a></p>', BASE) == f'<p><a href="{written}">x</a></p>'
+
+
 def test_links_opening_a_new_window_get_noopener():
     clean = sanitize(
         '<a rel="nofollow" target="_blank" href="https://e.com/">a</a><a href="https://e.com/">b</a>', BASE
