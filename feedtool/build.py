@@ -9,7 +9,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +21,7 @@ from feedtool.errors import BuildError, shown
 from feedtool.model import Channel, FeedMeta, Item
 from feedtool.publish import Staging
 from feedtool.rules import check_examples, convert_feed
-from feedtool.sources import Gathered, Progress, Workers, gather, local_inputs
+from feedtool.sources import Gathered, Listing, Progress, Workers, gather, local_inputs
 from feedtool.write import (
     OUTPUT_NAMES,
     PAGE_FILE,
@@ -101,28 +101,34 @@ def _meta(
     return dataclasses.replace(meta, podcast=podcast_to_write(meta, items or []))
 
 
-def _signature(settings: Settings, paths: list[Path]) -> str:
+def _signature(settings: Settings, inputs: Sequence[Listing | Path]) -> str:
     """Changes when any input may have: settings, code, or an input file's name, size or mtime.
     Equal signatures let a build skip even reading the inputs, as make does."""
     digest = hashlib.blake2b(f"{settings!r}\n{code_fingerprint()}".encode(), digest_size=16)
-    for path in paths:
-        digest.update(b"\n" + os.fsencode(path))  # bytes: a name need not be UTF-8
-        try:
-            stat = path.stat()
-        except OSError:  # gone: reading it will say so
-            digest.update(b":missing")
+    for found in inputs:
+        if isinstance(found, Path):
+            try:
+                stat = found.stat()
+            except OSError:  # gone: reading it will say so
+                digest.update(b"\n" + os.fsencode(found) + b":missing")
+                continue
+            digest.update(b"\n" + os.fsencode(found) + f":{stat.st_size}:{stat.st_mtime_ns}".encode())
             continue
-        digest.update(f":{stat.st_size}:{stat.st_mtime_ns}".encode())
+        folder = os.fsencode(found.folder) + b"/"  # bytes: a name need not be UTF-8
+        for n, name in enumerate(found.names):
+            stamp = found.stamp(n)
+            digest.update(b"\n" + folder + os.fsencode(name))
+            digest.update(b":missing" if stamp is None else f":{stamp[0]}:{stamp[1]}".encode())
     return digest.hexdigest()
 
 
-def _inputs_signature(settings: Settings, feeds: Sequence[Settings]) -> str | None:
-    """The signature of every input file the feeds read; None when a source is no file (a URL,
-    standard input). The list of files is not kept: at 100,000 items it is 35 MB."""
+def _inputs(feeds: Sequence[Settings]) -> list[Listing | Path] | None:
+    """Every input file the feeds read (folders of item files as listed, a few numbers per
+    file); None when a source is no file (a URL, standard input)."""
     found = [local_inputs(feed) for feed in feeds]
-    if any(paths is None for paths in found):
+    if any(inputs is None for inputs in found):
         return None
-    return _signature(settings, [path for paths in found for path in paths or ()])
+    return [one for inputs in found for one in inputs or ()]
 
 
 def _outputs_now(settings: Settings) -> dict[str, list[int]] | None:
@@ -199,7 +205,9 @@ def build(
     """
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     feeds = settings.feeds or (settings,)
-    signature = _inputs_signature(settings, feeds)
+    inputs = _inputs(feeds)
+    signature = _signature(settings, inputs) if inputs is not None else None
+    listings = {found.folder: found for found in inputs or () if isinstance(found, Listing)}
     cache = ItemCache(settings.cache_dir)
     try:
         if not check and signature is not None:
@@ -208,7 +216,9 @@ def build(
                 return previous
         _return_freed_memory()
         with Renderers(jobs) as renderers:  # started before the build holds anything
-            built = [_gather_feed(feed, cache, jobs, renderers, keep_going, progress) for feed in feeds]
+            built = [
+                _gather_feed(feed, cache, jobs, renderers, keep_going, progress, listings) for feed in feeds
+            ]
             written, feed_warnings, entries = _publish(settings, built, cache, check, renderers)
         result = BuildResult(
             _site_meta(settings, built) if settings.feeds else built[0].meta,
@@ -247,13 +257,16 @@ def _gather_feed(
     renderers: Renderers,
     keep_going: bool,
     progress: Progress | None,
+    listings: Mapping[Path, Listing],
 ) -> _Built:
     examples_failed = check_examples(feed.rules)
     if examples_failed:
         raise BuildError("\n".join(examples_failed))
     fingerprint = f"{feed.cleaning_fingerprint()}:{code_fingerprint()}"
     workers = Workers(feed, jobs, renderers.pool)  # the build's processes: one set for every stage
-    gathered = gather(feed, cache, workers, fingerprint, keep_going=keep_going, progress=progress)
+    gathered = gather(
+        feed, cache, workers, fingerprint, keep_going=keep_going, progress=progress, listings=listings
+    )
     problems = gathered.problems
     if problems and not keep_going:
         raise BuildError("\n".join(str(p) for p in problems))

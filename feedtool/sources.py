@@ -16,8 +16,9 @@ import re
 import shutil
 import sys
 import tempfile
+from array import array
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -79,29 +80,57 @@ def is_url(source: str) -> bool:
     return re.match(r"^https?://", source, re.I) is not None
 
 
-def item_files(seeds: Path) -> list[Path]:
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """A folder's item files, by name in sorted order, each with its size, modification time
+    and inode: what tells a build that a file changed. Taken once per build, for the signature
+    that lets a build skip everything and then for the scans; a few numbers per file."""
+
+    folder: Path
+    names: list[str]
+    stamps: array[int]  # size, mtime_ns and inode of each file in turn; -1s: it could not be looked at
+
+    def stamp(self, n: int) -> tuple[int, int, int] | None:
+        size, modified, inode = self.stamps[3 * n : 3 * n + 3]
+        return None if size < 0 else (size, modified, inode)
+
+
+def item_files(seeds: Path) -> Listing:
     found = kind_of(seeds)
     if found != "folder":
         what = "no such folder" if found is None else f"a {found}, not a folder"
         raise ConfigError(f"{shown(seeds)}: {what} of item files (set [build] seeds or --seeds)")
     try:
-        with os.scandir(seeds) as listing:  # names and kinds in one pass, no stat per file
-            names = [e.name for e in listing if e.name.endswith(ITEM_SUFFIX) and e.is_file()]
+        with os.scandir(seeds) as listing:  # names and kinds in one pass
+            entries = sorted(
+                (e.name, e)
+                for e in listing
+                if e.name.endswith(ITEM_SUFFIX) and not e.name.startswith(".") and e.is_file()
+            )
     except OSError as e:
         raise ConfigError(f"{shown(seeds)}: cannot list the item files: {e.strerror or e}") from e
-    return [seeds / name for name in sorted(names) if not name.startswith(".")]
+    stamps = array("q")
+    for _, entry in entries:
+        try:
+            info = entry.stat()
+        except OSError:  # gone: scanning it says so
+            stamps.extend((-1, -1, -1))
+            continue
+        stamps.extend((info.st_size, info.st_mtime_ns, info.st_ino))
+    return Listing(seeds, [name for name, _ in entries], stamps)
 
 
-def local_inputs(settings: Settings) -> list[Path] | None:
-    """Every file the sources read, for a build to tell by their size and time that nothing
-    changed; None when a source cannot be told that way (a URL, standard input)."""
-    paths: list[Path] = []
+def local_inputs(settings: Settings) -> list[Listing | Path] | None:
+    """Every file the sources read (folders of item files as listed), for a build to tell by
+    their size and time that nothing changed; None when a source cannot be told that way (a
+    URL, standard input)."""
+    found: list[Listing | Path] = []
     for source in settings.sources:
         if source == STDIN or is_url(source):
             return None
         path = Path(source)
-        paths += item_files(path) if kind_of(path) == "folder" else [path]
-    return paths
+        found.append(item_files(path) if kind_of(path) == "folder" else path)
+    return found
 
 
 # What a look at an item file found, besides its path (read.ItemFile's other fields: digest,
@@ -243,27 +272,26 @@ _SCAN_CHUNK = 1024  # item files whose stamps and scans are fetched from the cac
 
 
 def _scans(
-    paths: list[Path], workers: Workers, cache: ItemCache, fingerprint: str
+    listing: Listing, workers: Workers, cache: ItemCache, fingerprint: str
 ) -> Iterator[ItemFile | ItemError]:
     """Each item file looked at, in order: from the cache when its size, time and inode are
     those it had then (and reading and cleaning are the same), else now. The cache is read a
     chunk of files at a time, once."""
 
-    def stamp(path: Path) -> str | None:
-        try:
-            info = path.stat()
-        except OSError:  # gone: scanning it says so
-            return None
-        return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}:{fingerprint}"
+    def stamp(n: int) -> str | None:
+        found = listing.stamp(n)
+        return None if found is None else "{}:{}:{}:".format(*found) + fingerprint
+
+    folder = os.fsencode(listing.folder / "x")[:-1]  # keys in the cache: os.fsencode(folder / name)
 
     found: list[ScanRow | ItemError | None] = []  # in order; None: to look at now
     fresh: dict[int, str | None] = {}  # the files to look at now (by position), with their stamps
-    for start in range(0, len(paths), _SCAN_CHUNK):
-        some = paths[start : start + _SCAN_CHUNK]
-        keys = [os.fsencode(path) for path in some]
+    for start in range(0, len(listing.names), _SCAN_CHUNK):
+        some = listing.names[start : start + _SCAN_CHUNK]
+        keys = [folder + os.fsencode(name) for name in some]
         stored = cache.scans(keys)
-        for n, (path, key) in enumerate(zip(some, keys, strict=True), start):
-            now, kept = stamp(path), stored.get(key)
+        for n, key in enumerate(keys, start):
+            now, kept = stamp(n), stored.get(key)
             row = _scan_from(kept) if now is not None and kept is not None and kept[0] == now else None
             if row is None:
                 fresh[n] = now
@@ -272,19 +300,21 @@ def _scans(
 
     # Looked at now: stored a chunk at a time, as the worker processes send them back.
     rows: list[tuple[bytes, str, bytes]] = []
-    for n, scan in zip(fresh, workers.map(_scan_one, [str(paths[n]) for n in fresh]), strict=True):
+    names = [str(listing.folder / listing.names[n]) for n in fresh]
+    for n, scan in zip(fresh, workers.map(_scan_one, names), strict=True):
         found[n] = scan
         if not isinstance(scan, ItemError) and (now := fresh[n]) is not None:
-            rows.append((os.fsencode(paths[n]), now, pickle.dumps(scan, protocol=pickle.HIGHEST_PROTOCOL)))
+            key = folder + os.fsencode(listing.names[n])
+            rows.append((key, now, pickle.dumps(scan, protocol=pickle.HIGHEST_PROTOCOL)))
             if len(rows) >= _SCAN_CHUNK:
                 cache.put_scans(rows)
                 rows = []
     cache.put_scans(rows)
-    del rows, fresh
-    for n, path in enumerate(paths):
+    del rows, fresh, names
+    for n, name in enumerate(listing.names):
         one, found[n] = found[n], None  # what was yielded is the caller's to keep or not
         assert one is not None
-        yield one if isinstance(one, ItemError) else ItemFile(path, *one)
+        yield one if isinstance(one, ItemError) else ItemFile(listing.folder / name, *one)
 
 
 def _scan_from(stored: tuple[str, bytes] | None) -> ScanRow | None:
@@ -300,11 +330,10 @@ def _scan_from(stored: tuple[str, bytes] | None) -> ScanRow | None:
 
 
 def _read_folder(
-    folder: Path, number: int, workers: Workers, gathered: Gathered, cache: ItemCache, fingerprint: str
+    listing: Listing, number: int, workers: Workers, gathered: Gathered, cache: ItemCache, fingerprint: str
 ) -> Iterator[Candidate]:
     scanned: list[ItemFile] = []
-    paths = item_files(folder)
-    for found in _scans(paths, workers, cache, fingerprint):
+    for found in _scans(listing, workers, cache, fingerprint):
         if isinstance(found, ItemError):
             gathered.problems.append(found)
         else:
@@ -370,6 +399,7 @@ def _candidates(
     keep_going: bool,
     cache: ItemCache,
     fingerprint: str,
+    listings: Mapping[Path, Listing],
 ) -> list[Candidate]:
     from feedtool.read.fetch import SourceCopies
 
@@ -383,7 +413,8 @@ def _candidates(
             elif is_url(source):
                 found += _read_url(source, fetched[source], copies, number, settings, gathered)
             elif (kind := kind_of(Path(source))) == "folder":
-                found += _read_folder(Path(source), number, workers, gathered, cache, fingerprint)
+                listing = listings.get(Path(source)) or item_files(Path(source))
+                found += _read_folder(listing, number, workers, gathered, cache, fingerprint)
             elif kind is not None:
                 path = Path(source)
                 found += _read_feed(source, path, number, settings, gathered, modified=_changed(path))
@@ -490,12 +521,14 @@ def gather(
     *,
     keep_going: bool = False,
     progress: Progress | None = None,
+    listings: Mapping[Path, Listing] | None = None,
 ) -> Gathered:
     """The feed's items: every source read, merged, and the newest `limit` that the user's
     rules keep, cleaned (through the cache). Inputs that could not be read are in `problems`,
-    for the caller to stop on or (keep_going) to list."""
+    for the caller to stop on or (keep_going) to list. Folders in `listings` are taken as
+    listed there (by `local_inputs`, earlier in the build)."""
     gathered = Gathered()
-    found = _candidates(settings, workers, gathered, keep_going, cache, fingerprint)
+    found = _candidates(settings, workers, gathered, keep_going, cache, fingerprint, listings or {})
     newest = newest_first(merge(found))
     del found
     if gathered.problems and not keep_going:
