@@ -145,7 +145,7 @@ class _Prepare(Filter):  # type: ignore[misc]
     a new window. bleach then removes whatever its allowlist does not name."""
 
     def __init__(
-        self, source: Iterable[dict[str, object]], base_url: str, unwrap: bool, *, fits_xml: bool = False
+        self, source: Iterable[dict[str, object]], base_url: str, unwrap: bool, *, fits_xml: bool
     ) -> None:
         super().__init__(source)
         self.base_url = base_url
