@@ -281,8 +281,9 @@ def _generator(meta: FeedMeta, kind: tuple[str, str, str]) -> FeedGenerator:
     return fg
 
 
-# A start tag (text and attribute values never hold a raw "<" or ">" once serialized).
-_START_TAG = re.compile(rb"<[A-Za-z][^<>]*>")
+# A start tag that declares a namespace prefix (text and attribute values never hold a raw
+# "<" or ">" once serialized): only those can repeat the feed element's declarations.
+_START_TAG = re.compile(rb"<[A-Za-z][^<>]* xmlns:[^<>]*>")
 
 
 class FeedFormat:
