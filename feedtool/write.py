@@ -830,6 +830,104 @@ def _parts(meta: FeedMeta, entries: Sequence[Entry]) -> Parts:
     return parts
 
 
+class _Outputs:
+    """A feed's outputs and their twins, written entry by entry in the feed's order; with where
+    each entry lands (the new layout), the line each entry's feed-level stand-in starts on, the
+    hashes the feed-level check is cached by, and what the entry checks found."""
+
+    def __init__(self, meta: FeedMeta, parts: Parts, folder: Path) -> None:
+        from feedtool.build import code_fingerprint
+
+        self.parts = parts
+        # The feed-level check of each feed is cached by what it checks: the code, the address,
+        # the head and closing, and each entry's stand-in (by its hash): an article's text can
+        # change without the feed being checked again.
+        self.digests = {}
+        for name in FEED_FILES:
+            self.digests[name] = hashlib.blake2b(digest_size=16)
+            for part in (code_fingerprint().encode(), meta.url_of(name).encode(), *parts[name]):
+                self.digests[name].update(part + b"\0")
+        self.layout = Layout.empty()
+        self.starts: dict[str, array[int]] = {name: array("q") for name in FEED_FILES}  # stand-ins' lines
+        self.lines = {name: parts[name][0].count(b"\n") + 1 for name in FEED_FILES}
+        self.separators = {
+            name: (parts[name][2], deflated(parts[name][2]) if parts[name][2] else b"")
+            for name in OUTPUT_NAMES
+        }
+        self.found: list[tuple[str, str]] = []  # what the entry checks found, as lines for the user
+        self.files = {name: _Twins(folder / name) for name in OUTPUT_NAMES}
+        for name, twins in self.files.items():
+            twins.write(parts[name][0])
+
+    def _separate(self, name: str, twins: _Twins) -> None:
+        separator, packed = self.separators[name]
+        if separator:
+            twins.write(separator, packed)
+            if name in self.lines:
+                self.lines[name] += separator.count(b"\n")
+
+    def made(self, n: int, entry: Entry, key: bytes, one: _Made) -> None:
+        """The n-th entry, made now (or from the cache)."""
+        layout = self.layout
+        for name, twins in self.files.items():
+            if n:
+                self._separate(name, twins)
+            piece, packed = one.pieces[name], one.packed[name]
+            layout.starts[name].append(twins.size)
+            layout.starts[name + GZIP_SUFFIX].append(twins.packed_size)
+            layout.crcs[name].append(zlib.crc32(piece))
+            layout.crcs[name + GZIP_SUFFIX].append(zlib.crc32(packed))
+            if name in self.starts:
+                self.starts[name].append(self.lines[name])
+                self.lines[name] += one.lines[name]
+                layout.lines[name].append(one.lines[name])
+                shape = bytes.fromhex(one.shapes[name])
+                layout.shapes[name] += shape
+                self.digests[name].update(shape)
+            twins.write(piece, packed)
+        if one.findings:
+            layout.findings[n] = [list(dataclasses.astuple(finding)) for finding in one.findings]
+        self.found += [_line(entry.source, finding) for finding in one.findings]
+        layout.keys += key
+
+    def copied(
+        self, n: int, entries: Sequence[Entry], keys: Sequence[bytes], splice: _Splice, first: int
+    ) -> None:
+        """Entries n.. (as many as `entries` holds), copied from the published outputs, where
+        they are entries first.. (in the same order)."""
+        count, old, layout = len(entries), splice.layout, self.layout
+        for name, twins in self.files.items():
+            if n:
+                self._separate(name, twins)
+            splice.copy(name, twins, first, count, self.separators[name], layout)
+            if name in self.starts:
+                between = self.parts[name][2].count(b"\n")
+                for k in range(first, first + count):
+                    self.lines[name] += between if k > first else 0
+                    self.starts[name].append(self.lines[name])
+                    self.lines[name] += old.lines[name][k]
+                layout.lines[name] += old.lines[name][first : first + count]
+                shapes = old.shapes[name][first * _KEY_SIZE : (first + count) * _KEY_SIZE]
+                layout.shapes[name] += shapes
+                self.digests[name].update(shapes)
+        for k, entry in enumerate(entries):
+            rows = old.findings.get(first + k)
+            if rows:
+                layout.findings[n + k] = rows
+                self.found += [_line(entry.source, Finding(*row)) for row in rows]
+        layout.keys += b"".join(keys)
+
+    def finish(self) -> None:
+        for name, twins in self.files.items():
+            self.layout.starts[name].append(twins.size)
+            self.layout.starts[name + GZIP_SUFFIX].append(twins.packed_size)
+            twins.write(self.parts[name][1])
+
+    def close(self) -> None:
+        for twins in self.files.values():
+            twins.close()
+
+
 def _assemble(
     meta: FeedMeta,
     entries: Sequence[Entry],
@@ -844,98 +942,28 @@ def _assemble(
     """Write the outputs from the entries' pieces (runs of entries that `splice` finds copied
     from the published outputs, the others from `made`), then run the feed-level check;
     (warnings, errors, where each entry was written)."""
-    from feedtool.build import code_fingerprint
-
-    # The feed-level check of each feed is cached by what it checks: the code, the address,
-    # the head and closing, and each entry's stand-in (by its hash): an article's text can
-    # change without the feed being checked again.
-    digests = {}
-    for name in FEED_FILES:
-        digests[name] = hashlib.blake2b(digest_size=16)
-        for part in (code_fingerprint().encode(), meta.url_of(name).encode(), *parts[name]):
-            digests[name].update(part + b"\0")
-    layout = Layout.empty()
-    starts: dict[str, array[int]] = {name: array("q") for name in FEED_FILES}  # each stand-in's line
-    lines = {name: parts[name][0].count(b"\n") + 1 for name in FEED_FILES}
-    files = {name: _Twins(folder / name) for name in OUTPUT_NAMES}
-    separators = {
-        name: (parts[name][2], deflated(parts[name][2]) if parts[name][2] else b"") for name in OUTPUT_NAMES
-    }
-    entry_lines: list[tuple[str, str]] = []
-
-    def separate(name: str, twins: _Twins) -> None:
-        separator, packed = separators[name]
-        if separator:
-            twins.write(separator, packed)
-            if name in lines:
-                lines[name] += separator.count(b"\n")
-
+    outputs = _Outputs(meta, parts, folder)
     try:
-        for name, twins in files.items():
-            twins.write(parts[name][0])
         n = 0
         while n < len(entries):
             first = splice.find(keys[n]) if splice is not None else None
             if first is None:
-                one = next(made)
-                for name, twins in files.items():
-                    if n:
-                        separate(name, twins)
-                    piece, packed = one.pieces[name], one.packed[name]
-                    layout.starts[name].append(twins.size)
-                    layout.starts[name + GZIP_SUFFIX].append(twins.packed_size)
-                    layout.crcs[name].append(zlib.crc32(piece))
-                    layout.crcs[name + GZIP_SUFFIX].append(zlib.crc32(packed))
-                    if name in starts:
-                        starts[name].append(lines[name])
-                        lines[name] += one.lines[name]
-                        layout.lines[name].append(one.lines[name])
-                        shape = bytes.fromhex(one.shapes[name])
-                        layout.shapes[name] += shape
-                        digests[name].update(shape)
-                    twins.write(piece, packed)
-                if one.findings:
-                    layout.findings[n] = [list(dataclasses.astuple(finding)) for finding in one.findings]
-                entry_lines += [_line(entries[n].source, finding) for finding in one.findings]
-                layout.keys += keys[n]
+                outputs.made(n, entries[n], keys[n], next(made))
                 n += 1
                 continue
             assert splice is not None
             count = 1  # the entries that follow each other here as they did there
             while n + count < len(entries) and splice.find(keys[n + count]) == first + count:
                 count += 1
-            old = splice.layout
-            for name, twins in files.items():
-                if n:
-                    separate(name, twins)
-                splice.copy(name, twins, first, count, separators[name], layout)
-                if name in starts:
-                    between = parts[name][2].count(b"\n")
-                    for k in range(first, first + count):
-                        lines[name] += between if k > first else 0
-                        starts[name].append(lines[name])
-                        lines[name] += old.lines[name][k]
-                    layout.lines[name] += old.lines[name][first : first + count]
-                    shapes = old.shapes[name][first * _KEY_SIZE : (first + count) * _KEY_SIZE]
-                    layout.shapes[name] += shapes
-                    digests[name].update(shapes)
-            for k in range(count):
-                rows = old.findings.get(first + k)
-                if rows:
-                    layout.findings[n + k] = rows
-                    entry_lines += [_line(entries[n + k].source, Finding(*row)) for row in rows]
-            layout.keys += b"".join(keys[n : n + count])
+            outputs.copied(n, entries[n : n + count], keys[n : n + count], splice, first)
             n += count
         left = next(made, None)  # the end of `made`, where it stores what it made
         assert left is None, "more entries made than listed"
-        for name, twins in files.items():
-            layout.starts[name].append(twins.size)
-            layout.starts[name + GZIP_SUFFIX].append(twins.packed_size)
-            twins.write(parts[name][1])
+        outputs.finish()
     finally:
-        for twins in files.values():
-            twins.close()
-    check_keys = {name: f"feed:{digest.hexdigest()}" for name, digest in digests.items()}
+        outputs.close()
+    layout, starts = outputs.layout, outputs.starts
+    check_keys = {name: f"feed:{digest.hexdigest()}" for name, digest in outputs.digests.items()}
     found = {name: json.loads(text) for name, text in store.checks(list(check_keys.values())).items()}
     unchecked = [name for name in FEED_FILES if check_keys[name] not in found]
     if unchecked:
@@ -948,7 +976,7 @@ def _assemble(
     feed_lines: list[tuple[str, str]] = []
     for name in FEED_FILES:
         feed_lines += _attributed(found[check_keys[name]], starts[name], entries, name, meta.url_of(name))
-    lines_found = list(dict.fromkeys(entry_lines + feed_lines))
+    lines_found = list(dict.fromkeys(outputs.found + feed_lines))
     errors = [text for severity, text in lines_found if severity == "error"]
     warnings = [text for severity, text in lines_found if severity == "warning"]
     return warnings, errors, layout
