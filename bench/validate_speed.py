@@ -43,13 +43,13 @@ from feedtool.validate import validate_bytes, validate_path  # noqa: E402
 # The blocks entries are made of; {n} is the entry, {k} the block's place in it.
 BLOCKS = (
     '<p>Post {n} shows this paragraph with <a href="https://example.com/posts/{n}/more-{k}">a link to part '
-    '{k}</a>, some <em>emphasis</em>, <strong>strong words</strong> and an image <img '
+    "{k}</a>, some <em>emphasis</em>, <strong>strong words</strong> and an image <img "
     'src="https://example.com/img/{n}-{k}.png" alt="picture {k} of post {n}" width="{w}" '
     'height="200"/>.</p>\n',
     "<h2>Section {k} of post {n}</h2>\n",
     "<ul><li>First point of list {k}, post {n}</li><li>Second point, with <code>value_{n}_{k}</code></li>"
     "<li>Third point: <b>bold</b> and <i>italic</i></li></ul>\n",
-    '<blockquote><p>A quotation ({k}) from <cite>source number {n}</cite>, as it was <a '
+    "<blockquote><p>A quotation ({k}) from <cite>source number {n}</cite>, as it was <a "
     'href="https://example.org/quotes/{n}?part={k}">published</a>.</p></blockquote>\n',
     "<p>Plain paragraph {k} of post {n} &amp; friends: only text, then a line break<br/>and more "
     "text after it, {w} characters or so.</p>\n",
@@ -270,7 +270,9 @@ def main() -> int:
             huge.unlink()
             big_json = Path(tmp) / "big.json"
             build_json_feed(big_json, 64)
-            json_report, cpu, wall = timed(lambda: validate_path(big_json, base="https://example.com/feed.json"))
+            json_report, cpu, wall = timed(
+                lambda: validate_path(big_json, base="https://example.com/feed.json")
+            )
             peak, above = peak_memory_mb(big_json, "https://example.com/feed.json")
             print(f"64 MB JSON Feed: CPU {cpu:.1f} s, wall {wall:.1f} s, verdict {json_report.verdict}, "
                   f"peak memory {peak:.0f} MB ({above:.0f} MB above import)")  # fmt: skip

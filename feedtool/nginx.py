@@ -87,7 +87,7 @@ def nginx_conf(out_dir: Path, base_url: str, outputs: Sequence[str]) -> str:
         "    gzip_vary on;",
         f"    add_header Cache-Control {_VARIABLE} always;",
         f"    add_header Allow {_ALLOW} always;",
-        f'    if ({_ALLOW}) {{',
+        f"    if ({_ALLOW}) {{",
         "        return 405;",
         "    }",
         "    # Dotfiles and editor backups are never served.",

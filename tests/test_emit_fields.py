@@ -162,9 +162,12 @@ def test_an_entry_is_indented_as_in_the_feed_and_written_in_utf8() -> None:
     assert not any(b"xmlns" in line for line in lines)
     lines = FeedFormat(META, ATOM_FORMAT).entry(item).split(b"\n")
     assert lines[0] == b"  <entry>" and lines[-2:] == [b"  </entry>", b""]
-    assert [
-        line for line in lines if b"<id>" in line or b"author>" in line or b"<name>" in line
-    ] == [b"    <id>urn:x</id>", b"    <author>", b"      <name>Ann</name>", b"    </author>"]
+    assert [line for line in lines if b"<id>" in line or b"author>" in line or b"<name>" in line] == [
+        b"    <id>urn:x</id>",
+        b"    <author>",
+        b"      <name>Ann</name>",
+        b"    </author>",
+    ]
     assert not any(b"xmlns" in line for line in lines)
 
 

@@ -178,7 +178,9 @@ def test_a_json_feed_item_keeps_every_field():
         "J", "https://j.example/f.png", Person("Redaktion"))  # fmt: skip
 
 
-JSON_HEAD = '{"version": "https://jsonfeed.org/version/1.1", "title": "J", "home_page_url": "https://j.example/"'
+JSON_HEAD = (
+    '{"version": "https://jsonfeed.org/version/1.1", "title": "J", "home_page_url": "https://j.example/"'
+)
 
 
 def json_item(n: int) -> str:
@@ -514,7 +516,9 @@ def test_an_entity_bomb_is_not_expanded_and_says_so():
 @pytest.mark.parametrize("given", ["file", "bytes"])  # a saved file; standard input
 def test_a_gzip_compressed_feed_file_is_read_through_gzip(tmp_path, given):
     path = tmp_path / "feed.xml"
-    path.write_bytes(gzip.compress(rss("<item><title>zipped</title><link>https://x.example/</link></item>").encode()))
+    path.write_bytes(
+        gzip.compress(rss("<item><title>zipped</title><link>https://x.example/</link></item>").encode())
+    )
     reader = read_feed("feed.xml", path if given == "file" else path.read_bytes(), utc)
     assert [i.title for i in reader.items()] == ["zipped"]
 

@@ -302,7 +302,7 @@ def test_an_nginx_conf_that_cannot_be_written_is_refused_before_building(tmp_pat
         assert capsys.readouterr().err == f"feedtool build: --nginx-conf {where}: {why}\n"
         assert not (tmp_path / "out").exists()  # the feeds were not published first
     assert main(["build", "-q", "--out", "out", "--nginx-conf", "feeds.conf"]) == 0
-    assert f"alias \"{tmp_path / 'out' / 'atom.xml'}\";" in (tmp_path / "feeds.conf").read_text("utf-8")
+    assert f'alias "{tmp_path / "out" / "atom.xml"}";' in (tmp_path / "feeds.conf").read_text("utf-8")
 
 
 def _podcast(owner: str) -> str:

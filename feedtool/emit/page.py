@@ -205,7 +205,7 @@ def render_site_index(
         )
         subtitle = f"<p>{escape(meta.subtitle)}</p>" if meta.subtitle else ""
         entries.append(
-            f'<li><article>\n<h3>{_linked(meta.title, meta.url_of(""))}</h3>\n'
+            f"<li><article>\n<h3>{_linked(meta.title, meta.url_of(''))}</h3>\n"
             f'<div class="meta">{words["updated"]} {_when(meta.updated)} · {count} {words["count"]}'
             f" · {addresses}</div>\n{subtitle}\n</article></li>"
         )
