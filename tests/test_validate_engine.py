@@ -363,3 +363,20 @@ def test_c1_control_characters_in_text_no_element_rule_judges_are_still_reported
     feed = ATOM.replace(b"<title>t</title>", b"<title>don\xc2\x92t</title>")
     found = [(line, code) for line, _, code, _ in _found(feed) if code == "BadCharacters"]
     assert found == [(2, "BadCharacters")]
+
+
+@pytest.mark.parametrize("profile", ["feedtool", "w3c"])
+def test_mojibake_in_one_element_leaves_a_c1_control_on_another_line_reported(profile: str) -> None:
+    # Line 4: a title double-encoded (no C1 control). Line 5: U+0092 in an attribute, which
+    # only the byte scan sees. Two bad texts, two reports, each at its own line.
+    feed = (
+        b'<?xml version="1.0" encoding="utf-8"?>\n'
+        b'<rss version="2.0"><channel><title>t</title><link>https://example.com/</link>\n'
+        b"<description>d</description>\n"
+        b"<item><title>caf\xc3\x83\xc2\xa9</title><guid>https://example.com/1</guid></item>\n"
+        b"<item><title>plain</title><guid>https://example.com/2</guid>"
+        b'<category domain="https://example.com/a\xc2\x92b">c</category></item>\n'
+        b"</channel></rss>\n"
+    )
+    report = validate_bytes(feed, source="f.xml", profile=profile)  # type: ignore[arg-type]
+    assert [p.line for p in report.problems if p.code == "BadCharacters"] == [4, 5]
