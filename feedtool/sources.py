@@ -600,7 +600,7 @@ def _clean_newest(
                     cache.put_items(rows)
                     rows = []
             cache.put_items(rows)
-            for key in keys:
+            for candidate, key in zip(window, keys, strict=True):
                 if key not in facts or (limit and kept >= limit):
                     continue
                 rules, listed = facts[key]
@@ -608,7 +608,11 @@ def _clean_newest(
                 gathered.parsed += key in fresh
                 matched |= rules
                 if listed is not None:
-                    entries.append(Entry(key, *listed))
+                    source, updated, published, title = listed
+                    # An item file's cleaned item is kept by what the file holds, whatever its
+                    # name then: the file is named as it is called now.
+                    source = candidate.raw if isinstance(candidate.raw, str) else source
+                    entries.append(Entry(key, source, updated, published, title))
                     kept += 1
             del facts
             if limit and kept >= limit:

@@ -456,7 +456,7 @@ class Written:
     warnings: list[str]
     entries: list[Entry]
     rendered: int  # entries rendered now, not taken from the cache
-    assembly: str  # changes whenever the outputs' bytes may
+    assembly: str  # changes whenever the outputs' bytes, or the warnings' text, may
     layout: Layout  # where each entry is in the outputs
 
 
@@ -517,7 +517,9 @@ def write_feed(
     row_keys = [_row_key(entry, context) for entry in entries]
     parts = _parts(meta, entries)
     heads = [context.encode(), *(b"".join(p) for p in parts.values())]
-    assembly = _hash_joined(itertools.chain(heads, map(str.encode, row_keys)))
+    # The item files are named too: the warnings name them, and a renamed file keeps its key.
+    sources = (entry.source.encode("utf-8", "surrogatepass") for entry in entries)
+    assembly = _hash_joined(itertools.chain(heads, map(str.encode, row_keys), sources))
     previous = _published(store, published) if published is not None else None
     if previous is not None and previous.assembly == assembly and _link(previous.folder, folder):
         return Written(previous.warnings, list(entries), 0, assembly, previous.layout)

@@ -141,6 +141,16 @@ def test_after_a_change_the_build_copies_the_rest_and_writes_what_a_build_from_n
     assert any("seeds/item03.txt: in atom.xml: " in line and "[BadCharacters]" in line for line in warnings)
 
 
+def test_warnings_name_a_renamed_item_file_by_its_name_now(project, capsys):
+    """A renamed item file holds the same item: its entries are not made again, but the
+    warnings name the file as it is called now."""
+    build(capsys)
+    (project / "seeds" / "item03.txt").rename(project / "seeds" / "renamed.txt")
+    warnings = build(capsys)
+    assert any(line.startswith("warning: seeds/renamed.txt: in atom.xml: ") for line in warnings), warnings
+    assert not any("item03.txt" in line for line in warnings), warnings
+
+
 def test_a_run_of_builds_keeps_writing_what_a_build_from_nothing_writes(project, capsys):
     """Each build copies from outputs that were themselves partly copied. Items 3 and 9 are
     never changed: every build names them, and them alone, in its warnings."""
