@@ -380,3 +380,20 @@ def test_mojibake_in_one_element_leaves_a_c1_control_on_another_line_reported(pr
     )
     report = validate_bytes(feed, source="f.xml", profile=profile)  # type: ignore[arg-type]
     assert [p.line for p in report.problems if p.code == "BadCharacters"] == [4, 5]
+
+
+@pytest.mark.parametrize("profile", ["feedtool", "w3c"])
+def test_mojibake_and_a_c1_control_on_one_line_are_two_reports(profile: str) -> None:
+    # A feed written on one line: a double-encoded title (no C1 control), and U+0092 in an
+    # attribute, which only the byte scan sees. Two bad texts, two reports.
+    feed = (
+        b'<?xml version="1.0" encoding="utf-8"?>\n'
+        b'<rss version="2.0"><channel><title>t</title><link>https://example.com/</link>'
+        b"<description>d</description>"
+        b"<item><title>caf\xc3\x83\xc2\xa9</title><guid>https://example.com/1</guid></item>"
+        b"<item><title>plain</title><guid>https://example.com/2</guid>"
+        b'<category domain="https://example.com/a\xc2\x92b">c</category></item>'
+        b"</channel></rss>\n"
+    )
+    report = validate_bytes(feed, source="f.xml", profile=profile)  # type: ignore[arg-type]
+    assert [p.line for p in report.problems if p.code == "BadCharacters"] == [2, 2]

@@ -214,12 +214,13 @@ class Context:
 
     def report_bad_characters(self, element: Element) -> None:
         """Report BadCharacters at an element whose text has them: one report per character,
-        so the byte scan's finding is not reported again when it lies in this text."""
+        so the byte scan's finding is not reported again when it lies in this text (a text
+        with a C1 control on that line; double-encoded text alone is another finding)."""
         self.report("BadCharacters", element)
         first = element.sourceline
         if self.c1_line is not None and first is not None:
             text = (element.text or "") if len(element) == 0 else "".join(element.itertext())
-            if first <= self.c1_line <= first + text.count("\n"):
+            if first <= self.c1_line <= first + text.count("\n") and _C1_TEXT.search(text):
                 self.c1_line = None
 
     def base(self, element: Element) -> str | None:
@@ -562,6 +563,7 @@ def _parse_xml(chunks: Iterable[bytes], head: bytes, ctx: Context) -> None:
 
 
 _C1_IN_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+_C1_TEXT = re.compile("[\x80-\x9f]")  # the same characters, decoded
 _HEX_REFERENCE = re.compile(rb"&#x")
 _C1_BYTE = re.compile(rb"[\x80-\x9f]")
 _XML_DECLARATION = re.compile(rb"<\?xml(?=[\s?])[^>]*\?>")
