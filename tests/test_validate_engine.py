@@ -365,35 +365,34 @@ def test_c1_control_characters_in_text_no_element_rule_judges_are_still_reported
     assert found == [(2, "BadCharacters")]
 
 
-@pytest.mark.parametrize("profile", ["feedtool", "w3c"])
-def test_mojibake_in_one_element_leaves_a_c1_control_on_another_line_reported(profile: str) -> None:
-    # Line 4: a title double-encoded (no C1 control). Line 5: U+0092 in an attribute, which
-    # only the byte scan sees. Two bad texts, two reports, each at its own line.
-    feed = (
-        b'<?xml version="1.0" encoding="utf-8"?>\n'
-        b'<rss version="2.0"><channel><title>t</title><link>https://example.com/</link>\n'
-        b"<description>d</description>\n"
-        b"<item><title>caf\xc3\x83\xc2\xa9</title><guid>https://example.com/1</guid></item>\n"
-        b"<item><title>plain</title><guid>https://example.com/2</guid>"
-        b'<category domain="https://example.com/a\xc2\x92b">c</category></item>\n'
-        b"</channel></rss>\n"
-    )
-    report = validate_bytes(feed, source="f.xml", profile=profile)  # type: ignore[arg-type]
-    assert [p.line for p in report.problems if p.code == "BadCharacters"] == [4, 5]
+# Items with one bad text each: a double-encoded title (no C1 control), U+0092 in a title, and
+# U+0092 in an attribute, which only the byte scan sees.
+_MOJIBAKE_TITLE = b"<item><title>caf\xc3\x83\xc2\xa9</title><guid>https://example.com/1</guid></item>"
+_C1_TITLE = b"<item><title>don\xc2\x92t</title><guid>https://example.com/1</guid></item>"
+_C1_ATTRIBUTE = (
+    b"<item><title>plain</title><guid>https://example.com/2</guid>"
+    b'<category domain="https://example.com/a\xc2\x92b">c</category></item>'
+)
 
 
 @pytest.mark.parametrize("profile", ["feedtool", "w3c"])
-def test_mojibake_and_a_c1_control_on_one_line_are_two_reports(profile: str) -> None:
-    # A feed written on one line: a double-encoded title (no C1 control), and U+0092 in an
-    # attribute, which only the byte scan sees. Two bad texts, two reports.
+@pytest.mark.parametrize(
+    ("first", "second", "newline", "lines"),
+    [
+        (_MOJIBAKE_TITLE, _C1_ATTRIBUTE, b"\n", [4, 5]),
+        (_MOJIBAKE_TITLE, _C1_ATTRIBUTE, b"", [2, 2]),  # a feed written on one line
+        (_C1_ATTRIBUTE, _C1_TITLE, b"\n", [4, 5]),  # the byte scan finds the attribute's first
+    ],
+    ids=["mojibake-then-attribute", "one-line-feed", "attribute-then-c1-title"],
+)
+def test_two_bad_texts_are_two_reports(
+    profile: str, first: bytes, second: bytes, newline: bytes, lines: list[int]
+) -> None:
     feed = (
         b'<?xml version="1.0" encoding="utf-8"?>\n'
-        b'<rss version="2.0"><channel><title>t</title><link>https://example.com/</link>'
-        b"<description>d</description>"
-        b"<item><title>caf\xc3\x83\xc2\xa9</title><guid>https://example.com/1</guid></item>"
-        b"<item><title>plain</title><guid>https://example.com/2</guid>"
-        b'<category domain="https://example.com/a\xc2\x92b">c</category></item>'
+        b'<rss version="2.0"><channel><title>t</title><link>https://example.com/</link>' + newline
+        + b"<description>d</description>" + newline + first + newline + second + b"\n"
         b"</channel></rss>\n"
-    )
+    )  # fmt: skip
     report = validate_bytes(feed, source="f.xml", profile=profile)  # type: ignore[arg-type]
-    assert [p.line for p in report.problems if p.code == "BadCharacters"] == [2, 2]
+    assert [p.line for p in report.problems if p.code == "BadCharacters"] == lines
