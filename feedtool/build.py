@@ -27,9 +27,9 @@ from feedtool.write import (
     PAGE_FILE,
     Entry,
     Renderers,
+    output_stamps,
     remember,
     stream_items,
-    with_twins,
     write_feed,
     write_twins,
 )
@@ -131,23 +131,13 @@ def _inputs(feeds: Sequence[Settings]) -> list[Listing | Path] | None:
     return [one for inputs in found for one in inputs or ()]
 
 
-def _outputs_now(settings: Settings) -> dict[str, list[int]] | None:
-    folder = settings.out_dir
-    sizes = {}
-    for name in with_twins(output_names(settings)):
-        try:
-            stat = (folder / name).stat()
-        except OSError:
-            return None
-        sizes[name] = [stat.st_size, stat.st_mtime_ns]
-    return sizes
-
-
 def _up_to_date(settings: Settings, cache: ItemCache, signature: str) -> BuildResult | None:
     """The previous build's result when neither its inputs nor its outputs have changed."""
     try:
         state = json.loads(cache.output_state(settings.out_dir) or "null")
-        if not state or state["signature"] != signature or state["outputs"] != _outputs_now(settings):
+        if not state or state["signature"] != signature:
+            return None
+        if state["outputs"] != output_stamps(settings.out_dir, output_names(settings)):
             return None
         return BuildResult(
             _meta(settings, datetime.fromisoformat(state["updated"])),
@@ -166,7 +156,7 @@ def _up_to_date(settings: Settings, cache: ItemCache, signature: str) -> BuildRe
 def _record(settings: Settings, cache: ItemCache, signature: str, result: BuildResult) -> None:
     state = {
         "signature": signature,
-        "outputs": _outputs_now(settings),
+        "outputs": output_stamps(settings.out_dir, output_names(settings)),
         "updated": result.meta.updated.isoformat(),
         "count": result.count,
         "dropped": result.dropped,

@@ -574,10 +574,11 @@ def _written_key(published: Path) -> str:
     return "written:" + _hash(os.fsencode(published.resolve()))
 
 
-def _stamps(folder: Path) -> dict[str, list[int]] | None:
-    """Each output's size, time and inode: what tells that nobody changed it."""
+def output_stamps(folder: Path, names: Iterable[str]) -> dict[str, list[int]] | None:
+    """Each of the outputs' (and their twins') size, time and inode in `folder`: what tells
+    that nobody changed them; None when one is missing."""
     found = {}
-    for name in with_twins(OUTPUT_NAMES):
+    for name in with_twins(names):
         try:
             info = (folder / name).stat()
         except OSError:
@@ -590,7 +591,7 @@ def remember(store: Store, published: Path, written: Written) -> None:
     """After publishing: the outputs in `published` are what `written` made, so a build that
     would make the same bytes can take them as they are, and one that makes some of the same
     entries can copy those."""
-    stamps = _stamps(published)
+    stamps = output_stamps(published, OUTPUT_NAMES)
     if stamps is not None:
         layout = {field.name: getattr(written.layout, field.name) for field in dataclasses.fields(Layout)}
         state = {
@@ -618,7 +619,7 @@ def _published(store: Store, published: Path) -> _Previous | None:
         return None
     try:
         state = pickle.loads(blob)
-        if state["stamps"] != _stamps(published):
+        if state["stamps"] != output_stamps(published, OUTPUT_NAMES):
             return None
         layout = Layout(**state["layout"])
         return _Previous(published, str(state["assembly"]), [str(line) for line in state["warnings"]], layout)
