@@ -236,7 +236,7 @@ class Workers:
     def map(
         self, fn: Callable[..., T], inputs: Sequence[Raw], progress: Progress | None = None
     ) -> Iterator[T]:
-        if self.pool is None or self.jobs <= 1 or len(inputs) < PARALLEL_THRESHOLD:
+        if self.pool is None or len(inputs) < PARALLEL_THRESHOLD:
             results: Iterable[T] = (fn(one, self.settings) for one in inputs)
             chunk = 1
         else:
