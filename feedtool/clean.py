@@ -145,14 +145,14 @@ class _Prepare(Filter):  # type: ignore[misc]
     a new window. bleach then removes whatever its allowlist does not name."""
 
     def __init__(
-        self, source: Iterable[dict[str, object]], base_url: str, unwrap: bool, *, fits_xml: bool
+        self, source: Iterable[dict[str, object]], base_url: str, unwrap: bool, *, body_fits_xml: bool
     ) -> None:
         super().__init__(source)
         self.base_url = base_url
         self.unwrap = unwrap
         # The text had no character XML cannot carry, nor a numeric reference that could
         # make one (no named reference stands for one): no token needs xml_text.
-        self.text = str if fits_xml else xml_text
+        self.text = str if body_fits_xml else xml_text
 
     unsettled = False  # the tree nests elements as the HTML parser never would
 
@@ -242,7 +242,7 @@ class _Sanitizer:
     """One bleach Cleaner reused for every item; the item's URL reaches the filter per call."""
 
     base_url = ""  # the item's, set by each call
-    fits_xml = False  # set by each call
+    body_fits_xml = False  # set by each call
     prepared: _Prepare | None = None  # the filter of the call, which tells if it is unsettled
 
     def __init__(self, unwrap: bool) -> None:
@@ -267,7 +267,7 @@ class _Sanitizer:
         walk = self.cleaner.walker
 
         def prepare(dom: object) -> _Prepare:
-            self.prepared = _Prepare(walk(dom), self.base_url, self.unwrap, fits_xml=self.fits_xml)
+            self.prepared = _Prepare(walk(dom), self.base_url, self.unwrap, body_fits_xml=self.body_fits_xml)
             return self.prepared
 
         self.cleaner.walker = prepare
@@ -275,7 +275,7 @@ class _Sanitizer:
     def __call__(self, html: str, base_url: str) -> tuple[str, bool]:
         """The clean HTML, and whether its tree is one a parser would build differently."""
         self.base_url = base_url
-        self.fits_xml = fits_xml(html) and "&#" not in html
+        self.body_fits_xml = fits_xml(html) and "&#" not in html
         self.prepared = None  # bleach builds no filter for an empty text
         clean = str(self.cleaner.clean(html)).strip()
         return clean, self.prepared is not None and self.prepared.unsettled
