@@ -10,6 +10,7 @@ Used by the feed reader (read/feeds.py) and the validator (validate/rules/jsonfe
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -43,6 +44,12 @@ _ERRORS = {
     "trailing comma in array": _learned("[1,]", 3),
     "extra": _learned("{}x", 2),
 }
+
+
+def looks_like_json(head: bytes) -> bool:
+    """Whether a document starting with `head` is JSON (not XML): after a UTF-8 byte order
+    mark and whitespace, it opens an object or an array."""
+    return head.lstrip(codecs.BOM_UTF8 + b" \t\r\n")[:1] in (b"{", b"[")
 
 
 # The most characters of one value (a feed's member, an item) the reader and the validator

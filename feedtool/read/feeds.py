@@ -36,7 +36,7 @@ from dateutil import parser as dateparser
 from feedtool.boms import byte_order_mark
 from feedtool.errors import SourceError
 from feedtool.jsonstream import VALUE_BUDGET as JSON_VALUE_BUDGET
-from feedtool.jsonstream import JsonText, TooLarge
+from feedtool.jsonstream import JsonText, TooLarge, looks_like_json
 from feedtool.model import Channel, Enclosure, Episode, Image, Item, Person, Podcast
 from feedtool.read import charsets
 from feedtool.read.items import article_shape
@@ -194,7 +194,7 @@ class FeedReader:
                 raise SourceError(self.source, None, f"cannot read: {e.strerror or e}") from e
         if not head.strip(b" \t\r\n\0\xef\xbb\xbf\xff\xfe"):
             raise SourceError(self.source, 1, "not a feed: the document is empty")
-        if head.lstrip(b" \t\r\n\xef\xbb\xbf")[:1] in (b"{", b"["):
+        if looks_like_json(head):
             yield from self._json_items()
         else:
             yield from self._xml_items(head)

@@ -21,6 +21,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from feedtool.boms import byte_order_mark
+from feedtool.jsonstream import looks_like_json
 from feedtool.validate import codes, limits, profiles
 from feedtool.validate.codes import define
 from feedtool.validate.namespaces import XML_BASE, split
@@ -318,7 +319,7 @@ def validate_chunks(
         head += chunk
         if len(head) >= 1024:
             break
-    is_json = _looks_like_json(head)
+    is_json = looks_like_json(head)
     if content_type:
         _check_media_type(content_type, ctx, is_json=is_json)
     if is_json:
@@ -391,10 +392,6 @@ def _decode_error(error: UnicodeDecodeError, start: int) -> str:
     else:
         where = f"bytes in position {start + error.start}-{start + error.end - 1}"
     return f"'{error.encoding}' codec can't decode {where}: {error.reason}"
-
-
-def _looks_like_json(head: bytes) -> bool:
-    return head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[")
 
 
 _DECLARED = re.compile(r"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
