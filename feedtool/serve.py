@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import codecs
 import contextlib
 import gzip
 import hashlib
@@ -108,7 +109,7 @@ def media_type_of(name: str, body: bytes) -> str:
     """The Content-Type for a file: feeds are told apart by their root element, not their name."""
     suffix = name.rpartition(".")[2].lower() if "." in name else ""
     if suffix in ("xml", "atom", "rss", "rdf"):
-        head = body[:4096].removeprefix(b"\xef\xbb\xbf")
+        head = body[:4096].removeprefix(codecs.BOM_UTF8)
         match = _XML_ROOT.match(head)
         root = match.group("root").decode("ascii") if match else ""
         kind = {"feed": ATOM, "rss": RSS, "rdf:RDF": RSS}.get(root, "application/xml")
