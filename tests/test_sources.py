@@ -201,20 +201,26 @@ def test_the_readme_example_gives_what_the_readme_says(tmp_path, monkeypatch, ca
     assert "<footer" not in content and "feedx" not in content and "获取更多" not in content
 
 
-def test_what_strip_removes_is_gone_from_the_summary_and_lead_image_too(tmp_path, monkeypatch, capsys):
-    body = (
-        '<figure class="promo"><img src="https://site.example/ad.jpg"><figcaption>Buy</figcaption></figure>'
-        '<p class="promo">Subscribe now!</p><p>The article begins here.</p>'
-    )
-    (tmp_path / "feed.xml").write_text(
-        rss(item("https://site.example/1", "One", "Mon, 01 Jan 2024 10:00:00 GMT", text=body))
-    )
+def built_with_promo_stripped(tmp_path, monkeypatch, capsys, feed):
+    """Build `feed` (the only source) with the rule strip = [".promo"]: its one entry in
+    dist/atom.xml, as feedparser reads it."""
+    (tmp_path / "feed.xml").write_text(feed)
     (tmp_path / "feedtool.toml").write_text(
         '[feed]\nsources = ["feed.xml"]\n[rules]\nstrip = [".promo"]\n', encoding="utf-8"
     )
     monkeypatch.chdir(tmp_path)
     assert main(["build"]) == 0, capsys.readouterr().err
     (entry,) = feedparser.parse((tmp_path / "dist" / "atom.xml").read_bytes()).entries
+    return entry
+
+
+def test_what_strip_removes_is_gone_from_the_summary_and_lead_image_too(tmp_path, monkeypatch, capsys):
+    body = (
+        '<figure class="promo"><img src="https://site.example/ad.jpg"><figcaption>Buy</figcaption></figure>'
+        '<p class="promo">Subscribe now!</p><p>The article begins here.</p>'
+    )
+    feed = rss(item("https://site.example/1", "One", "Mon, 01 Jan 2024 10:00:00 GMT", text=body))
+    entry = built_with_promo_stripped(tmp_path, monkeypatch, capsys, feed)
     assert entry.summary == "The article begins here."
     assert "media_content" not in entry and "ad.jpg" not in entry.content[0].value
 
@@ -223,7 +229,7 @@ def test_a_summary_and_lead_image_the_feed_states_stay_when_strip_removes_parts_
     tmp_path, monkeypatch, capsys
 ):
     body = '<p class="promo">Subscribe now!</p><img src="https://site.example/inline.jpg"><p>The article.</p>'
-    (tmp_path / "feed.xml").write_text(
+    feed = (
         '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0" '
         'xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:media="http://search.yahoo.com/mrss/">'
         "<channel><title>Site</title><link>https://site.example/</link><description>About it</description>"
@@ -233,12 +239,7 @@ def test_a_summary_and_lead_image_the_feed_states_stay_when_strip_removes_parts_
         '<media:content url="https://site.example/lead.jpg" medium="image"/>'
         f"<content:encoded><![CDATA[{body}]]></content:encoded></item></channel></rss>\n"
     )
-    (tmp_path / "feedtool.toml").write_text(
-        '[feed]\nsources = ["feed.xml"]\n[rules]\nstrip = [".promo"]\n', encoding="utf-8"
-    )
-    monkeypatch.chdir(tmp_path)
-    assert main(["build"]) == 0, capsys.readouterr().err
-    (entry,) = feedparser.parse((tmp_path / "dist" / "atom.xml").read_bytes()).entries
+    entry = built_with_promo_stripped(tmp_path, monkeypatch, capsys, feed)
     assert entry.summary == "The editor's own summary."
     assert [m["url"] for m in entry.media_content] == ["https://site.example/lead.jpg"]
     assert "Subscribe" not in entry.content[0].value
