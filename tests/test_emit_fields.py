@@ -5,6 +5,7 @@ Expected values are written by hand."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -178,7 +179,7 @@ def test_a_podcast_has_itunes_tags_in_rss_only(tmp_path: Path) -> None:
         owner=Person("Pat", email="pat@pod.example"), image="https://n.example/c.jpg", explicit=False
     )
     path = tmp_path / "atom.xml"
-    write_atom(META.__class__(**{**_fields(META), "podcast": show}), [ITEM], path)
+    write_atom(replace(META, podcast=show), [ITEM], path)
     assert b"itunes" not in path.read_bytes()
 
 
@@ -251,12 +252,8 @@ def test_rss_shows_a_logo_only_in_a_format_rss_readers_show(
     tmp_path: Path, logo: str, image: str | None
 ) -> None:
     path = tmp_path / "rss.xml"
-    write_rss(META.__class__(**{**_fields(META), "logo": logo}), [], path)
+    write_rss(replace(META, logo=logo), [], path)
     assert etree.parse(str(path)).getroot()[0].findtext("image/url") == image
-
-
-def _fields(meta: FeedMeta) -> dict[str, object]:
-    return {name: getattr(meta, name) for name in meta.__dataclass_fields__}
 
 
 def test_json_feed_items_carry_attachments_and_leave_out_what_is_empty(tmp_path: Path) -> None:
@@ -305,9 +302,7 @@ def test_json_feed_items_carry_attachments_and_leave_out_what_is_empty(tmp_path:
 
 def test_an_empty_json_feed_is_valid_json_with_no_items(tmp_path: Path) -> None:
     path = tmp_path / "feed.json"
-    write_json_feed(
-        META.__class__(**{**_fields(META), "subtitle": "About", "icon": None, "logo": None}), [], path
-    )
+    write_json_feed(replace(META, subtitle="About", icon=None, logo=None), [], path)
     text = path.read_text(encoding="utf-8")
     assert text.endswith('  "items": []\n}\n')
     feed = json.loads(text)
